@@ -1,0 +1,62 @@
+"""CX maturity self-assessment: the application factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from assessment.config import PROJECT_ROOT, load_config
+from assessment.extensions import csrf, db, migrate
+from assessment.questionnaire import load_questionnaire
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: settings, questionnaire, extensions, pages, error pages and commands."""
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder=str(PROJECT_ROOT / "templates"),
+                static_folder=str(PROJECT_ROOT / "static"))
+    app.config.from_mapping(load_config(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    # Validate questions.yaml once; a broken file stops start-up here.
+    app.extensions["questionnaire"] = load_questionnaire(app.config["QUESTIONS_PATH"])
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_handlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    csrf.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from assessment.views import main, results, take
+
+    app.register_blueprint(main.bp)
+    app.register_blueprint(take.bp)
+    app.register_blueprint(results.bp)
+
+
+def register_handlers(app: Flask) -> None:
+    from assessment import security
+    from assessment.views import errors
+
+    security.init_app(app)
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from assessment import cli
+
+    cli.init_app(app)

@@ -1,0 +1,44 @@
+"""Configuration: safe defaults first, then the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_config(instance_path: str) -> dict[str, object]:
+    """Return the app's settings, read from the environment where set."""
+    database_url = os.environ.get("DATABASE_URL") or (
+        f"sqlite:///{Path(instance_path) / 'assessment.sqlite3'}"
+    )
+    # Some hosts hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or _instance_secret(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "QUESTIONS_PATH": os.environ.get("QUESTIONS_PATH", str(PROJECT_ROOT / "questions.yaml")),
+        # A pillar page posts a few kilobytes; 128 KB leaves room for a long note on every question.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 128 * 1024)),
+        "MAX_FORM_PARTS": 400,
+        "WTF_CSRF_TIME_LIMIT": int(os.environ.get("CSRF_TIME_LIMIT", 4 * 3600)),
+        # Shown in the footer identifier when a deploying agency sets them.
+        "SITE_AGENCY_NAME": os.environ.get("SITE_AGENCY_NAME", ""),
+        "SITE_AGENCY_URL": os.environ.get("SITE_AGENCY_URL", ""),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+    }
+
+
+def _instance_secret(instance_path: str) -> str:
+    """A per-install secret kept in instance/, so no secret lives in the repository."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,135 @@
+"""Forms: the start form, target form, and pillar forms built from the questionnaire."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from decimal import Decimal
+from functools import cache
+
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from assessment.operations import SubmittedAnswer
+from assessment.questionnaire import LEVEL_COUNT, Pillar, Questionnaire
+from assessment.scoring import DONT_KNOW, NOT_APPLICABLE
+
+NOTE_MAX_LENGTH = 2000
+CSRF_TOKEN_MAX = 200
+TEXT_FIELD_MAX = 200
+ACTIONS = ("continue", "later", "previous")
+TARGET_CHOICES = [f"{Decimal(n) / 2:.1f}" for n in range(2, 11)]  # 1.0, 1.5 … 5.0
+
+
+class StartForm(FlaskForm):
+    agency = StringField(
+        "Agency", description="For example: Department of State",
+        validators=[DataRequired("Enter your agency."), Length(max=TEXT_FIELD_MAX)],
+    )
+    office = StringField(
+        "Office or team", description="For example: Bureau of Consular Affairs",
+        validators=[DataRequired("Enter your office or team."), Length(max=TEXT_FIELD_MAX)],
+    )
+    service = StringField(
+        "Service you are assessing", description="For example: Passport Services",
+        validators=[DataRequired("Enter the service you are assessing."),
+                    Length(max=TEXT_FIELD_MAX)],
+    )
+
+
+def answer_field_name(question_id: str) -> str:
+    return f"answer-{question_id}"
+
+
+def note_field_name(question_id: str) -> str:
+    return f"note-{question_id}"
+
+
+def answer_choices() -> list[tuple[str, str]]:
+    return [(str(n), str(n)) for n in range(1, LEVEL_COUNT + 1)] + [
+        (NOT_APPLICABLE, "Not applicable"), (DONT_KNOW, "Don't know"),
+    ]
+
+
+@cache
+def pillar_form_class(pillar: Pillar) -> type[FlaskForm]:
+    """A form class with an answer field and a note field per question of the pillar."""
+    fields = {}
+    for question in pillar.questions:
+        fields[answer_field_name(question.id)] = RadioField(
+            question.text, choices=answer_choices(), validators=[Optional()]
+        )
+        fields[note_field_name(question.id)] = TextAreaField(
+            "Notes or evidence (optional)",
+            validators=[Length(max=NOTE_MAX_LENGTH,
+                               message=f"Keep your note under {NOTE_MAX_LENGTH} characters.")],
+        )
+    return type(f"PillarForm_{pillar.id}", (FlaskForm,), fields)
+
+
+FieldRules = Mapping[str, Collection[str] | int]  # field -> allowed values, or max text length
+
+
+def find_tampering(form: MultiDict, rules: FieldRules) -> str | None:
+    """Explain what is wrong with a post no browser could send from our page, or None."""
+    for key in form.keys():
+        rule = rules.get(key)
+        if rule is None:
+            return f"The form had a field we do not know: “{key[:80]}”."
+        values = form.getlist(key)
+        if len(values) > 1:
+            return f"The form sent the field “{key[:80]}” more than once."
+        if isinstance(rule, int):
+            if len(values[0]) > rule:
+                return f"The field “{key[:80]}” was longer than {rule} characters."
+        elif values[0] not in rule:
+            return f"The form sent a value we do not accept for “{key[:80]}”: “{values[0][:20]}”."
+    return None
+
+
+def pillar_fields(pillar: Pillar) -> FieldRules:
+    """What a pillar page may post: an answer and a note per question, and a button."""
+    choices = {value for value, _ in answer_choices()}
+    rules: dict[str, Collection[str] | int] = {"csrf_token": CSRF_TOKEN_MAX, "action": ACTIONS}
+    for question in pillar.questions:
+        rules[answer_field_name(question.id)] = choices
+        rules[note_field_name(question.id)] = NOTE_MAX_LENGTH
+    return rules
+
+
+def submitted_answers(form: MultiDict, pillar: Pillar) -> dict[str, SubmittedAnswer]:
+    """Every question of the pillar with what was chosen and noted (None when nothing chosen)."""
+    return {
+        q.id: SubmittedAnswer(form.get(answer_field_name(q.id)) or None,
+                              form.get(note_field_name(q.id), ""))
+        for q in pillar.questions
+    }
+
+
+def start_fields() -> FieldRules:
+    # Long text gets a friendly message from the form; only far longer text is refused outright.
+    return {"csrf_token": CSRF_TOKEN_MAX, **{name: 5 * TEXT_FIELD_MAX
+                                               for name in ("agency", "office", "service")}}
+
+
+def target_fields(questionnaire: Questionnaire) -> FieldRules:
+    return {"csrf_token": CSRF_TOKEN_MAX,
+            **{f"target-{p.id}": TARGET_CHOICES for p in questionnaire.pillars}}
+
+
+def target_form_class(questionnaire: Questionnaire) -> type[FlaskForm]:
+    """A form with a target level (1.0–5.0 in half steps) per pillar."""
+    choices = [(value, _target_label(questionnaire, value)) for value in TARGET_CHOICES]
+    fields = {
+        f"target-{p.id}": SelectField(p.name, choices=choices, validators=[DataRequired()])
+        for p in questionnaire.pillars
+    }
+    return type("TargetForm", (FlaskForm,), fields)
+
+
+def _target_label(questionnaire: Questionnaire, value: str) -> str:
+    whole = int(Decimal(value))
+    name = questionnaire.level(whole).name
+    return f"{value}: {name}" if Decimal(value) == whole else f"{value}: between {name} and " \
+        f"{questionnaire.level(whole + 1).name}"

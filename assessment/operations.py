@@ -1,0 +1,98 @@
+"""State changes, named as verbs. They flush; the request (or CLI command) commits once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from assessment.extensions import db
+from assessment.models import (
+    CHOICE_LEVEL,
+    DRAFT,
+    FINISHED,
+    Answer,
+    Assessment,
+    PillarTarget,
+    Response,
+    Team,
+    utcnow,
+)
+from assessment.questionnaire import Questionnaire
+
+
+@dataclass(frozen=True)
+class SubmittedAnswer:
+    """What a respondent sent for one question: a choice ('1'-'5', 'na', 'unknown' or None)."""
+
+    choice: str | None
+    note: str = ""
+
+
+def create_team(agency: str, office: str, service: str, is_demo: bool = False) -> Team:
+    """Create the team that owns assessments of one service."""
+    team = Team(agency=agency.strip(), office=office.strip(), service=service.strip(),
+                is_demo=is_demo)
+    db.session.add(team)
+    db.session.flush()
+    return team
+
+
+def start_assessment(questionnaire: Questionnaire, team: Team) -> Assessment:
+    """Start a draft assessment for a team, on the current questionnaire, with one response."""
+    assessment = Assessment(team=team, questionnaire_version=questionnaire.version, status=DRAFT)
+    assessment.responses.append(Response())
+    db.session.add(assessment)
+    db.session.flush()
+    return assessment
+
+
+def save_answers(response: Response, submitted: Mapping[str, SubmittedAnswer]) -> None:
+    """Store the submitted answers of one respondent, replacing earlier ones for those questions."""
+    existing = {a.question_id: a for a in response.answers}
+    for question_id, answer in submitted.items():
+        row = existing.get(question_id)
+        note = answer.note.strip()
+        if answer.choice is None and not note:
+            if row is not None:
+                response.answers.remove(row)
+            continue
+        if row is None:
+            row = Answer(question_id=question_id)
+            response.answers.append(row)
+        row.choice, row.level = _choice_and_level(answer.choice)
+        row.note = note
+    response.updated_at = utcnow()
+    response.assessment.updated_at = utcnow()
+    db.session.flush()
+
+
+def finish_assessment(assessment: Assessment) -> None:
+    """Mark the assessment finished; the first finish date is kept if it is reopened later."""
+    assessment.status = FINISHED
+    assessment.finished_at = assessment.finished_at or utcnow()
+    db.session.flush()
+
+
+def reopen_assessment(assessment: Assessment) -> None:
+    """Put a finished assessment back into draft so its answers can change."""
+    assessment.status = DRAFT
+    db.session.flush()
+
+
+def set_targets(assessment: Assessment, targets: Mapping[str, Decimal]) -> None:
+    """Set the target level for each pillar given."""
+    current = {t.pillar_id: t for t in assessment.targets}
+    for pillar_id, target in targets.items():
+        row = current.get(pillar_id)
+        if row is None:
+            assessment.targets.append(PillarTarget(pillar_id=pillar_id, target=target))
+        else:
+            row.target = target
+    db.session.flush()
+
+
+def _choice_and_level(choice: str | None) -> tuple[str | None, int | None]:
+    if choice is None or not choice.isdigit():
+        return choice, None
+    return CHOICE_LEVEL, int(choice)

@@ -1,0 +1,141 @@
+"""Taking an assessment: start, one page per pillar, save for later, review, finish, reopen."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug import Response
+
+from assessment import operations
+from assessment.extensions import csrf, db
+from assessment.forms import (
+    StartForm,
+    answer_field_name,
+    find_tampering,
+    note_field_name,
+    pillar_fields,
+    pillar_form_class,
+    start_fields,
+    submitted_answers,
+)
+from assessment.models import Assessment
+from assessment.progress import journey_progress
+from assessment.queries import answers_by_question, get_assessment_or_404, respondent
+from assessment.views.common import STALE_FORM_MESSAGE, current_questionnaire, form_is_stale
+
+bp = Blueprint("take", __name__)
+
+
+@bp.route("/start", methods=["GET", "POST"])
+@csrf.exempt  # checked by form_is_stale(), which keeps what was typed when a token expires
+def start() -> str | Response:
+    form = StartForm(meta={"csrf": False})
+    if request.method == "POST":
+        if problem := find_tampering(request.form, start_fields()):
+            abort(400, description=problem)
+        if form_is_stale():
+            flash(STALE_FORM_MESSAGE, "warning")
+        elif form.validate():
+            team = operations.create_team(form.agency.data, form.office.data, form.service.data)
+            assessment = operations.start_assessment(current_questionnaire(), team)
+            db.session.commit()
+            first = current_questionnaire().pillars[0]
+            return redirect(url_for(".pillar", public_id=assessment.public_id, pillar_id=first.id))
+    return render_template("take/start.html", form=form,
+                           question_count=current_questionnaire().question_count)
+
+
+@bp.get("/assessments/<public_id>")
+def resume(public_id: str) -> Response:
+    """The private link: go to where the team left off."""
+    assessment = get_assessment_or_404(public_id)
+    if assessment.is_finished:
+        return redirect(url_for("results.results", public_id=public_id))
+    progress = journey_progress(current_questionnaire(), answers_by_question(assessment))
+    pillar = progress.first_incomplete_pillar
+    if pillar is None:
+        return redirect(url_for(".review", public_id=public_id))
+    return redirect(url_for(".pillar", public_id=public_id, pillar_id=pillar.id))
+
+
+@bp.route("/assessments/<public_id>/pillars/<pillar_id>", methods=["GET", "POST"])
+@csrf.exempt  # checked by form_is_stale(), which keeps the user's choices when a token expires
+def pillar(public_id: str, pillar_id: str) -> str | Response:
+    assessment = get_assessment_or_404(public_id)
+    questionnaire = current_questionnaire()
+    if not questionnaire.has_pillar(pillar_id):
+        abort(404)
+    pillar = questionnaire.pillar(pillar_id)
+    if assessment.is_finished:
+        flash("This assessment is finished. Reopen it to change your answers.", "info")
+        return redirect(url_for(".review", public_id=public_id))
+
+    form_class = pillar_form_class(pillar)
+    if request.method == "GET":
+        form = form_class(meta={"csrf": False}, data=_stored_form_data(assessment))
+    else:
+        if problem := find_tampering(request.form, pillar_fields(pillar)):
+            abort(400, description=problem)
+        form = form_class(meta={"csrf": False})
+        if form_is_stale():
+            flash(STALE_FORM_MESSAGE, "warning")
+        elif form.validate():
+            operations.save_answers(respondent(assessment), submitted_answers(request.form, pillar))
+            db.session.commit()
+            return redirect(_after_save(assessment, pillar_id, request.form.get("action")))
+    progress = journey_progress(questionnaire, answers_by_question(assessment))
+    return render_template("take/pillar.html", assessment=assessment, pillar=pillar, form=form,
+                           progress=progress, questionnaire=questionnaire)
+
+
+@bp.get("/assessments/<public_id>/saved")
+def saved(public_id: str) -> str:
+    assessment = get_assessment_or_404(public_id)
+    progress = journey_progress(current_questionnaire(), answers_by_question(assessment))
+    return render_template("take/saved.html", assessment=assessment, progress=progress)
+
+
+@bp.get("/assessments/<public_id>/review")
+def review(public_id: str) -> str:
+    assessment = get_assessment_or_404(public_id)
+    questionnaire = current_questionnaire()
+    progress = journey_progress(questionnaire, answers_by_question(assessment))
+    return render_template("take/review.html", assessment=assessment, progress=progress,
+                           questionnaire=questionnaire)
+
+
+@bp.post("/assessments/<public_id>/finish")
+def finish(public_id: str) -> Response:
+    assessment = get_assessment_or_404(public_id)
+    operations.finish_assessment(assessment)
+    db.session.commit()
+    return redirect(url_for("results.results", public_id=public_id))
+
+
+@bp.post("/assessments/<public_id>/reopen")
+def reopen(public_id: str) -> Response:
+    assessment = get_assessment_or_404(public_id)
+    operations.reopen_assessment(assessment)
+    db.session.commit()
+    flash("You reopened this assessment. Change any answer, then finish it again.", "info")
+    return redirect(url_for(".review", public_id=public_id))
+
+
+def _stored_form_data(assessment: Assessment) -> dict[str, str]:
+    data = {}
+    for question_id, answer in answers_by_question(assessment).items():
+        choice = str(answer.level) if answer.level is not None else answer.choice
+        data[answer_field_name(question_id)] = choice
+        data[note_field_name(question_id)] = answer.note
+    return data
+
+
+def _after_save(assessment: Assessment, pillar_id: str, action: str | None) -> str:
+    """Where each button goes once the pillar is saved."""
+    public_id = assessment.public_id
+    if action == "later":
+        return url_for(".saved", public_id=public_id)
+    pillars = [p.id for p in current_questionnaire().pillars]
+    index = pillars.index(pillar_id) + (-1 if action == "previous" else 1)
+    if index < 0 or index >= len(pillars):
+        return url_for(".review", public_id=public_id)
+    return url_for(".pillar", public_id=public_id, pillar_id=pillars[index])

@@ -1,0 +1,14 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+  // Move focus to the error summary so screen reader and keyboard users hear what went wrong.
+  var summary = document.getElementById("error-summary");
+  if (summary) {
+    summary.focus();
+  }
+  // Select the whole private link on focus, so it is easy to copy.
+  var link = document.getElementById("private-link");
+  if (link) {
+    link.addEventListener("focus", function () { link.select(); });
+  }
+})();
