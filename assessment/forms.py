@@ -8,7 +8,7 @@ from functools import cache
 
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from assessment.operations import SubmittedAnswer
@@ -46,9 +46,9 @@ def note_field_name(question_id: str) -> str:
     return f"note-{question_id}"
 
 
-def answer_choices() -> list[tuple[str, str]]:
-    return [(str(n), str(n)) for n in range(1, LEVEL_COUNT + 1)] + [
-        (NOT_APPLICABLE, "Not applicable"), (DONT_KNOW, "Don't know"),
+def answer_choices() -> list[SelectChoice]:
+    return [SelectChoice(str(n), f"Level {n}") for n in range(1, LEVEL_COUNT + 1)] + [
+        SelectChoice(NOT_APPLICABLE, "Not applicable"), SelectChoice(DONT_KNOW, "Don't know"),
     ]
 
 
@@ -90,7 +90,7 @@ def find_tampering(form: MultiDict, rules: FieldRules) -> str | None:
 
 def pillar_fields(pillar: Pillar) -> FieldRules:
     """What a pillar page may post: an answer and a note per question, and a button."""
-    choices = {value for value, _ in answer_choices()}
+    choices = {choice.value for choice in answer_choices()}
     rules: dict[str, Collection[str] | int] = {"csrf_token": CSRF_TOKEN_MAX, "action": ACTIONS}
     for question in pillar.questions:
         rules[answer_field_name(question.id)] = choices
@@ -120,7 +120,7 @@ def target_fields(questionnaire: Questionnaire) -> FieldRules:
 
 def target_form_class(questionnaire: Questionnaire) -> type[FlaskForm]:
     """A form with a target level (1.0–5.0 in half steps) per pillar."""
-    choices = [(value, _target_label(questionnaire, value)) for value in TARGET_CHOICES]
+    choices = [SelectChoice(value, _target_label(questionnaire, value)) for value in TARGET_CHOICES]
     fields = {
         f"target-{p.id}": SelectField(p.name, choices=choices, validators=[DataRequired()])
         for p in questionnaire.pillars

@@ -82,7 +82,7 @@ class Results:
 def round_score(value: Fraction) -> Decimal:
     """Round to one decimal, half up: 2.95 -> 3.0, 2.94 -> 2.9."""
     tenths = floor(value * 10 + Fraction(1, 2))
-    return Decimal(tenths) / 10
+    return Decimal(tenths).scaleb(-1)  # keeps one decimal place: 30 -> 3.0
 
 
 def level_for(score: Decimal) -> int:
