@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from assessment.demo import seed_demo_team
@@ -19,6 +20,7 @@ def init_app(app: Flask) -> None:
 
 @click.command("validate-questions")
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
+@with_appcontext
 def validate_questions(path: str | None) -> None:
     """Check questions.yaml (or PATH) and report the first problem found."""
     path = path or current_app.config["QUESTIONS_PATH"]
@@ -34,6 +36,7 @@ def validate_questions(path: str | None) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo() -> None:
     """Create a demo team with three finished assessments, a year apart (empty database only)."""
     if db.session.scalar(select(func.count()).select_from(Team)):

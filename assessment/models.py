@@ -112,7 +112,7 @@ class Answer(db.Model):
     __table_args__ = (
         UniqueConstraint("response_id", "question_id", name="uq_answer_one_per_question"),
         CheckConstraint(
-            f"(choice = '{CHOICE_LEVEL}' AND level BETWEEN 1 AND 5)"
+            f"(choice = '{CHOICE_LEVEL}' AND level IS NOT NULL AND level BETWEEN 1 AND 5)"
             f" OR (choice IN ('{CHOICE_NA}', '{CHOICE_UNKNOWN}') AND level IS NULL)"
             " OR (choice IS NULL AND level IS NULL)",
             name="choice_matches_level",

@@ -73,7 +73,7 @@ def upgrade():
     sa.Column('level', sa.Integer(), nullable=True),
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint("(choice = 'level' AND level BETWEEN 1 AND 5) OR (choice IN ('na', 'unknown') AND level IS NULL) OR (choice IS NULL AND level IS NULL)", name=op.f('ck_answer_choice_matches_level')),
+    sa.CheckConstraint("(choice = 'level' AND level IS NOT NULL AND level BETWEEN 1 AND 5) OR (choice IN ('na', 'unknown') AND level IS NULL) OR (choice IS NULL AND level IS NULL)", name=op.f('ck_answer_choice_matches_level')),
     sa.ForeignKeyConstraint(['response_id'], ['response.id'], name=op.f('fk_answer_response_id_response'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_answer')),
     sa.UniqueConstraint('response_id', 'question_id', name='uq_answer_one_per_question')

@@ -1,0 +1,45 @@
+"""Command-line tools: seed-demo."""
+
+from __future__ import annotations
+
+import re
+
+from assessment.extensions import db
+from assessment.models import Assessment
+from assessment.queries import results_for
+
+
+def test_seed_demo_creates_three_finished_assessments_a_year_apart(app, questionnaire):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 3
+    ids = [re.fullmatch(r"assessment ([\w-]+)", line).group(1) for line in lines]
+    with app.app_context():
+        assessments = [db.session.scalar(db.select(Assessment).filter_by(public_id=i)) for i in ids]
+        assert {a.team_id for a in assessments} == {assessments[0].team_id}
+        team = assessments[0].team
+        assert (team.service, team.office) == ("Passport Services", "Bureau of Consular Affairs")
+        assert all(a.is_finished for a in assessments)
+        years = [a.finished_at.year for a in assessments]
+        assert years == [years[0], years[0] + 1, years[0] + 2]
+        overall = [results_for(questionnaire, a).score for a in assessments]
+        assert overall[0] < overall[1] < overall[2], overall
+        first_year = results_for(questionnaire, assessments[0])
+        assert first_year.knowledge_gaps, "the first year should have things to find out"
+
+
+def test_seed_demo_refuses_a_database_that_has_data(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    again = runner.invoke(args=["seed-demo"])
+    assert again.exit_code != 0
+    assert "only runs on an empty database" in again.output
+
+
+def test_the_home_page_links_to_the_demo_results(app, client):
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    page = client.get("/").data.decode()
+    links = re.findall(r'href="(/assessments/[\w-]+/results)"', page)
+    assert len(links) == 3
+    assert client.get(links[-1]).status_code == 200
