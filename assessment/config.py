@@ -11,9 +11,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def load_config(instance_path: str) -> dict[str, object]:
     """Return the app's settings, read from the environment where set."""
-    database_url = os.environ.get("DATABASE_URL") or (
-        f"sqlite:///{Path(instance_path) / 'assessment.sqlite3'}"
-    )
+    database_url = os.environ.get("DATABASE_URL")
+    if not database_url:
+        Path(instance_path).mkdir(parents=True, exist_ok=True)
+        database_url = f"sqlite:///{Path(instance_path) / 'assessment.sqlite3'}"
     # Some hosts hand out postgres:// URLs; SQLAlchemy wants the driver named.
     if database_url.startswith("postgres://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
