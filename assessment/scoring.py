@@ -121,7 +121,7 @@ def score_pillar(pillar: Pillar, answers: Mapping[str, Answer],
 
 
 def weak_practices(pillars: tuple[PillarScore, ...]) -> tuple[WeakPractice, ...]:
-    """Practices scored below their pillar's target, largest gap first, then in questionnaire order."""
+    """Practices below their pillar's target: largest gap first, ties in questionnaire order."""
     weak = [
         WeakPractice(p.pillar, ps, p.target, p.target - ps.score, ps.practice.next_step(ps.level))
         for p in pillars

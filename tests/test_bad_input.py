@@ -153,7 +153,8 @@ def test_a_target_outside_the_choices_is_refused(client, csrf_token, questionnai
                                                  make_assessment, load_assessment):
     public_id = make_assessment({}, finished=True)
     url = f"/assessments/{public_id}/targets"
-    data = {"csrf_token": csrf_token(url)} | {f"target-{p.id}": "3.0" for p in questionnaire.pillars}
+    data = {"csrf_token": csrf_token(url)}
+    data |= {f"target-{p.id}": "3.0" for p in questionnaire.pillars}
     data["target-culture"] = "9.0"
     before = load_assessment(public_id)
     response = client.post(url, data=data)

@@ -188,7 +188,8 @@ def test_a_finished_assessment_can_be_reopened_and_changed(
     # A finished assessment's pillar pages send you to review instead of taking changes.
     assert client.get(f"/assessments/{public_id}/pillars/strategy").location.endswith("/review")
 
-    reopened = client.post(f"/assessments/{public_id}/reopen", data={"csrf_token": csrf_token(results)})
+    reopened = client.post(f"/assessments/{public_id}/reopen",
+                           data={"csrf_token": csrf_token(results)})
     assert reopened.location == f"/assessments/{public_id}/review"
     assert load_assessment(public_id)["status"] == "draft"
     for pillar in questionnaire.pillars:

@@ -15,9 +15,11 @@ MESSAGES = {
     404: ("We cannot find that page",
           "Check the address. If you used a private link, copy the whole link and try again."),
     405: ("That action is not available here",
-          "This page does not accept that kind of request. Go back and use the buttons on the page."),
+          "This page does not accept that kind of request. "
+          "Go back and use the buttons on the page."),
     500: ("Something went wrong on our side",
-          "We could not finish your request. Your saved answers are safe. Try again in a few minutes."),
+          "We could not finish your request. Your saved answers are safe. "
+          "Try again in a few minutes."),
 }
 
 
