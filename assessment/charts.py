@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from assessment.scoring import PillarScore
 
-WIDTH, LEFT, RIGHT, TOP, ROW, BAR = 600, 10, 40, 10, 52, 18
+WIDTH, LEFT, RIGHT, TOP, ROW, BAR = 480, 10, 40, 10, 52, 18
 MAX_SCORE = 5
 
 

@@ -306,5 +306,8 @@ def _kind(value: Any) -> str:
         return "nothing"
     if isinstance(value, str):
         return "empty text" if not value.strip() else f"text {value!r}"
-    return {dict: "a mapping", list: "a list", bool: "true/false", int: "a number",
-            float: "a number"}.get(type(value), type(value).__name__)
+    for kind, name in ((bool, "true/false"), (dict, "a mapping"), (list, "a list"),
+                       (int | float, "a number")):
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
