@@ -4,20 +4,40 @@ PYTHON  ?= python3
 FLASK   := $(VENV)/bin/flask --app wsgi
 USWDS   := node_modules/@uswds/uswds/dist
 
-.PHONY: run test setup assets migrate lint seed-demo clean
+.PHONY: run test test-postgres serve bench load setup assets migrate lint seed-demo clean
 
 run: setup migrate
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# tests/browser drives Debian's Chromium; without it those tests are skipped, and we say so.
+CHROMIUM := /usr/bin/chromium
 test: setup
+	@test -x $(CHROMIUM) || echo "NOTE: browser tests (tests/browser) will be skipped: Chromium is not installed at $(CHROMIUM). Install it with: apt-get install chromium"
 	$(VENV)/bin/pytest
+	@test -x $(CHROMIUM) || echo "NOTE: browser tests (tests/browser) were skipped: Chromium is not installed at $(CHROMIUM)."
+
+# The suite on PostgreSQL: each run creates its own database and drops it at the end.
+TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+test-postgres: setup
+	DATABASE_URL=$(TEST_POSTGRES_URL) $(VENV)/bin/pytest --ignore=tests/browser
 
 setup: $(VENV)/.installed assets
+
+# Production-style serving: gunicorn with gunicorn.conf.py (settings from the environment).
+serve: setup migrate
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
+
+# Benchmarks and the load test: not part of `make test` (they need wrk and take minutes).
+bench: setup
+	$(VENV)/bin/python benchmarks/run.py
+
+load: setup
+	$(VENV)/bin/python benchmarks/load_test.py
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[test,postgres]'
+	$(VENV)/bin/pip install --quiet -e '.[test,postgres,serve]'
 	touch $@
 
 # USWDS comes from its npm package (pinned in package-lock.json) and is copied, not committed.

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 
+from assessment import database, log
 from assessment.config import PROJECT_ROOT, load_config
 from assessment.extensions import csrf, db, migrate
 from assessment.questionnaire import load_questionnaire
@@ -35,17 +36,21 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    log.init_app(app)
+    database.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from assessment.views import main, results, take
+    from assessment.views import main, ops, plan, results, take
 
+    app.register_blueprint(ops.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(take.bp)
     app.register_blueprint(results.bp)
+    app.register_blueprint(plan.bp)
 
 
 def register_handlers(app: Flask) -> None:

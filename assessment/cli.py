@@ -7,15 +7,17 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from assessment import report
 from assessment.demo import seed_demo_team
 from assessment.extensions import db
-from assessment.models import Team
+from assessment.models import Assessment, Team
 from assessment.questionnaire import QuestionnaireError, load_questionnaire
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(validate_questions)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(plan)
 
 
 @click.command("validate-questions")
@@ -46,3 +48,26 @@ def seed_demo() -> None:
     db.session.commit()
     for assessment in assessments:
         click.echo(f"assessment {assessment.public_id}")
+
+
+@click.command("plan")
+@click.argument("assessment_id")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Where to write the PDF. Default: a file name with the service and date.")
+@with_appcontext
+def plan(assessment_id: str, output: str | None) -> None:
+    """Write the improvement plan (PDF) of a finished assessment, by public or numeric id."""
+    assessment = db.session.scalar(select(Assessment).where(Assessment.public_id == assessment_id))
+    if assessment is None and assessment_id.isdigit():
+        assessment = db.session.get(Assessment, int(assessment_id))
+    if assessment is None:
+        raise click.ClickException(f"There is no assessment with the id {assessment_id}.")
+    if not assessment.is_finished:
+        raise click.ClickException("This assessment is not finished yet. Finish it, "
+                                   "then make its plan.")
+    pdf = report.plan_pdf(current_app.extensions["questionnaire"], assessment)
+    output = output or report.download_name(assessment.team.service,
+                                            report.plan_date(assessment), "improvement-plan.pdf")
+    with click.open_file(output, "wb") as file:
+        file.write(pdf)
+    click.echo(f"Wrote the improvement plan to {output} ({len(pdf) // 1024} KB).")

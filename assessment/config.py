@@ -29,9 +29,15 @@ def load_config(instance_path: str) -> dict[str, object]:
         # Shown in the footer identifier when a deploying agency sets them.
         "SITE_AGENCY_NAME": os.environ.get("SITE_AGENCY_NAME", ""),
         "SITE_AGENCY_URL": os.environ.get("SITE_AGENCY_URL", ""),
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json"),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        # Rendered improvement plans, kept between requests; oldest go past the size limit.
+        "PLAN_CACHE_DIR": os.environ.get("PLAN_CACHE_DIR",
+                                         str(Path(instance_path) / "plan-cache")),
+        "PLAN_CACHE_MAX_BYTES": int(os.environ.get("PLAN_CACHE_MAX_BYTES", 50 * 1024 * 1024)),
     }
 
 

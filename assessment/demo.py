@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from assessment import operations
 from assessment.models import Assessment
-from assessment.operations import SubmittedAnswer
+from assessment.operations import ActionDetails, SubmittedAnswer
 from assessment.questionnaire import Questionnaire
 
 # Typical level per pillar in each year: governance and measurement move first,
@@ -42,6 +42,25 @@ NOTES = {
     ),
 }
 
+# The latest year's plan: actions for its top priorities, at different stages.
+DEMO_ACTIONS = (
+    ("measurement.shared-services", ActionDetails(
+        "Add Search.gov site search and the Digital Analytics Program to the passport pages",
+        "Web manager, Office of Public Affairs", dt.date(2027, 3, 31), "in_progress")),
+    ("measurement.shared-services", ActionDetails(
+        "Ask the Federal Consulting Group about a customer survey tool",
+        "CX lead", dt.date(2027, 1, 15), "not_started")),
+    ("collaboration.share-story", ActionDetails(
+        "Publish a one-page story of the appointment wait-time fix", "CX lead",
+        dt.date(2027, 2, 28), "not_started")),
+    ("culture.accountability", ActionDetails(
+        "Add a customer service element to every acceptance agent's performance plan",
+        "Human Resources, Consular Affairs", dt.date(2027, 10, 1), "not_started")),
+    ("design.contact-center", ActionDetails(
+        "Compare call wait times with the Contact Center Guidelines", "Contact center manager",
+        dt.date(2026, 12, 19), "done")),
+)
+
 
 def seed_demo_team(questionnaire: Questionnaire) -> list[Assessment]:
     """Create the demo team and its three finished assessments; return them oldest first."""
@@ -54,6 +73,8 @@ def seed_demo_team(questionnaire: Questionnaire) -> list[Assessment]:
         if year == 2:
             operations.set_targets(assessment, {"measurement": Decimal("3.5"),
                                                 "collaboration": Decimal("2.5")})
+            for practice_id, details in DEMO_ACTIONS:
+                operations.add_action(assessment, practice_id, details)
         operations.finish_assessment(assessment)
         assessment.started_at = finished_at - dt.timedelta(days=9)
         assessment.finished_at = assessment.updated_at = finished_at

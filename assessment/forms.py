@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Mapping
 from decimal import Decimal
 from functools import cache
@@ -9,9 +10,10 @@ from functools import cache
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from assessment.operations import SubmittedAnswer
+from assessment.models import ACTION_STATUSES
+from assessment.operations import ActionDetails, SubmittedAnswer
 from assessment.questionnaire import LEVEL_COUNT, Pillar, Questionnaire
 from assessment.scoring import DONT_KNOW, NOT_APPLICABLE
 
@@ -133,3 +135,78 @@ def _target_label(questionnaire: Questionnaire, value: str) -> str:
     name = questionnaire.level(whole).name
     return f"{value}: {name}" if Decimal(value) == whole else f"{value}: between {name} and " \
         f"{questionnaire.level(whole + 1).name}"
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+MONTH_CHOICES = [SelectChoice("", "- Select -")] + [
+    SelectChoice(str(n), f"{n:02d} - {name}") for n, name in enumerate(MONTHS, start=1)
+]
+DATE_PART_MAX = 20
+
+
+class ActionForm(FlaskForm):
+    """One action for a practice: what, who, by when, and how far along it is."""
+
+    title = StringField(
+        "Action", description="What will your team do? For example: Name a CX lead who "
+                              "reports to the deputy director.",
+        validators=[DataRequired("Enter what your team will do."),
+                    Length(max=TEXT_FIELD_MAX, message="Keep the action to 200 characters or "
+                                                       "fewer.")],
+    )
+    owner = StringField(
+        "Owner (optional)", description="The person or role who makes sure it gets done.",
+        validators=[Length(max=TEXT_FIELD_MAX,
+                           message="Keep the owner to 200 characters or fewer.")],
+    )
+    due_month = SelectField("Month", choices=MONTH_CHOICES, default="")
+    due_day = StringField("Day")
+    due_year = StringField("Year")
+    status = SelectField("Status", default="not_started",
+                         choices=[SelectChoice(k, v) for k, v in ACTION_STATUSES.items()])
+    due_date: dt.date | None = None  # set when the form validates
+
+    def validate_due_month(self, field: SelectField) -> None:
+        """The due date is optional, but when given it must be a whole, real date."""
+        self.due_date = parse_due_date(field.data, self.due_day.data, self.due_year.data)
+
+    def details(self) -> ActionDetails:
+        return ActionDetails(self.title.data, self.owner.data or "", self.due_date,
+                             self.status.data)
+
+
+def parse_due_date(month: str | None, day: str | None, year: str | None) -> dt.date | None:
+    """A date from the three boxes, None when all are blank; ValidationError says what to fix."""
+    month, day, year = (part.strip() for part in (month or "", day or "", year or ""))
+    if not (month or day or year):
+        return None
+    if not (month and day and year):
+        raise ValidationError("Enter the month, day and year of the due date, "
+                              "or leave all three blank.")
+    if not (len(year) == 4 and year.isdigit()):
+        raise ValidationError("Enter the year of the due date with 4 digits, for example 2027.")
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        raise ValidationError("Enter a real due date, for example September 30 2027.") from None
+
+
+def action_form_data(title: str, owner: str, due_date: dt.date | None,
+                     status: str) -> dict[str, str]:
+    """An action's stored values as the form shows them."""
+    return {"title": title, "owner": owner, "status": status,
+            "due_month": str(due_date.month) if due_date else "",
+            "due_day": str(due_date.day) if due_date else "",
+            "due_year": str(due_date.year) if due_date else ""}
+
+
+def action_fields() -> FieldRules:
+    """What an action form may post."""
+    return {"csrf_token": CSRF_TOKEN_MAX, "title": 5 * TEXT_FIELD_MAX, "owner": 5 * TEXT_FIELD_MAX,
+            "due_month": {choice.value for choice in MONTH_CHOICES},
+            "due_day": DATE_PART_MAX, "due_year": DATE_PART_MAX, "status": set(ACTION_STATUSES)}
+
+
+def remove_fields() -> FieldRules:
+    return {"csrf_token": CSRF_TOKEN_MAX}

@@ -6,7 +6,16 @@ import datetime as dt
 import secrets
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assessment.extensions import db
@@ -14,6 +23,8 @@ from assessment.extensions import db
 DRAFT = "draft"
 FINISHED = "finished"
 CHOICE_LEVEL, CHOICE_NA, CHOICE_UNKNOWN = "level", "na", "unknown"
+# An action's status, as stored, and as people read it.
+ACTION_STATUSES = {"not_started": "Not started", "in_progress": "In progress", "done": "Done"}
 
 
 def utcnow() -> dt.datetime:
@@ -60,6 +71,9 @@ class Assessment(db.Model):
     )
     targets: Mapped[list[PillarTarget]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan"
+    )
+    actions: Mapped[list[Action]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", order_by="Action.id"
     )
 
     @property
@@ -129,3 +143,31 @@ class Answer(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class Action(db.Model):
+    """Something the team will do to improve one practice, for its improvement plan."""
+
+    __tablename__ = "action"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({', '.join(repr(s) for s in ACTION_STATUSES)})",
+                        name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True
+    )
+    practice_id: Mapped[str] = mapped_column(String(160))  # stable questionnaire id
+    title: Mapped[str] = mapped_column(String(200))
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="not_started")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="actions")
+
+    @property
+    def status_label(self) -> str:
+        return ACTION_STATUSES.get(self.status, self.status)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,6 +12,7 @@ from assessment.models import (
     CHOICE_LEVEL,
     DRAFT,
     FINISHED,
+    Action,
     Answer,
     Assessment,
     PillarTarget,
@@ -90,6 +92,42 @@ def set_targets(assessment: Assessment, targets: Mapping[str, Decimal]) -> None:
         else:
             row.target = target
     db.session.flush()
+
+
+@dataclass(frozen=True)
+class ActionDetails:
+    """What a team wrote about one action: the form's fields, checked."""
+
+    title: str
+    owner: str
+    due_date: dt.date | None
+    status: str
+
+
+def add_action(assessment: Assessment, practice_id: str, details: ActionDetails) -> Action:
+    """Add an action for one practice to the assessment's improvement plan."""
+    action = Action(practice_id=practice_id)
+    _apply(action, details)
+    assessment.actions.append(action)
+    db.session.flush()
+    return action
+
+
+def update_action(action: Action, details: ActionDetails) -> None:
+    """Change an action's title, owner, due date or status."""
+    _apply(action, details)
+    db.session.flush()
+
+
+def remove_action(action: Action) -> None:
+    """Take an action out of the improvement plan."""
+    action.assessment.actions.remove(action)
+    db.session.flush()
+
+
+def _apply(action: Action, details: ActionDetails) -> None:
+    action.title, action.owner = details.title.strip(), details.owner.strip()
+    action.due_date, action.status = details.due_date, details.status
 
 
 def _choice_and_level(choice: str | None) -> tuple[str | None, int | None]:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import selectinload
 
 from assessment import scoring
 from assessment.extensions import db
-from assessment.models import CHOICE_LEVEL, FINISHED, Answer, Assessment, Response, Team
+from assessment.models import CHOICE_LEVEL, FINISHED, Action, Answer, Assessment, Response, Team
 from assessment.questionnaire import Questionnaire
 
 
@@ -23,12 +24,44 @@ def get_assessment_or_404(public_id: str) -> Assessment:
         .options(
             selectinload(Assessment.team),
             selectinload(Assessment.targets),
+            selectinload(Assessment.actions),
             selectinload(Assessment.responses).selectinload(Response.answers),
         )
     )
     if assessment is None:
         abort(404)
     return assessment
+
+
+def get_action_or_404(assessment: Assessment, action_id: int) -> Action:
+    """One action of this assessment; another assessment's action is not found."""
+    action = next((a for a in assessment.actions if a.id == action_id), None)
+    if action is None:
+        abort(404)
+    return action
+
+
+def actions_by_practice(assessment: Assessment) -> dict[str, list[Action]]:
+    """The assessment's actions grouped by practice id, soonest due first, undated last."""
+    grouped: dict[str, list[Action]] = {}
+    for action in sorted(assessment.actions,
+                         key=lambda a: (a.due_date is None, a.due_date or dt.date.min, a.id)):
+        grouped.setdefault(action.practice_id, []).append(action)
+    return grouped
+
+
+def earlier_finished_assessment(assessment: Assessment) -> Assessment | None:
+    """The team's latest finished assessment started before this one, to compare against."""
+    return db.session.scalar(
+        select(Assessment)
+        .where(Assessment.team_id == assessment.team_id, Assessment.status == FINISHED,
+               tuple_(Assessment.started_at, Assessment.id)
+               < tuple_(assessment.started_at, assessment.id))
+        .order_by(Assessment.started_at.desc(), Assessment.id.desc())
+        .limit(1)
+        .options(selectinload(Assessment.targets),
+                 selectinload(Assessment.responses).selectinload(Response.answers))
+    )
 
 
 def respondent(assessment: Assessment) -> Response:

@@ -13,7 +13,7 @@ from fractions import Fraction
 from math import floor
 from typing import Literal
 
-from assessment.questionnaire import Pillar, Practice, Question, Questionnaire
+from assessment.questionnaire import A11Function, Pillar, Practice, Question, Questionnaire
 
 NOT_APPLICABLE: Literal["na"] = "na"
 DONT_KNOW: Literal["unknown"] = "unknown"
@@ -145,3 +145,32 @@ def score_assessment(questionnaire: Questionnaire, answers: Mapping[str, Answer]
     unanswered = sum(1 for *_, q in questionnaire.questions() if q.id not in answers)
     return Results(pillars, mean, score, None if score is None else level_for(score),
                    weak_practices(pillars), gaps, unanswered)
+
+
+@dataclass(frozen=True)
+class FunctionScore:
+    """One OMB Circular A-11 Section 280 core function and the pillars that map to it."""
+
+    function: A11Function
+    pillars: tuple[PillarScore, ...]
+    mean: Fraction | None  # None when none of its pillars has a score
+    score: Decimal | None
+    level: int | None
+
+    @property
+    def pillars_covered(self) -> int:
+        return sum(1 for p in self.pillars if p.enough_answers)
+
+
+def score_a11_functions(questionnaire: Questionnaire,
+                        pillars: tuple[PillarScore, ...]) -> tuple[FunctionScore, ...]:
+    """Each core function's score: the mean of its pillars that have a score, equally weighted."""
+    functions = []
+    for function in questionnaire.a11_functions:
+        mapped = tuple(p for p in pillars if p.pillar.a11_function == function.id)
+        means = [p.mean for p in mapped if p.mean is not None]
+        mean = sum(means) / len(means) if means else None
+        score = None if mean is None else round_score(mean)
+        functions.append(FunctionScore(function, mapped, mean, score,
+                                       None if score is None else level_for(score)))
+    return tuple(functions)

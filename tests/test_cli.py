@@ -1,8 +1,11 @@
-"""Command-line tools: seed-demo."""
+"""Command-line tools: seed-demo and plan."""
 
 from __future__ import annotations
 
 import re
+
+import pytest
+from pypdf import PdfReader
 
 from assessment.extensions import db
 from assessment.models import Assessment
@@ -43,3 +46,33 @@ def test_the_home_page_links_to_the_demo_results(app, client):
     links = re.findall(r'href="(/assessments/[\w-]+/results)"', page)
     assert len(links) == 3
     assert client.get(links[-1]).status_code == 200
+
+
+def test_plan_writes_the_improvement_plan_of_an_assessment_by_public_or_numeric_id(
+        app, tmp_path):
+    runner = app.test_cli_runner()
+    latest = runner.invoke(args=["seed-demo"]).output.split()[-1]
+    with app.app_context():
+        numeric = db.session.scalar(db.select(Assessment).filter_by(public_id=latest)).id
+    for given in (latest, str(numeric)):
+        output = tmp_path / f"plan-{given}.pdf"
+        result = runner.invoke(args=["plan", given, "--output", str(output)])
+        assert result.exit_code == 0, result.output
+        assert f"Wrote the improvement plan to {output}" in result.output
+        pdf = PdfReader(output)
+        assert pdf.metadata.title == "CX improvement plan: Passport Services"
+        assert len(pdf.pages) > 10
+
+
+@pytest.mark.parametrize(("finished", "message"), [
+    (None, "There is no assessment with the id"),
+    (False, "This assessment is not finished yet."),
+])
+def test_plan_explains_why_it_cannot_make_a_plan(app, make_assessment, tmp_path, finished,
+                                                 message):
+    given = "no-such-id" if finished is None else make_assessment({}, finished=finished)
+    output = tmp_path / "plan.pdf"
+    result = app.test_cli_runner().invoke(args=["plan", given, "--output", str(output)])
+    assert result.exit_code != 0
+    assert message in result.output
+    assert not output.exists()

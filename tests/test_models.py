@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -50,3 +52,18 @@ def test_the_database_refuses_unsound_answers(app, make_assessment, question_id,
         with pytest.raises(IntegrityError):
             db.session.flush()
         db.session.rollback()
+
+
+def test_the_suite_runs_on_the_database_that_database_url_names(app):
+    wanted = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgresql") \
+        else "sqlite"
+    with app.app_context():
+        assert db.engine.dialect.name == wanted
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(app):
+    with app.app_context(), db.engine.connect() as connection:
+        if connection.dialect.name != "sqlite":
+            pytest.skip("SQLite settings only")
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

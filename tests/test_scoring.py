@@ -16,6 +16,7 @@ from assessment.scoring import (
     Results,
     level_for,
     round_score,
+    score_a11_functions,
     score_assessment,
 )
 
@@ -287,3 +288,25 @@ def test_the_real_questionnaire_all_unscored_has_no_score_at_all(
     assert results.weak_practices == ()
     assert len(results.knowledge_gaps) == (questionnaire.question_count if choice == "unknown"
                                            else 0)
+
+
+# --------------------------------------------------------------------------- A-11 core functions
+
+@pytest.mark.parametrize(("levels", "expected"), [
+    ({}, {"measurement": "3.0", "governance-strategy": "3.0", "service-design": "3.0"}),
+    ({"design": 2, "digital-services": 5}, {"service-design": "3.5"}),
+    ({"strategy": 4, "governance": 1}, {"governance-strategy": "2.5"}),
+    ({"design": "na"}, {"service-design": "3.0"}),  # only Digital Services has a score
+    ({"measurement": "unknown"}, {"measurement": None}),
+], ids=["all-at-3", "mean-of-two-pillars", "strategy-and-governance", "one-pillar-unscored",
+        "no-pillar-scored"])
+def test_each_a11_core_function_scores_the_mean_of_its_scored_pillars(questionnaire, levels,
+                                                                      expected):
+    answers = {q.id: levels.get(p.id, 3) for p, _, q in questionnaire.questions()}
+    functions = {f.function.id: f for f in score_a11_functions(
+        questionnaire, score_assessment(questionnaire, answers).pillars)}
+    assert len(functions) == len(questionnaire.a11_functions)
+    for function_id, score in expected.items():
+        shown = functions[function_id].score
+        assert (None if shown is None else str(shown)) == score
+    assert all(p.pillar.id != "collaboration" for f in functions.values() for p in f.pillars)

@@ -11,7 +11,12 @@ from assessment import operations
 from assessment.charts import pillar_bar_chart
 from assessment.extensions import db
 from assessment.forms import find_tampering, target_fields, target_form_class
-from assessment.queries import get_assessment_or_404, results_for, targets_by_pillar
+from assessment.queries import (
+    actions_by_practice,
+    get_assessment_or_404,
+    results_for,
+    targets_by_pillar,
+)
 from assessment.scoring import DEFAULT_TARGET
 from assessment.views.common import current_questionnaire
 
@@ -27,7 +32,8 @@ def results(public_id: str) -> str | Response:
     questionnaire = current_questionnaire()
     scores = results_for(questionnaire, assessment)
     return render_template("results/results.html", assessment=assessment, results=scores,
-                           chart=pillar_bar_chart(scores.pillars), questionnaire=questionnaire)
+                           chart=pillar_bar_chart(scores.pillars), questionnaire=questionnaire,
+                           actions=actions_by_practice(assessment))
 
 
 @bp.route("/assessments/<public_id>/targets", methods=["GET", "POST"])

@@ -1,6 +1,8 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
   "use strict";
+  // Tell the CSS that JavaScript runs (see the official banner rules in app.css).
+  document.documentElement.classList.add("app-js");
   // Move focus to the error summary so screen reader and keyboard users hear what went wrong.
   var summary = document.getElementById("error-summary");
   if (summary) {

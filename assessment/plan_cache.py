@@ -1,0 +1,64 @@
+"""A small file cache for rendered plans: content-addressed, shared by processes, bounded in size.
+
+Each entry is named by the hash of everything that went into the PDF, so a changed assessment
+simply has a new key; old entries age out when the folder grows past its limit.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+
+
+class PlanCache:
+    def __init__(self, folder: str | Path, max_bytes: int) -> None:
+        self.folder = Path(folder)
+        self.max_bytes = max_bytes
+
+    def get(self, key: str) -> bytes | None:
+        """The stored PDF for this key, or None."""
+        path = self._path(key)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        _touch(path)  # recently used entries are the last to go
+        return data
+
+    def put(self, key: str, data: bytes) -> None:
+        """Store a PDF, then remove the least recently used entries beyond the size limit."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        # Write then rename, so a reader never sees half a file.
+        with tempfile.NamedTemporaryFile(dir=self.folder, suffix=".tmp", delete=False) as file:
+            file.write(data)
+        os.replace(file.name, self._path(key))
+        _touch(self._path(key))
+        self._prune()
+
+    def _path(self, key: str) -> Path:
+        if not key.isalnum():
+            raise ValueError(f"not a cache key: {key!r}")
+        return self.folder / f"{key}.pdf"
+
+    def _prune(self) -> None:
+        entries = []
+        for path in self.folder.glob("*.pdf"):
+            try:
+                stat = path.stat()
+            except FileNotFoundError:  # another process removed it first
+                continue
+            entries.append((stat.st_mtime, stat.st_size, path))
+        total = sum(size for _, size, _ in entries)
+        for _, size, path in sorted(entries):
+            if total <= self.max_bytes:
+                break
+            path.unlink(missing_ok=True)
+            total -= size
+
+
+def _touch(path: Path) -> None:
+    # Explicit nanoseconds: some file systems keep coarse times, which would tie entries.
+    now = time.time_ns()
+    os.utime(path, ns=(now, now))

@@ -1,0 +1,137 @@
+"""The improvement plan: actions for weak practices, the plan as PDF, and the actions as CSV."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug import Response
+
+from assessment import exports, operations, report
+from assessment.extensions import csrf, db
+from assessment.forms import (
+    ActionForm,
+    action_fields,
+    action_form_data,
+    find_tampering,
+    remove_fields,
+)
+from assessment.models import Action, Assessment
+from assessment.plan_data import action_rows, find_practice
+from assessment.queries import get_action_or_404, get_assessment_or_404, results_for
+from assessment.views.common import STALE_FORM_MESSAGE, current_questionnaire, form_is_stale
+
+bp = Blueprint("plan", __name__)
+
+
+@bp.route("/assessments/<public_id>/practices/<practice_id>/actions/new",
+          methods=["GET", "POST"])
+@csrf.exempt  # checked by form_is_stale(), which keeps what was typed when a token expires
+def add_action(public_id: str, practice_id: str) -> str | Response:
+    assessment = finished_assessment_or_redirect(public_id)
+    practice_or_404(practice_id)
+    form = ActionForm(meta={"csrf": False})
+    if form_is_saveable(form):
+        operations.add_action(assessment, practice_id, form.details())
+        db.session.commit()
+        flash(f"You added the action “{form.title.data.strip()}”.", "success")
+        return redirect(back_to_practice(public_id, practice_id))
+    return action_page(assessment, practice_id, form, action=None)
+
+
+@bp.route("/assessments/<public_id>/actions/<int:action_id>/edit", methods=["GET", "POST"])
+@csrf.exempt  # checked by form_is_stale(), which keeps what was typed when a token expires
+def edit_action(public_id: str, action_id: int) -> str | Response:
+    assessment = finished_assessment_or_redirect(public_id)
+    action = get_action_or_404(assessment, action_id)
+    form = ActionForm(meta={"csrf": False}, data=action_form_data(
+        action.title, action.owner, action.due_date, action.status))
+    if form_is_saveable(form):
+        operations.update_action(action, form.details())
+        db.session.commit()
+        flash(f"You changed the action “{action.title}”.", "success")
+        return redirect(back_to_practice(public_id, action.practice_id))
+    return action_page(assessment, action.practice_id, form, action=action)
+
+
+@bp.route("/assessments/<public_id>/actions/<int:action_id>/remove", methods=["GET", "POST"])
+def remove_action(public_id: str, action_id: int) -> str | Response:
+    assessment = finished_assessment_or_redirect(public_id)
+    action = get_action_or_404(assessment, action_id)
+    if request.method == "POST":
+        if problem := find_tampering(request.form, remove_fields()):
+            abort(400, description=problem)
+        operations.remove_action(action)
+        db.session.commit()
+        flash(f"You removed the action “{action.title}”.", "success")
+        return redirect(back_to_practice(public_id, action.practice_id))
+    found = find_practice(current_questionnaire(), action.practice_id)
+    return render_template("plan/remove.html", assessment=assessment, action=action,
+                           practice=found[1] if found else None)
+
+
+@bp.get("/assessments/<public_id>/plan.pdf")
+def plan_pdf(public_id: str) -> Response:
+    assessment = finished_assessment_or_redirect(
+        public_id, "Finish the assessment to download your improvement plan.")
+    pdf = report.plan_pdf(current_questionnaire(), assessment)
+    return download(pdf, "application/pdf", assessment, "improvement-plan.pdf")
+
+
+@bp.get("/assessments/<public_id>/actions.csv")
+def actions_csv(public_id: str) -> Response:
+    assessment = finished_assessment_or_redirect(
+        public_id, "Finish the assessment to download your actions.")
+    questionnaire = current_questionnaire()
+    rows = action_rows(questionnaire, results_for(questionnaire, assessment), assessment.actions)
+    return download(exports.actions_csv(rows).encode("utf-8"), "text/csv; charset=utf-8",
+                    assessment, "actions.csv")
+
+
+def finished_assessment_or_redirect(
+        public_id: str, message: str = "Finish the assessment to plan your actions.",
+) -> Assessment:
+    """The assessment behind the link; a draft sends the user to its review page instead."""
+    assessment = get_assessment_or_404(public_id)
+    if not assessment.is_finished:
+        flash(message, "info")
+        abort(redirect(url_for("take.review", public_id=public_id)))
+    return assessment
+
+
+def practice_or_404(practice_id: str) -> None:
+    if find_practice(current_questionnaire(), practice_id) is None:
+        abort(404)
+
+
+def form_is_saveable(form: ActionForm) -> bool:
+    """True for a sound, fresh, valid post. Tampering is a 400; a stale form is shown again."""
+    if request.method != "POST":
+        return False
+    if problem := find_tampering(request.form, action_fields()):
+        abort(400, description=problem)
+    if form_is_stale():
+        flash(STALE_FORM_MESSAGE, "warning")
+        return False
+    return form.validate()
+
+
+def action_page(assessment: Assessment, practice_id: str, form: ActionForm,
+                action: Action | None) -> str:
+    """The add or change page, with the practice's scores and suggested next step."""
+    questionnaire = current_questionnaire()
+    weak = next((w for w in results_for(questionnaire, assessment).weak_practices
+                 if w.practice.practice.id == practice_id), None)
+    found = find_practice(questionnaire, practice_id)
+    return render_template("plan/action.html", assessment=assessment, form=form, action=action,
+                           pillar=found[0] if found else None,
+                           practice=found[1] if found else None, weak=weak,
+                           questionnaire=questionnaire)
+
+
+def back_to_practice(public_id: str, practice_id: str) -> str:
+    return url_for("results.results", public_id=public_id, _anchor=f"practice-{practice_id}")
+
+
+def download(body: bytes, mimetype: str, assessment: Assessment, what: str) -> Response:
+    name = report.download_name(assessment.team.service, report.plan_date(assessment), what)
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

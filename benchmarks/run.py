@@ -1,0 +1,137 @@
+"""`make bench`: measure what PRODUCT.md promises, each against a baseline from the same run
+(the machine is shared and noisy, so only ratios are compared), and write benchmarks/RESULTS.md.
+
+a. requests/second of our pages under wrk against gunicorn, as a ratio to a bare Flask
+   template page served the same way (goal: at least 0.5);
+b. the PDF plan's render time against WeasyPrint's floor for the same page count
+   (goal: at most 1.5x; see bench_plan.py);
+c. create_app() start-up time;
+d. a worker's memory after 200 plan renders (see bench_plan.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.serving import ROOT, Browser, flask, fresh_database, gunicorn  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+ROUNDS, SECONDS, CONNECTIONS = 3, 5, 8
+WORKERS = os.cpu_count() or 2
+
+
+def wrk(url: str) -> float:
+    """Requests per second for one wrk run on a URL."""
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", url],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if non_2xx:
+        raise RuntimeError(f"{url}: {non_2xx.group(1)} responses were not 2xx/3xx")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
+def request_ratios(database_url: str) -> list[tuple[str, float, float, float]]:
+    """Median req/s of each page and of the baseline, rounds interleaved to share the noise."""
+    demo_ids = [line.split()[1] for line in flask(database_url, "seed-demo").splitlines()]
+    with gunicorn(database_url, workers=WORKERS) as base, \
+            gunicorn(database_url, app="app:app", workers=WORKERS, cwd=HERE / "bare") as bare:
+        browser = Browser(base)
+        _, _, location = browser.request("/start", {
+            "csrf_token": browser.token("/start"), "agency": "Bench", "office": "Bench",
+            "service": "Bench"})
+        draft = location.split("/")[2]
+        pages = {
+            "pillar page": f"{base}/assessments/{draft}/pillars/customer-understanding",
+            "results page": f"{base}/assessments/{demo_ids[-1]}/results",
+        }
+        history = f"{base}/teams/history"  # issue 5: measured once the page exists
+        if Browser(base).request(history.removeprefix(base))[0] == 200:
+            pages["history page"] = history
+        samples: dict[str, list[float]] = {name: [] for name in pages} | {"baseline": []}
+        for _ in range(ROUNDS):
+            samples["baseline"].append(wrk(bare + "/"))
+            for name, url in pages.items():
+                samples[name].append(wrk(url))
+    baseline = statistics.median(samples["baseline"])
+    return [(name, statistics.median(samples[name]), baseline,
+             statistics.median(samples[name]) / baseline) for name in pages]
+
+
+def startup_time(runs: int = 15) -> tuple[float, float]:
+    """Median seconds for create_app() in a fresh interpreter, and for a bare Flask() there."""
+    ours = "import time; t=time.perf_counter(); from assessment import create_app; " \
+           "create_app({'SECRET_KEY': 'x'}); print(time.perf_counter()-t)"
+    bare = "import time; t=time.perf_counter(); from flask import Flask; Flask('x'); " \
+           "print(time.perf_counter()-t)"
+
+    def measure(code: str) -> float:
+        return statistics.median(
+            float(subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                                 text=True, check=True).stdout) for _ in range(runs))
+
+    return measure(ours), measure(bare)
+
+
+def plan_figures() -> str:
+    """The PDF benchmark's own report (bench_plan.py), when the plan exists."""
+    script = HERE / "bench_plan.py"
+    if not script.exists():
+        return "Not measured: the PDF plan (issue 3) has not landed.\n"
+    result = subprocess.run([sys.executable, str(script), "--markdown"], cwd=ROOT,
+                            capture_output=True, text=True, check=True)
+    return result.stdout
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               platform.processor() or "unknown CPU")
+    return (f"{platform.machine()}, {os.cpu_count()} cores ({cpu}), "
+            f"Python {platform.python_version()}")
+
+
+def main() -> int:
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (apt-get install -y wrk)", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    lines = [f"# Benchmark results\n\nRun {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on "
+             f"{machine()}, by `make bench`. Ratios compare figures taken in the same run.\n"]
+    lines.append(f"\n## a. Requests per second under wrk (gunicorn, {WORKERS} sync workers, "
+                 f"{CONNECTIONS} connections, {ROUNDS} rounds of {SECONDS} s, median)\n\n"
+                 "| Page | Our req/s | Bare Flask template req/s | Ratio | Goal |\n"
+                 "| --- | ---: | ---: | ---: | --- |\n")
+    failures = 0
+    for kind in ("sqlite",):
+        with fresh_database(kind) as url:
+            for name, ours, bare, ratio in request_ratios(url):
+                met = ratio >= 0.5
+                failures += not met
+                lines.append(f"| {name} ({kind}) | {ours:.0f} | {bare:.0f} | {ratio:.2f} | "
+                             f"≥ 0.5 {'met' if met else 'MISSED'} |\n")
+    ours, bare = startup_time()
+    lines.append(f"\n## c. Start-up\n\n`create_app()` in a fresh interpreter (imports, "
+                 f"loading and validating questions.yaml): median {ours * 1000:.0f} ms; "
+                 f"a bare `Flask()` there: {bare * 1000:.0f} ms.\n")
+    lines.append("\n## b and d. The PDF plan\n\n" + plan_figures())
+    lines.append(f"\nThe whole run took {time.monotonic() - started:.0f} s.\n")
+    (HERE / "RESULTS.md").write_text("".join(lines), encoding="utf-8")
+    print("".join(lines))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

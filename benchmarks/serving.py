@@ -1,0 +1,155 @@
+"""Shared helpers for benchmarks and the load test: fresh databases, gunicorn on loopback,
+and a tiny HTTP client that keeps cookies and reads form tokens."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+POSTGRES_ADMIN_URL = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def postgres_available() -> bool:
+    try:
+        engine = create_engine(POSTGRES_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not available here"
+        return False
+
+
+@contextmanager
+def fresh_database(kind: str) -> Iterator[str]:
+    """A new, migrated database of the given kind ("sqlite" or "postgresql"); removed after."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite:///{folder}/bench.sqlite3"
+            migrate(url)
+            yield url
+        return
+    name = f"cx_bench_{secrets.token_hex(4)}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        migrate(url)
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def app_env(database_url: str, **extra: str) -> dict[str, str]:
+    return os.environ | {"DATABASE_URL": database_url, "SECRET_KEY": "bench-" + "x" * 32,
+                         "LOG_LEVEL": "WARNING"} | extra
+
+
+def migrate(database_url: str) -> None:
+    flask(database_url, "db", "upgrade")
+
+
+def flask(database_url: str, *args: str) -> str:
+    result = subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT,
+                            env=app_env(database_url), capture_output=True, text=True, check=True)
+    return result.stdout
+
+
+@contextmanager
+def gunicorn(database_url: str, app: str = "wsgi:app", workers: int = 4,
+             cwd: Path = ROOT) -> Iterator[str]:
+    """gunicorn with our config file on a free loopback port; yields its base URL."""
+    port = free_port()
+    env = app_env(database_url, BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY=str(workers),
+                  GUNICORN_MAX_REQUESTS="0")
+    process = subprocess.Popen(
+        [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), app],
+        cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base, process)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def wait_until_up(base: str, process: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn stopped: {process.stderr.read()[-2000:]}")
+        try:
+            with urllib.request.urlopen(base + "/", timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer at {base} within {seconds} s")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        return None
+
+
+class Browser:
+    """One simulated user: keeps cookies, never follows redirects, records every status."""
+
+    TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+    def __init__(self, base: str, timeout: float = 30):
+        self.base, self.timeout = base, timeout
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect())
+        self.statuses: list[int] = []
+
+    def request(self, path: str, data: dict[str, str] | None = None) -> tuple[int, str, str]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(self.base + path, data=body, timeout=self.timeout) as reply:
+                status, text, location = reply.status, reply.read().decode(), ""
+        except urllib.error.HTTPError as error:
+            status, text = error.code, error.read().decode(errors="replace")
+            location = error.headers.get("Location", "")
+        self.statuses.append(status)
+        return status, text, location
+
+    def token(self, path: str) -> str:
+        status, text, _ = self.request(path)
+        match = self.TOKEN.search(text)
+        if status != 200 or not match:
+            raise RuntimeError(f"GET {path} gave {status} and no form token")
+        return match.group(1)

@@ -1,0 +1,51 @@
+"""One axe audit of the page in the browser: WCAG 2.1 A/AA violations, and what axe left
+undecided ("incomplete") settled by a rule we reviewed or by measuring it ourselves."""
+
+from __future__ import annotations
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+from tests.browser.checks import AXE_OPTIONS, CONTRAST_RATIO
+
+# What axe left undecided, by rule, with how we settled it (docs/accessibility.md says more).
+# A rule not listed here is a problem until someone reviews it.
+REVIEWED_INCOMPLETE = {
+    "color-contrast": "axe cannot see the background behind text next to a pseudo element "
+                      "(USWDS icons and step bars), over a select's arrow image, or in the SVG "
+                      "chart; we measure each such text's contrast ourselves.",
+}
+MINIMUM_CONTRAST = 4.5  # WCAG 1.4.3 for normal text; we hold large text to it too
+
+_axe = Axe()
+
+
+def audit(page: Page) -> list[str]:
+    """Problems on the page as it is now: violations, unreviewed incompletes, low contrast."""
+    result = _axe.run(page, options=AXE_OPTIONS).response
+    problems = [f"{v['id']} ({v['impact']}): {v['help']} at "
+                f"{[node['target'] for node in v['nodes']][:3]}" for v in result["violations"]]
+    for undecided in result["incomplete"]:
+        if undecided["id"] not in REVIEWED_INCOMPLETE:
+            problems.append(f"axe could not decide {undecided['id']} at "
+                            f"{[node['target'] for node in undecided['nodes']][:3]}: review it, "
+                            "then fix it or record why in REVIEWED_INCOMPLETE")
+        elif undecided["id"] == "color-contrast":
+            for node in undecided["nodes"]:
+                target = node["target"][0]
+                ratio = page.locator(target).first.evaluate(CONTRAST_RATIO)
+                if ratio < MINIMUM_CONTRAST:
+                    problems.append(f"{target} has contrast {ratio:.2f}, below {MINIMUM_CONTRAST}")
+    return problems
+
+
+def audit_pages(page: Page, site_pages, skip_scripted: bool = False) -> dict[str, list[str]]:
+    """Open each page and audit it; return the problems by page name (none: an empty dict)."""
+    found = {}
+    for site_page in site_pages:
+        if skip_scripted and site_page.needs_javascript:
+            continue
+        site_page.open(page)
+        if problems := audit(page):
+            found[site_page.name] = problems
+    return found

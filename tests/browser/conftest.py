@@ -1,0 +1,209 @@
+"""Browser fixtures: the app served on loopback, Debian's Chromium driven by Playwright.
+
+Every test in tests/browser is skipped, with one reason, when Chromium is not installed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from assessment import create_app, operations
+from assessment.extensions import db
+from assessment.operations import SubmittedAnswer
+from assessment.questionnaire import Questionnaire
+from tests.browser.site import Site, get_endpoints, site_pages, unlisted_routes
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
+
+CHROMIUM = Path("/usr/bin/chromium")
+SKIP_REASON = (f"browser tests skipped: Chromium is not installed at {CHROMIUM} "
+               "(Debian package 'chromium'; .ci/run installs it)")
+HERE = Path(__file__).resolve().parent
+
+# No sandbox (tests run as root) and no calls home, which our closed network refuses noisily.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without Chromium, skip every test in this folder with one reason (shown by -ra)."""
+    if CHROMIUM.exists():
+        return
+    skip = pytest.mark.skip(reason=SKIP_REASON)
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(skip)
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """Serve without a log line per request (a pillar page loads a dozen files)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
+def read_whole_responses(app: WSGIApplication) -> WSGIApplication:
+    """WSGI middleware: read each response whole and close it before sending it.
+
+    Werkzeug's development server skips closing a response when the browser drops the
+    connection while it is sent (Chromium cancels the favicon when a page goes away). The static
+    file then stays open until garbage collection, and its ResourceWarning, an error under
+    filterwarnings = error, fails whichever test is running. Our responses are small.
+    """
+
+    def app_with_closed_files(environ, start_response):
+        response = app(environ, start_response)
+        try:
+            return [b"".join(response)]
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+
+    return app_with_closed_files
+
+
+@dataclass(frozen=True)
+class LiveApp:
+    """The app under test and the address it is served on."""
+
+    app: Flask
+    url: str
+
+    @property
+    def questionnaire(self) -> Questionnaire:
+        return self.app.extensions["questionnaire"]
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
+    """The app on a fresh migrated SQLite database, served on 127.0.0.1 in a daemon thread."""
+    folder = tmp_path_factory.mktemp("browser")
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "browser-test-secret",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'browser.sqlite3'}",
+        "PLAN_CACHE_DIR": str(folder / "plan-cache"),
+    })
+    with app.app_context():
+        upgrade()
+    server = make_server("127.0.0.1", 0, read_whole_responses(app), threaded=True,
+                         request_handler=QuietRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, name="live-app", daemon=True)
+    thread.start()
+    yield LiveApp(app, f"http://127.0.0.1:{server.server_port}")
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_context(browser: Browser, live_app: LiveApp) -> Iterator[Callable[..., BrowserContext]]:
+    """Builder: a fresh browser context (no cookies) on the live app; closed after the test."""
+    contexts: list[BrowserContext] = []
+
+    def build(**options) -> BrowserContext:
+        options.setdefault("viewport", DESKTOP)
+        context = browser.new_context(base_url=live_app.url, **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield build
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context: Callable[..., BrowserContext]) -> Page:
+    """A page with JavaScript on, at desktop width."""
+    return new_context().new_page()
+
+
+@pytest.fixture(scope="session")
+def make_assessment(live_app: LiveApp) -> Callable[..., str]:
+    """Builder: an assessment stored straight through the operations; returns its public id.
+
+    answers maps question id to '1'-'5', 'na' or 'unknown'.
+    """
+
+    def build(answers: dict[str, str] | None = None, finished: bool = False,
+              service: str = "Passport Services") -> str:
+        with live_app.app.app_context():
+            team = operations.create_team("Department of State", "Bureau of Consular Affairs",
+                                          service)
+            assessment = operations.start_assessment(live_app.questionnaire, team)
+            operations.save_answers(assessment.responses[0], {
+                qid: SubmittedAnswer(choice) for qid, choice in (answers or {}).items()
+            })
+            if finished:
+                operations.finish_assessment(assessment)
+            db.session.commit()
+            return assessment.public_id
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def site(live_app: LiveApp, make_assessment: Callable[..., str]) -> Site:
+    """Every page of the app in the states users see, on assessments made for the purpose."""
+    questionnaire = live_app.questionnaire
+    questions = [q for *_, q in questionnaire.questions()]
+    strategy = questionnaire.pillar("strategy").questions
+    draft = make_assessment({q.id: "3" for q in strategy}
+                            | {questionnaire.pillar("governance").questions[0].id: "unknown"})
+    # Every practice below the default target of 3.0, two don't-knows and one not-applicable.
+    weak = {q.id: "2" for q in questions} | {questions[3].id: "unknown",
+                                               questions[20].id: "unknown",
+                                               questions[30].id: "na"}
+    finished = make_assessment(weak, finished=True)
+    # Every scored practice meets its target; Culture has too few answers for a score.
+    all_met = make_assessment({q.id: "5" for q in questions}
+                              | {q.id: "na" for q in questionnaire.pillar("culture").questions},
+                              finished=True, service="Passport renewal online")
+    pages = site_pages(live_app.app, questionnaire, draft, finished, all_met)
+    practice = questionnaire.pillars[0].practices[0].id
+    values = {"public_id": finished, "pillar_id": questionnaire.pillars[0].id,
+              "practice_id": practice}
+    if any("action_id" in arguments for arguments in get_endpoints(live_app.app).values()):
+        values["action_id"] = str(add_action(live_app, finished, practice))
+    unlisted = unlisted_routes(live_app.app, {p.endpoint for p in pages}, values)
+    return Site(pages + unlisted.pages, unlisted.downloads)
+
+
+def add_action(live_app: LiveApp, public_id: str, practice_id: str) -> int:
+    """An action in the assessment's improvement plan, for the pages that show one (issue 3)."""
+    import datetime as dt
+
+    from assessment.models import Assessment
+    from assessment.operations import ActionDetails
+
+    with live_app.app.app_context():
+        assessment = db.session.scalar(db.select(Assessment).filter_by(public_id=public_id))
+        action = operations.add_action(assessment, practice_id, ActionDetails(
+            "Name a CX lead who reports to the deputy director", "Deputy director",
+            dt.date(2027, 9, 30), "not_started"))
+        db.session.commit()
+        return action.id

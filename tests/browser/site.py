@@ -1,0 +1,160 @@
+"""Every page the app has, in the states a user sees, for the page-by-page browser checks.
+
+Pages come from an explicit list (so states such as "start with errors" or the error pages are
+covered) plus, for safety, every other GET route of the app: a page added later is checked
+without anyone remembering to list it here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask, url_for
+from playwright.sync_api import Page, Response
+
+from assessment.questionnaire import Questionnaire
+
+# Arguments we can fill in for routes nobody listed: an assessment, a pillar, a practice, an action.
+KNOWN_ARGUMENTS = {"public_id", "pillar_id", "practice_id", "action_id"}
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """One page in one state: how to get there and the status it must answer with."""
+
+    name: str
+    endpoint: str
+    path: str
+    status: int = 200
+    # For pages shown after a form post (validation errors, a 400): what to do after loading path.
+    then: Callable[[Page], Response | None] | None = None
+    needs_javascript: bool = False  # a state only scripts make (the banner opened)
+
+    def open(self, page: Page) -> None:
+        """Load the page in the browser and check its status."""
+        response = page.goto(self.path)
+        if self.then is not None:
+            response = self.then(page)
+        assert response is not None, self.name
+        assert response.status == self.status, f"{self.name}: {self.path} -> {response.status}"
+
+
+def submit_empty_start_form(page: Page) -> Response | None:
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Start the assessment").click()
+    return navigation.value
+
+
+def submit_tampered_start_form(page: Page) -> Response | None:
+    """Add a field our page never sends, as a tampered post would; the app answers 400."""
+    page.evaluate("""() => {
+        const field = document.createElement('input');
+        field.type = 'hidden'; field.name = 'is_admin'; field.value = '1';
+        document.querySelector('main form').append(field);
+    }""")
+    return submit_empty_start_form(page)
+
+
+def submit_pillar_without_token(page: Page) -> Response | None:
+    """Drop the CSRF token, as a forged cross-site post would; the app answers 400."""
+    page.evaluate("() => document.querySelector('input[name=csrf_token]').remove()")
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Save and continue").click()
+    return navigation.value
+
+
+def submit_main_form(page: Page) -> Response | None:
+    """Press the first submit button of the page's form as it is (empty, for a new form)."""
+    with page.expect_navigation() as navigation:
+        page.locator("main form button[type=submit]").first.click()
+    return navigation.value
+
+
+def open_official_banner(page: Page) -> Response | None:
+    """The 'Here's how you know' banner, opened (USWDS JavaScript shows its content)."""
+    response = page.reload()
+    page.get_by_role("button", name="Here’s how you know").click()
+    page.locator("#gov-banner").wait_for(state="visible")
+    return response
+
+
+def site_pages(app: Flask, questionnaire: Questionnaire, draft: str, finished: str,
+               finished_all_met: str) -> list[SitePage]:
+    """The explicit pages and states, then any other GET route of the app."""
+    a = f"/assessments/{draft}"
+    f = f"/assessments/{finished}"
+    pages = [
+        SitePage("home", "main.home", "/"),
+        SitePage("home, official banner open", "main.home", "/", then=open_official_banner,
+                 needs_javascript=True),
+        SitePage("how scoring works", "main.scoring", "/how-scoring-works"),
+        SitePage("accessibility statement", "main.accessibility", "/accessibility"),
+        SitePage("privacy", "main.privacy", "/privacy"),
+        SitePage("start", "take.start", "/start"),
+        SitePage("start, with errors", "take.start", "/start", then=submit_empty_start_form),
+        SitePage("private link (resumes)", "take.resume", a),
+        *[SitePage(f"pillar {p.id}", "take.pillar", f"{a}/pillars/{p.id}")
+          for p in questionnaire.pillars],
+        SitePage("saved for later", "take.saved", f"{a}/saved"),
+        SitePage("review, draft", "take.review", f"{a}/review"),
+        SitePage("review, finished", "take.review", f"{f}/review"),
+        SitePage("results, weak practices and don't-knows", "results.results", f"{f}/results"),
+        SitePage("results, a pillar without a score, all targets met", "results.results",
+                 f"/assessments/{finished_all_met}/results"),
+        SitePage("targets", "results.targets", f"{f}/targets"),
+        SitePage("error 404, unknown page", "", "/no-such-page", 404),
+        SitePage("error 404, unknown assessment", "results.results",
+                 "/assessments/not-a-real-link/results", 404),
+        SitePage("error 405, wrong method", "take.finish", f"{a}/finish", 405),
+        SitePage("error 400, tampered form", "take.start", "/start", 400,
+                 then=submit_tampered_start_form),
+        SitePage("error 400, missing security token", "take.pillar", f"{a}/pillars/strategy",
+                 400, then=submit_pillar_without_token),
+    ]
+    if "plan.add_action" in get_endpoints(app):  # the improvement plan's actions (issue 3)
+        practice = questionnaire.pillars[0].practices[0].id
+        path = f"{f}/practices/{practice}/actions/new"
+        pages += [SitePage("add an action", "plan.add_action", path),
+                  SitePage("add an action, with errors", "plan.add_action", path,
+                           then=submit_main_form)]
+    return pages
+
+
+@dataclass(frozen=True)
+class Unlisted:
+    """GET routes nobody listed: HTML pages to check, and files (a PDF, a CSV) by media type."""
+
+    pages: list[SitePage]
+    downloads: dict[str, str]
+
+
+def unlisted_routes(app: Flask, listed: set[str], values: dict[str, str]) -> Unlisted:
+    """Fill in the arguments of every GET route not listed and ask the app what it serves."""
+    pages, files = [], {}
+    client = app.test_client()
+    for endpoint, arguments in get_endpoints(app).items():
+        if endpoint in listed or not arguments <= KNOWN_ARGUMENTS:
+            continue  # test_every_get_route_is_covered names routes we cannot fill in
+        with app.test_request_context():
+            path = url_for(endpoint, **{name: values[name] for name in arguments})
+        mimetype = client.get(path).mimetype
+        if mimetype == "text/html":
+            pages.append(SitePage(f"unlisted route {endpoint}", endpoint, path))
+        else:
+            files[endpoint] = mimetype
+    return Unlisted(pages, files)
+
+
+@dataclass(frozen=True)
+class Site:
+    """The pages to check, and the GET routes that serve files (endpoint -> media type)."""
+
+    pages: list[SitePage]
+    downloads: dict[str, str]
+
+
+def get_endpoints(app: Flask) -> dict[str, set[str]]:
+    """Every GET endpoint of the app but static files, with the names of its arguments."""
+    return {rule.endpoint: set(rule.arguments) for rule in app.url_map.iter_rules()
+            if "GET" in (rule.methods or ()) and rule.endpoint != "static"}

@@ -1,0 +1,80 @@
+"""The plan's plain data: changes in words, strongest and weakest pillars, action order."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+
+from assessment.plan_data import Team, action_rows, build_plan, describe_change
+from assessment.scoring import score_assessment
+
+
+@pytest.mark.parametrize(("earlier", "now", "text"), [
+    ("2.4", "3.2", "Up 0.8"),
+    ("3.2", "2.9", "Down 0.3"),
+    ("3.0", "3.0", "No change"),
+    (None, "2.0", "New score"),
+    ("2.0", None, "No score now"),
+    (None, None, "No score either time"),
+])
+def test_a_change_between_two_scores_is_said_in_words(earlier, now, text):
+    as_decimal = [None if v is None else Decimal(v) for v in (earlier, now)]
+    assert describe_change(*as_decimal) == text
+
+
+@dataclass
+class FakeAction:
+    practice_id: str
+    title: str
+    owner: str = ""
+    due_date: dt.date | None = None
+    status: str = "not_started"
+
+
+def test_actions_follow_their_practices_priority_then_questionnaire_order_then_due_date(
+        questionnaire):
+    answers = {q.id: 2 if p.id == "collaboration" else 3 for p, _, q in questionnaire.questions()}
+    results = score_assessment(questionnaire, answers)
+    first_weak = results.weak_practices[0].practice.practice.id
+    rows = action_rows(questionnaire, results, [
+        FakeAction("strategy.share-priorities", "Not weak, later in the questionnaire"),
+        FakeAction("strategy.big-picture", "Not weak, first in the questionnaire"),
+        FakeAction(first_weak, "No date"),
+        FakeAction(first_weak, "Due later", due_date=dt.date(2027, 6, 1)),
+        FakeAction(first_weak, "Due sooner", due_date=dt.date(2027, 1, 1), status="done"),
+        FakeAction("retired.practice", "From an older questionnaire"),
+    ])
+    assert [r.title for r in rows] == [
+        "Due sooner", "Due later", "No date", "Not weak, first in the questionnaire",
+        "Not weak, later in the questionnaire", "From an older questionnaire"]
+    assert [r.priority for r in rows] == [1, 1, 1, None, None, None]
+    assert rows[0].status == "Done" and rows[0].pillar == "Collaboration"
+    assert rows[-1].practice == "A practice no longer asked (retired.practice)"
+
+
+@pytest.mark.parametrize(("levels", "strongest", "weakest"), [
+    ({"strategy": 5, "culture": 1}, ("Strategy",), ("Culture",)),
+    ({"strategy": 5, "governance": 5, "culture": 1}, ("Strategy", "Governance"), ("Culture",)),
+    ({}, "all", "all"),  # every pillar at 3: all strongest and all weakest
+], ids=["one-each", "tie-for-strongest", "all-equal"])
+def test_the_strongest_and_weakest_pillars_include_ties(questionnaire, levels, strongest,
+                                                         weakest):
+    answers = {q.id: levels.get(p.id, 3) for p, _, q in questionnaire.questions()}
+    plan = build_plan(questionnaire, score_assessment(questionnaire, answers),
+                      Team("Agency", "Office", "Service"), dt.date(2026, 11, 12), "2026.1", {}, [])
+    every = tuple(p.name for p in questionnaire.pillars)
+    assert plan.strongest.names == (every if strongest == "all" else strongest)
+    assert plan.weakest.names == (every if weakest == "all" else weakest)
+
+
+def test_a_plan_with_no_scores_has_no_strongest_or_weakest_pillar(questionnaire):
+    plan = build_plan(questionnaire,
+                      score_assessment(questionnaire, {q.id: "na" for *_, q in
+                                                       questionnaire.questions()}),
+                      Team("Agency", "Office", "Service"), dt.date(2026, 11, 12), "2026.1", {}, [])
+    assert (plan.strongest, plan.weakest, plan.overall, plan.priorities) == (None, None, None, ())
+    assert [a.answer for section in plan.answers for a in section.rows] == \
+        ["Not answered"] * questionnaire.question_count  # no recorded answers were given

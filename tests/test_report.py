@@ -1,0 +1,399 @@
+"""The improvement plan PDF: what it says, that it is tagged for accessibility, the URL fetcher
+that only reads static/, and the cache that spares a repeat download from WeasyPrint."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import weasyprint
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+from assessment import operations, report
+from assessment.extensions import db
+from assessment.models import Assessment
+from assessment.operations import ActionDetails, SubmittedAnswer
+from assessment.plan_cache import PlanCache
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+
+# --------------------------------------------------------------------------- helpers
+
+def pdf_text(pdf: bytes) -> str:
+    """All the PDF's text with runs of whitespace made single spaces."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+def squeezed(text: str) -> str:
+    """Text without any whitespace, to find long URLs that wrap across lines."""
+    return re.sub(r"\s+", "", text)
+
+
+def structure(pdf: bytes) -> Iterator[DictionaryObject]:
+    """Every element of the PDF's structure tree, in reading order."""
+
+    def walk(node: object) -> Iterator[DictionaryObject]:
+        node = node.get_object() if isinstance(node, IndirectObject) else node
+        if isinstance(node, ArrayObject):
+            for kid in node:
+                yield from walk(kid)
+        elif isinstance(node, DictionaryObject) and "/S" in node:
+            yield node
+            yield from walk(node.get("/K", ArrayObject()))
+
+    root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"]
+    yield from walk(root["/K"])
+
+
+@pytest.fixture
+def measurement_weak(make_assessment, questionnaire) -> str:
+    """Finished: every measurement question at level 2, everything else at 3."""
+    return make_assessment(
+        {q.id: "2" if p.id == "measurement" else "3" for p, _, q in questionnaire.questions()},
+        finished=True)
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list[int]:
+    """Count WeasyPrint renders; they still happen for real."""
+    calls = []
+    real = weasyprint.HTML.write_pdf
+
+    def counting(self, *args, **kwargs):
+        calls.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", counting)
+    return calls
+
+
+@pytest.fixture
+def fake_renders(monkeypatch) -> list[str]:
+    """Skip WeasyPrint, for tests about when it would run; returns the HTML of each render."""
+    calls = []
+
+    def fake(html: str, static_folder: object) -> bytes:
+        calls.append(html)
+        return f"%PDF-1.7 render {len(calls)}".encode()
+
+    monkeypatch.setattr(report, "render_pdf", fake)
+    return calls
+
+
+def download(client, public_id: str) -> bytes:
+    response = client.get(f"/assessments/{public_id}/plan.pdf")
+    assert response.status_code == 200, response.status_code
+    return response.data
+
+
+# --------------------------------------------------------------------------- content
+
+def test_the_plan_lists_each_weak_practice_with_its_next_step_and_resources(
+        client, measurement_weak, questionnaire):
+    text = pdf_text(download(client, measurement_weak))
+    flat = squeezed(text)
+    practices = questionnaire.pillar("measurement").practices
+    for rank, practice in enumerate(practices, start=1):
+        assert f"Priority {rank}: {practice.name}" in text
+        assert squeezed(practice.next_step(2)) in flat
+        for resource in practice.resources:
+            assert squeezed(resource.title) in flat
+            assert squeezed(f"{resource.publisher} · {resource.format}") in flat
+            assert resource.url in flat, resource.url  # printed in full, not just linked
+    assert "Measurement · Score 2.0 (Level 2: Tactical) · Target 3.0 · Gap 1.0" in text
+
+
+def test_the_plan_has_every_part_a_reader_expects(client, measurement_weak, questionnaire):
+    text = pdf_text(download(client, measurement_weak))
+    today = dt.datetime.now(dt.UTC).date()
+    for expected in [
+        "CX improvement plan", "Passport Services", "Bureau of Consular Affairs",
+        "Department of State", f"{today:%B} {today.day}, {today.year}",
+        f"Questionnaire version {questionnaire.version}", "Contents", "Summary",
+        "2.9 out of 5",  # seven pillars at 3.0 and one at 2.0: 23 / 8 = 2.875
+        "Level 2: Tactical", "Strongest: Strategy, Governance", "Weakest: Measurement (2.0",
+        "Your top 5 priorities", "Scores by pillar", "Results by pillar",
+        "Priorities and next steps", "Things to find out", "Scores by A-11 core function",
+        "Service design and improvement", "Collaboration does not map to a core function",
+        "Action plan", "You have not added any actions yet",
+        "Appendix A: Your answers and notes", "Appendix B: How scoring works",
+        "2.95 becomes 3.0",
+    ]:
+        assert expected in text, expected
+    for pillar in questionnaire.pillars:
+        assert f"{pillar.name}: score of each practice" in text
+
+
+def test_the_appendix_has_every_answer_and_note_and_the_plan_lists_dont_knows(
+        app, client, measurement_weak, questionnaire):
+    question = questionnaire.pillar("culture").questions[0]
+    unknown = questionnaire.pillar("design").questions[0]
+    with app.app_context():
+        assessment = db.session.scalar(db.select(Assessment).filter_by(public_id=measurement_weak))
+        operations.save_answers(assessment.responses[0], {
+            question.id: SubmittedAnswer("4", "Our HR plan has a CX goal for every manager."),
+            unknown.id: SubmittedAnswer("unknown", "Ask the design lead."),
+        })
+        db.session.commit()
+    text = squeezed(pdf_text(download(client, measurement_weak)))
+    assert squeezed("Our HR plan has a CX goal for every manager.") in text
+    assert squeezed(question.levels[3]) in text  # the statement the team chose
+    assert squeezed(f"{unknown.text}Design:") in text  # listed under things to find out
+    assert squeezed("Ask the design lead.") in text
+    assert text.count(squeezed(questionnaire.pillars[0].questions[0].text)) == 1
+
+
+def test_the_plan_shows_the_change_since_the_last_assessment_and_the_actions(app, client):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    latest = result.output.split()[-1]
+    text = pdf_text(download(client, latest))
+    assert "Score on Nov 13, 2025" in text
+    assert "Governance 3.6 Level 3: Strategic 3.0 Yes 1.6 Up 2.0" in text
+    assert "scored 2.4. Change since then: Up 0.8." in text
+    assert "Actions by practice" in text
+    assert "Ask the Federal Consulting Group about a customer survey tool" in text
+
+
+@pytest.mark.parametrize("choice", ["na", "unknown"])
+def test_an_assessment_with_no_scored_answer_still_gives_a_sensible_plan(
+        client, make_assessment, questionnaire, choice):
+    public_id = make_assessment({q.id: choice for *_, q in questionnaire.questions()},
+                                finished=True)
+    text = pdf_text(download(client, public_id))
+    assert "No score" in text and "No pillar has enough answers for a score" in text
+    assert "Based on 0 of 8 pillars" in text
+    assert "No practice has a score yet, so there are no priorities" in text
+    assert "Not enough answers" in text
+    assert ("You answered “Don't know” to 45 questions" in text) == (choice == "unknown")
+
+
+def test_the_download_is_an_attachment_named_for_the_service_and_date(client, measurement_weak):
+    response = client.get(f"/assessments/{measurement_weak}/plan.pdf")
+    today = dt.datetime.now(dt.UTC).date()
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == \
+        f'attachment; filename="passport-services-{today:%Y-%m-%d}-improvement-plan.pdf"'
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.data.startswith(b"%PDF-1.7")
+
+
+@pytest.mark.parametrize(("service", "name"), [
+    ("Passport Services", "passport-services"),
+    ("IRS — Taxpayer Services (W-2)", "irs-taxpayer-services-w-2"),
+    ("Servicios en Español", "servicios-en-espanol"),
+    ("../../etc/passwd", "etc-passwd"),
+    ("★★★", "assessment"),
+])
+def test_download_names_are_safe_slugs_of_the_service(service, name):
+    assert report.download_name(service, dt.date(2026, 11, 12), "improvement-plan.pdf") == \
+        f"{name}-2026-11-12-improvement-plan.pdf"
+
+
+# --------------------------------------------------------------------------- accessibility
+
+def test_the_plan_is_a_tagged_pdf_ua_document_with_a_title_and_language(client,
+                                                                        measurement_weak):
+    pdf = download(client, measurement_weak)
+    reader = PdfReader(io.BytesIO(pdf))
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog
+    assert bool(catalog["/MarkInfo"]["/Marked"]) is True
+    assert catalog["/Lang"] == "en"
+    assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"]) is True
+    assert reader.metadata.title == "CX improvement plan: Passport Services"
+    xmp = catalog["/Metadata"].get_object().get_data().decode()
+    assert "pdfuaid:part" in xmp and re.search(r"pdfuaid:part[^0-9]{1,3}1", xmp)
+
+
+def test_the_plan_has_table_headers_headings_in_order_and_alt_text_for_the_chart(
+        client, measurement_weak):
+    elements = list(structure(download(client, measurement_weak)))
+    tags = [e["/S"] for e in elements]
+    headings = [int(tag[2]) for tag in tags if re.fullmatch(r"/H[1-6]", tag)]
+    assert headings[0] == 1 and headings.count(1) == 1
+    assert all(b - a <= 1 for a, b in zip(headings, headings[1:], strict=False)), headings
+    assert tags.count("/Table") >= 12 and "/TH" in tags and "/Caption" in tags
+    headers = [e for e in elements if e["/S"] == "/TH"]
+    assert all("/ID" in th for th in headers)  # cells point at their headers by these ids
+    figures = [e for e in elements if e["/S"] == "/Figure"]
+    assert len(figures) == 1
+    alt = figures[0]["/Alt"]
+    assert alt.startswith("Bar chart of your score") and "Measurement 2.0, target 3.0." in alt
+
+
+# --------------------------------------------------------------------------- fetching
+
+@pytest.mark.parametrize("url", [
+    "https://digital.gov/style.css",
+    "http://127.0.0.1:5300/static/css/report.css",
+    "ftp://example.com/font.ttf",
+    "data:text/css,body{color:red}",
+    "file:///etc/passwd",
+    (STATIC / "css" / ".." / ".." / "pyproject.toml").as_uri(),
+    (STATIC.parent / "instance" / "secret_key").as_uri(),
+    (STATIC / "css").as_uri(),  # a folder, not a file
+    (STATIC / "css" / "missing.css").as_uri(),
+    "file://otherhost" + (STATIC / "css" / "report.css").as_posix(),
+], ids=["https", "http-to-ourselves", "ftp", "data", "system-file", "dot-dot", "secret-key",
+        "folder", "missing", "remote-host"])
+def test_the_url_fetcher_refuses_anything_but_files_under_static(url):
+    with pytest.raises(ValueError, match="refused"):
+        report.StaticFilesOnly(STATIC).fetch(url)
+
+
+def test_the_url_fetcher_serves_our_stylesheet_and_fonts():
+    fetcher = report.StaticFilesOnly(STATIC)
+    css = fetcher.fetch((STATIC / "css" / "report.css").as_uri())
+    assert css.content_type == "text/css" and b"Public Sans" in css.read()
+    fonts = re.findall(r'url\("([^"]+)"\)', (STATIC / "css" / "report.css").read_text())
+    assert fonts
+    for font in fonts:
+        assert fetcher.fetch((STATIC / "css" / font).as_uri()).read()[:4] == b"\x00\x01\x00\x00"
+
+
+def test_the_plan_embeds_public_sans(client, measurement_weak):
+    reader = PdfReader(io.BytesIO(download(client, measurement_weak)))
+    fonts = set()
+    for page in reader.pages[:3]:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    assert fonts and all("Public-Sans" in name for name in fonts), fonts
+
+
+# --------------------------------------------------------------------------- cache
+
+def test_a_repeat_download_comes_from_the_cache(client, measurement_weak, renders):
+    first = download(client, measurement_weak)
+    second = download(client, measurement_weak)
+    assert renders == [1]
+    assert first == second
+
+
+def _assessment(public_id: str) -> Assessment:
+    return db.session.scalar(db.select(Assessment).filter_by(public_id=public_id))
+
+
+def _change_answer(current: Assessment, earlier: Assessment) -> None:
+    operations.save_answers(current.responses[0],
+                            {"strategy.big-picture.q1": SubmittedAnswer("5")})
+
+
+def _change_note(current: Assessment, earlier: Assessment) -> None:
+    operations.save_answers(current.responses[0],
+                            {"strategy.big-picture.q1": SubmittedAnswer("3", "New evidence.")})
+
+
+def _change_target(current: Assessment, earlier: Assessment) -> None:
+    operations.set_targets(current, {"culture": Decimal("3.5")})
+
+
+def _add_action(current: Assessment, earlier: Assessment) -> None:
+    operations.add_action(current, "measurement.publish-progress",
+                          ActionDetails("Publish results", "CX lead", None, "not_started"))
+
+
+def _change_action(current: Assessment, earlier: Assessment) -> None:
+    action = current.actions[0]
+    operations.update_action(action, ActionDetails(action.title, action.owner, action.due_date,
+                                                   "done"))
+
+
+def _rename_team(current: Assessment, earlier: Assessment) -> None:
+    current.team.service = "Passport and Visa Services"
+
+
+def _change_questionnaire_version(current: Assessment, earlier: Assessment) -> None:
+    current.questionnaire_version = "2027.1"
+
+
+def _change_earlier_assessment(current: Assessment, earlier: Assessment) -> None:
+    operations.save_answers(earlier.responses[0],
+                            {"strategy.big-picture.q1": SubmittedAnswer("1")})
+
+
+@pytest.fixture
+def two_years(app, questionnaire) -> Callable[[], tuple[str, str]]:
+    """A team with an earlier and a current finished assessment; the current has one action."""
+    with app.app_context():
+        team = operations.create_team("Department of State", "Bureau of Consular Affairs",
+                                      "Passport Services")
+        ids = []
+        for level, started in (("2", dt.datetime(2025, 11, 1)), ("3", dt.datetime(2026, 11, 1))):
+            assessment = operations.start_assessment(questionnaire, team)
+            operations.save_answers(assessment.responses[0], {
+                q.id: SubmittedAnswer(level) for *_, q in questionnaire.questions()})
+            operations.finish_assessment(assessment)
+            assessment.started_at = started
+            ids.append(assessment.public_id)
+        operations.add_action(assessment, "strategy.big-picture",
+                              ActionDetails("Brief the team", "CX lead", None, "not_started"))
+        db.session.commit()
+        return ids[0], ids[1]
+
+
+@pytest.mark.parametrize("change", [
+    _change_answer, _change_note, _change_target, _add_action, _change_action, _rename_team,
+    _change_questionnaire_version, _change_earlier_assessment,
+], ids=lambda change: change.__name__.strip("_").replace("_", "-"))
+def test_any_change_to_what_the_plan_prints_renders_it_again(app, client, two_years,
+                                                             fake_renders, change):
+    earlier_id, current_id = two_years
+    assert download(client, current_id) == b"%PDF-1.7 render 1"
+    assert download(client, current_id) == b"%PDF-1.7 render 1"  # nothing changed: cached
+    with app.app_context():
+        change(_assessment(current_id), _assessment(earlier_id))
+        db.session.commit()
+    assert download(client, current_id) == b"%PDF-1.7 render 2"
+    assert len(fake_renders) == 2
+
+
+def test_reopening_and_finishing_without_changes_keeps_the_cached_plan(app, client, two_years,
+                                                                       fake_renders):
+    _, current_id = two_years
+    download(client, current_id)
+    with app.app_context():
+        current = _assessment(current_id)
+        operations.reopen_assessment(current)
+        operations.finish_assessment(current)
+        db.session.commit()
+    download(client, current_id)
+    assert len(fake_renders) == 1
+
+
+def test_a_changed_stylesheet_renders_the_plan_again(app, client, measurement_weak,
+                                                     fake_renders, tmp_path):
+    download(client, measurement_weak)
+    static = tmp_path / "static"
+    (static / "css").mkdir(parents=True)
+    (static / "css" / "report.css").write_text("body { color: black; }")
+    app.static_folder = str(static)
+    download(client, measurement_weak)
+    assert len(fake_renders) == 2
+
+
+def test_the_cache_is_shared_through_its_folder_and_stays_within_its_size(tmp_path):
+    folder = tmp_path / "plans"
+    PlanCache(folder, max_bytes=10_000).put("a" * 64, b"x" * 4_000)
+    another_process = PlanCache(folder, max_bytes=10_000)
+    assert another_process.get("a" * 64) == b"x" * 4_000
+    another_process.put("b" * 64, b"y" * 4_000)
+    another_process.get("a" * 64)  # used recently, so "b" is now the oldest
+    another_process.put("c" * 64, b"z" * 4_000)
+    assert another_process.get("b" * 64) is None
+    assert another_process.get("a" * 64) and another_process.get("c" * 64)
+    assert sum(p.stat().st_size for p in folder.iterdir()) <= 10_000
+    assert not list(folder.glob("*.tmp"))
+
+
+@pytest.mark.parametrize("key", ["../../etc/passwd", "a/b", "", "abc.pdf"])
+def test_the_cache_refuses_keys_that_are_not_hashes(tmp_path, key):
+    with pytest.raises(ValueError):
+        PlanCache(tmp_path, max_bytes=1_000).get(key)
