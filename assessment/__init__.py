@@ -54,9 +54,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_handlers(app: Flask) -> None:
-    from assessment import security
+    from assessment import fragments, security
     from assessment.views import errors
 
+    fragments.init_app(app)
     security.init_app(app)
     errors.init_app(app)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from assessment.models import Answer
+from assessment.queries import AnswerRow
 from assessment.questionnaire import Pillar, Question, Questionnaire
 
 
@@ -49,7 +49,7 @@ class Progress:
         return next(i for i, p in enumerate(self.pillars, 1) if p.pillar.id == pillar_id)
 
 
-def journey_progress(questionnaire: Questionnaire, answers: Mapping[str, Answer]) -> Progress:
+def journey_progress(questionnaire: Questionnaire, answers: Mapping[str, AnswerRow]) -> Progress:
     """Count answered questions (any choice, including N/A and Don't know) per pillar."""
     pillars = []
     for pillar in questionnaire.pillars:
@@ -59,5 +59,5 @@ def journey_progress(questionnaire: Questionnaire, answers: Mapping[str, Answer]
     return Progress(tuple(pillars))
 
 
-def _choice(answer: Answer | None) -> str | None:
+def _choice(answer: AnswerRow | None) -> str | None:
     return None if answer is None else answer.choice

@@ -86,11 +86,11 @@ def flask(database_url: str, *args: str) -> str:
 
 @contextmanager
 def gunicorn(database_url: str, app: str = "wsgi:app", workers: int = 4,
-             cwd: Path = ROOT) -> Iterator[str]:
+             cwd: Path = ROOT, extra_env: dict[str, str] | None = None) -> Iterator[str]:
     """gunicorn with our config file on a free loopback port; yields its base URL."""
     port = free_port()
     env = app_env(database_url, BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY=str(workers),
-                  GUNICORN_MAX_REQUESTS="0")
+                  GUNICORN_MAX_REQUESTS="0", **(extra_env or {}))
     process = subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), app],
         cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,

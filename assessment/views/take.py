@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug import Response
 
@@ -19,7 +21,12 @@ from assessment.forms import (
 )
 from assessment.models import Assessment
 from assessment.progress import journey_progress
-from assessment.queries import answers_by_question, get_assessment_or_404, respondent
+from assessment.queries import (
+    AnswerRow,
+    answers_by_question,
+    get_assessment_or_404,
+    respondent,
+)
 from assessment.views.common import STALE_FORM_MESSAGE, current_questionnaire, form_is_stale
 
 bp = Blueprint("take", __name__)
@@ -70,8 +77,9 @@ def pillar(public_id: str, pillar_id: str) -> str | Response:
         return redirect(url_for(".review", public_id=public_id))
 
     form_class = pillar_form_class(pillar)
+    answers = answers_by_question(assessment)
     if request.method == "GET":
-        form = form_class(meta={"csrf": False}, data=_stored_form_data(assessment))
+        form = form_class(meta={"csrf": False}, data=_stored_form_data(answers))
     else:
         if problem := find_tampering(request.form, pillar_fields(pillar)):
             abort(400, description=problem)
@@ -82,7 +90,7 @@ def pillar(public_id: str, pillar_id: str) -> str | Response:
             operations.save_answers(respondent(assessment), submitted_answers(request.form, pillar))
             db.session.commit()
             return redirect(_after_save(assessment, pillar_id, request.form.get("action")))
-    progress = journey_progress(questionnaire, answers_by_question(assessment))
+    progress = journey_progress(questionnaire, answers)
     return render_template("take/pillar.html", assessment=assessment, pillar=pillar, form=form,
                            progress=progress, questionnaire=questionnaire)
 
@@ -120,9 +128,9 @@ def reopen(public_id: str) -> Response:
     return redirect(url_for(".review", public_id=public_id))
 
 
-def _stored_form_data(assessment: Assessment) -> dict[str, str]:
+def _stored_form_data(answers: Mapping[str, AnswerRow]) -> dict[str, str]:
     data = {}
-    for question_id, answer in answers_by_question(assessment).items():
+    for question_id, answer in answers.items():
         choice = str(answer.level) if answer.level is not None else answer.choice
         data[answer_field_name(question_id)] = choice
         data[note_field_name(question_id)] = answer.note
