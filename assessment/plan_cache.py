@@ -62,3 +62,30 @@ def _touch(path: Path) -> None:
     # Explicit nanoseconds: some file systems keep coarse times, which would tie entries.
     now = time.time_ns()
     os.utime(path, ns=(now, now))
+
+
+class RedisPlanCache:
+    """The same cache in Redis, shared by every app server (used when REDIS_URL is set).
+
+    Entries expire after `ttl_seconds`; Redis's own memory limit and eviction policy bound
+    the total size (set maxmemory-policy to allkeys-lru on a Redis used only as a cache).
+    """
+
+    def __init__(self, url: str, ttl_seconds: int, prefix: str = "cx:plan:") -> None:
+        import redis  # only deployments with REDIS_URL need the package
+
+        self.client = redis.Redis.from_url(url)
+        self.ttl_seconds, self.prefix = ttl_seconds, prefix
+
+    def get(self, key: str) -> bytes | None:
+        return self.client.getex(self.prefix + key, ex=self.ttl_seconds)
+
+    def put(self, key: str, data: bytes) -> None:
+        self.client.set(self.prefix + key, data, ex=self.ttl_seconds)
+
+
+def plan_cache_for(config: Mapping[str, Any]) -> PlanCache | RedisPlanCache:
+    """Redis when REDIS_URL is set (several app servers share it), else files on this server."""
+    if config.get("REDIS_URL"):
+        return RedisPlanCache(config["REDIS_URL"], config["PLAN_CACHE_TTL_SECONDS"])
+    return PlanCache(config["PLAN_CACHE_DIR"], config["PLAN_CACHE_MAX_BYTES"])

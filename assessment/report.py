@@ -22,7 +22,7 @@ from flask import current_app, render_template
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from assessment.models import Assessment
-from assessment.plan_cache import PlanCache
+from assessment.plan_cache import plan_cache_for
 from assessment.plan_data import Earlier, Plan, Team, build_plan
 from assessment.queries import answers_by_question, earlier_finished_assessment, results_for
 from assessment.questionnaire import Questionnaire
@@ -90,8 +90,7 @@ def plan_pdf(questionnaire: Questionnaire, assessment: Assessment) -> bytes:
     html = render_plan_html(plan_context(questionnaire, assessment))
     static_folder = current_app.static_folder
     key = cache_key(html, static_folder)
-    cache = PlanCache(current_app.config["PLAN_CACHE_DIR"],
-                      current_app.config["PLAN_CACHE_MAX_BYTES"])
+    cache = plan_cache_for(current_app.config)
     if (cached := cache.get(key)) is not None:
         return cached
     pdf = render_pdf(html, static_folder)
