@@ -8,9 +8,9 @@ from typing import Any
 
 from flask import Flask
 
-from assessment import database, log
+from assessment import auth, database, log
 from assessment.config import PROJECT_ROOT, load_config
-from assessment.extensions import csrf, db, migrate
+from assessment.extensions import csrf, db, limiter, migrate
 from assessment.questionnaire import load_questionnaire
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -41,16 +41,21 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
+    limiter.init_app(app)
+    auth.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from assessment.views import main, ops, plan, results, take
+    from assessment.views import account, consensus, main, ops, plan, results, take, team
 
     app.register_blueprint(ops.bp)
     app.register_blueprint(main.bp)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(team.bp)
     app.register_blueprint(take.bp)
     app.register_blueprint(results.bp)
     app.register_blueprint(plan.bp)
+    app.register_blueprint(consensus.bp)
 
 
 def register_handlers(app: Flask) -> None:

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import secrets
+
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from assessment import report
+from assessment import accounts, report, teams
 from assessment.demo import seed_demo_team
 from assessment.extensions import db
-from assessment.models import Assessment, Team
+from assessment.models import OWNER, Assessment, Team
 from assessment.questionnaire import QuestionnaireError, load_questionnaire
+
+DEMO_OWNER_EMAIL = "demo-owner@example.gov"
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(validate_questions)
     app.cli.add_command(seed_demo)
     app.cli.add_command(plan)
+    app.cli.add_command(create_user)
 
 
 @click.command("validate-questions")
@@ -40,14 +45,20 @@ def validate_questions(path: str | None) -> None:
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo() -> None:
-    """Create a demo team with three finished assessments, a year apart (empty database only)."""
+    """Create a demo team with three finished assessments, a year apart, and its owner, whose
+    email and password are printed (empty database only). Anyone may read the demo team's
+    assessments; only its owner and the members they invite can change them."""
     if db.session.scalar(select(func.count()).select_from(Team)):
         raise click.ClickException("The database already has teams. "
                                    "seed-demo only runs on an empty database.")
     assessments = seed_demo_team(current_app.extensions["questionnaire"])
+    password = secrets.token_urlsafe(12)  # new each run, printed once
+    owner = accounts.create_user(DEMO_OWNER_EMAIL, password)
+    teams.add_member(assessments[0].team, owner, OWNER)
     db.session.commit()
     for assessment in assessments:
         click.echo(f"assessment {assessment.public_id}")
+    click.echo(f"user {owner.email} {password}")
 
 
 @click.command("plan")
@@ -71,3 +82,20 @@ def plan(assessment_id: str, output: str | None) -> None:
     with click.open_file(output, "wb") as file:
         file.write(pdf)
     click.echo(f"Wrote the improvement plan to {output} ({len(pdf) // 1024} KB).")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.password_option(help="The password (asked for when not given).")
+@with_appcontext
+def create_user(email: str, password: str) -> None:
+    """Create an account that can sign in with EMAIL and the password."""
+    if len(password) < accounts.PASSWORD_MIN_LENGTH:
+        raise click.ClickException(
+            f"Use a password of at least {accounts.PASSWORD_MIN_LENGTH} characters.")
+    try:
+        user = accounts.create_user(email, password)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Created the account {user.email}.")

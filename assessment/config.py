@@ -34,10 +34,31 @@ def load_config(instance_path: str) -> dict[str, object]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        # Signed-in sessions end after 30 idle minutes, and 12 hours after signing in.
+        "SESSION_IDLE_SECONDS": int(os.environ.get("SESSION_IDLE_SECONDS", 30 * 60)),
+        "SESSION_ABSOLUTE_SECONDS": int(os.environ.get("SESSION_ABSOLUTE_SECONDS", 12 * 3600)),
+        "PERMANENT_SESSION_LIFETIME": int(os.environ.get("SESSION_ABSOLUTE_SECONDS", 12 * 3600)),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        # Sign-in throttling: shared through Redis when REDIS_URL is set (several workers).
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "SIGN_IN_RATE_LIMIT": os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute"),
+        # Password reset links go by SMTP when MAIL_SERVER is set; otherwise to the log.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", 587)),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "1") == "1",
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "cx-assessment@localhost"),
         # Rendered improvement plans, kept between requests; oldest go past the size limit.
         "PLAN_CACHE_DIR": os.environ.get("PLAN_CACHE_DIR",
                                          str(Path(instance_path) / "plan-cache")),
         "PLAN_CACHE_MAX_BYTES": int(os.environ.get("PLAN_CACHE_MAX_BYTES", 50 * 1024 * 1024)),
+        # With REDIS_URL, app servers share state (the plan cache) through Redis.
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        "PLAN_CACHE_TTL_SECONDS": int(os.environ.get("PLAN_CACHE_TTL_SECONDS", 30 * 24 * 3600)),
     }
 
 

@@ -82,6 +82,8 @@ def find_tampering(form: MultiDict, rules: FieldRules) -> str | None:
         values = form.getlist(key)
         if len(values) > 1:
             return f"The form sent the field “{key[:80]}” more than once."
+        if any(ord(c) < 32 and c not in "\t\n\r" for c in values[0]):
+            return f"The field “{key[:80]}” had a control character we cannot store."
         if isinstance(rule, int):
             if len(values[0]) > rule:
                 return f"The field “{key[:80]}” was longer than {rule} characters."

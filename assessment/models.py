@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 from decimal import Decimal
 
+from flask_login import UserMixin
 from sqlalchemy import (
     CheckConstraint,
     Date,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -23,6 +25,9 @@ from assessment.extensions import db
 DRAFT = "draft"
 FINISHED = "finished"
 CHOICE_LEVEL, CHOICE_NA, CHOICE_UNKNOWN = "level", "na", "unknown"
+# A member's role in a team: owners manage, members answer, viewers read.
+OWNER, MEMBER, VIEWER = "owner", "member", "viewer"
+ROLES = {OWNER: "Owner", MEMBER: "Member", VIEWER: "Viewer"}
 # An action's status, as stored, and as people read it.
 ACTION_STATUSES = {"not_started": "Not started", "in_progress": "In progress", "done": "Done"}
 
@@ -50,6 +55,13 @@ class Team(db.Model):
     assessments: Mapped[list[Assessment]] = relationship(
         back_populates="team", order_by="Assessment.started_at"
     )
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="team", cascade="all, delete-orphan", order_by="Membership.id"
+    )
+
+    @property
+    def name(self) -> str:
+        return f"{self.service}, {self.office}"
 
 
 class Assessment(db.Model):
@@ -61,6 +73,8 @@ class Assessment(db.Model):
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), index=True)
     questionnaire_version: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(10), default=DRAFT)
+    # False: only owners answer. True: every member answers on their own.
+    open_to_team: Mapped[bool] = mapped_column(default=False, server_default=false())
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[dt.datetime | None]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -74,6 +88,9 @@ class Assessment(db.Model):
     )
     actions: Mapped[list[Action]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan", order_by="Action.id"
+    )
+    agreed_answers: Mapped[list[AgreedAnswer]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan"
     )
 
     @property
@@ -99,14 +116,20 @@ class PillarTarget(db.Model):
 
 
 class Response(db.Model):
-    """One respondent's answers to an assessment (one respondent per assessment for now)."""
+    """One respondent's answers to an assessment. A response without a user holds answers
+    from before accounts; the first team member who saves answers takes it over."""
 
     __tablename__ = "response"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "user_id", name="uq_response_one_per_user"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(
         ForeignKey("assessment.id", ondelete="CASCADE"), index=True
     )
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -114,6 +137,7 @@ class Response(db.Model):
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan"
     )
+    user: Mapped[User | None] = relationship()
 
 
 class Answer(db.Model):
@@ -145,6 +169,36 @@ class Answer(db.Model):
     response: Mapped[Response] = relationship(back_populates="answers")
 
 
+_CHOICE_MATCHES_LEVEL = (
+    f"(choice = '{CHOICE_LEVEL}' AND level IS NOT NULL AND level BETWEEN 1 AND 5)"
+    f" OR (choice IN ('{CHOICE_NA}', '{CHOICE_UNKNOWN}') AND level IS NULL)"
+)
+
+
+class AgreedAnswer(db.Model):
+    """The answer a team agreed for one question, recorded by an owner, with a note why."""
+
+    __tablename__ = "agreed_answer"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "question_id", name="uq_agreed_answer_one_per_question"),
+        CheckConstraint(_CHOICE_MATCHES_LEVEL, name="choice_matches_level"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[str] = mapped_column(String(160))
+    choice: Mapped[str] = mapped_column(String(10))
+    level: Mapped[int | None]
+    note: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="agreed_answers")
+
+
 class Action(db.Model):
     """Something the team will do to improve one practice, for its improvement plan."""
 
@@ -171,3 +225,86 @@ class Action(db.Model):
     @property
     def status_label(self) -> str:
         return ACTION_STATUSES.get(self.status, self.status)
+
+
+class User(UserMixin, db.Model):
+    """Someone who signs in: an email address and a hashed password (never the password)."""
+
+    __tablename__ = "user_account"  # "user" is a reserved word in PostgreSQL
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Failed sign-ins in a row, and until when the account is locked after too many.
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[dt.datetime | None]
+    # A hash of the one password reset link that still works, if any.
+    reset_token_hash: Mapped[str | None] = mapped_column(String(64))
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+
+_ROLE_CHECK = f"role IN ({', '.join(repr(r) for r in ROLES)})"
+
+
+class Membership(db.Model):
+    """A user's place in a team, with a role."""
+
+    __tablename__ = "membership"
+    __table_args__ = (
+        UniqueConstraint("team_id", "user_id", name="uq_membership_one_per_user"),
+        CheckConstraint(_ROLE_CHECK, name="role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         index=True)
+    role: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    team: Mapped[Team] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship(back_populates="memberships")
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+
+class Invite(db.Model):
+    """A link an owner shares to let someone join the team; works once, for a week."""
+
+    __tablename__ = "invite"
+    __table_args__ = (CheckConstraint(_ROLE_CHECK, name="role_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # never the token itself
+    role: Mapped[str] = mapped_column(String(10))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+
+    team: Mapped[Team] = relationship()
+
+
+class AuditEvent(db.Model):
+    """Who did what, when, from which address, and how it went. Never changed or deleted."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    email: Mapped[str] = mapped_column(String(254), default="")  # as typed, for failed sign-ins
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("team.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    outcome: Mapped[str] = mapped_column(String(20), default="success")
+    address: Mapped[str] = mapped_column(String(45), default="")
+    detail: Mapped[str] = mapped_column(String(500), default="")

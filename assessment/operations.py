@@ -7,12 +7,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sqlalchemy import select, update
+
 from assessment.extensions import db
 from assessment.models import (
     CHOICE_LEVEL,
     DRAFT,
     FINISHED,
     Action,
+    AgreedAnswer,
     Answer,
     Assessment,
     PillarTarget,
@@ -47,6 +50,53 @@ def start_assessment(questionnaire: Questionnaire, team: Team) -> Assessment:
     db.session.add(assessment)
     db.session.flush()
     return assessment
+
+
+def response_for(assessment: Assessment, user_id: int) -> Response:
+    """The user's own response, made on first save. The first member to save takes over a
+    response from before accounts; the update only succeeds while it has no user, so two
+    members saving at once never share one."""
+    own = db.session.scalar(select(Response).where(Response.assessment_id == assessment.id,
+                                                   Response.user_id == user_id))
+    if own is not None:
+        return own
+    unowned = db.session.scalar(select(Response.id).where(
+        Response.assessment_id == assessment.id, Response.user_id.is_(None)).limit(1))
+    if unowned is not None and db.session.execute(
+            update(Response).where(Response.id == unowned, Response.user_id.is_(None))
+            .values(user_id=user_id)).rowcount == 1:
+        response = db.session.get(Response, unowned)
+        db.session.refresh(response)
+        return response
+    response = Response(user_id=user_id)
+    assessment.responses.append(response)
+    db.session.flush()
+    return response
+
+
+def open_to_team(assessment: Assessment, is_open: bool) -> None:
+    """Let every member answer on their own (or, closed, only the owners)."""
+    assessment.open_to_team = is_open
+    db.session.flush()
+
+
+def agree_answer(assessment: Assessment, question_id: str, choice: str | None, note: str,
+                 decided_by: int | None) -> None:
+    """Record the team's agreed answer to one question, or clear it (choice None)."""
+    row = db.session.scalar(select(AgreedAnswer).where(
+        AgreedAnswer.assessment_id == assessment.id, AgreedAnswer.question_id == question_id))
+    if choice is None:
+        if row is not None:
+            db.session.delete(row)
+        db.session.flush()
+        return
+    if row is None:
+        row = AgreedAnswer(assessment_id=assessment.id, question_id=question_id)
+        db.session.add(row)
+    row.choice, row.level = _choice_and_level(choice)
+    row.note, row.decided_by_id = note.strip(), decided_by
+    assessment.updated_at = utcnow()
+    db.session.flush()
 
 
 def save_answers(response: Response, submitted: Mapping[str, SubmittedAnswer]) -> None:

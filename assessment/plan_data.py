@@ -211,6 +211,7 @@ class Plan:
     levels: tuple[LevelText, ...]
     default_target: Decimal = DEFAULT_TARGET
     priority_count: int = PRIORITY_COUNT
+    respondents: int = 1  # people who answered; the team's answer combines theirs
 
     @property
     def top_priorities(self) -> tuple[Priority, ...]:

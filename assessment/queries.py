@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
 from flask import abort
-from sqlalchemy import select, tuple_
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
-from assessment import scoring
+from assessment import consensus, scoring
 from assessment.extensions import db
-from assessment.models import CHOICE_LEVEL, FINISHED, Action, Answer, Assessment, Response, Team
+from assessment.models import (
+    CHOICE_LEVEL,
+    FINISHED,
+    Action,
+    AgreedAnswer,
+    Answer,
+    Assessment,
+    Response,
+    Team,
+    User,
+)
 from assessment.questionnaire import Questionnaire
 
 
@@ -60,11 +71,6 @@ def earlier_finished_assessment(assessment: Assessment) -> Assessment | None:
     )
 
 
-def respondent(assessment: Assessment) -> Response:
-    """The one response of an assessment (several respondents come later)."""
-    return assessment.responses[0]
-
-
 class AnswerRow(Protocol):
     """What pages read of an answer; both Answer objects and light query rows have it."""
 
@@ -74,14 +80,110 @@ class AnswerRow(Protocol):
     note: str
 
 
+@dataclass(frozen=True)
+class Row:
+    """An answer as plain data: a respondent's, or the team's."""
+
+    question_id: str
+    choice: str | None
+    level: int | None
+    note: str
+
+
+@dataclass(frozen=True)
+class TeamAnswers:
+    """Everyone's answers to an assessment: per question the spread and the team's answer."""
+
+    spreads: dict[str, consensus.QuestionSpread]
+    rows: dict[str, Row]  # the team's answer per question, as pages and scoring read it
+    respondents: int  # people who answered at least one question
+    notes: dict[str, list[str]]  # respondents' notes per question
+
+
+def _answer(row: AnswerRow) -> scoring.Answer | None:
+    if row.choice is None:
+        return None
+    return row.level if row.choice == CHOICE_LEVEL else row.choice  # type: ignore[return-value]
+
+
+def _row(question_id: str, answer: scoring.Answer | None, note: str) -> Row:
+    if isinstance(answer, int):
+        return Row(question_id, CHOICE_LEVEL, answer, note)
+    return Row(question_id, answer, None, note)
+
+
+def team_answers(assessment: Assessment) -> TeamAnswers:
+    """Every respondent's answers and the agreed ones, in two light queries, combined by the
+    consensus rules: the agreed answer, else the lower median of the respondents."""
+    rows = db.session.execute(
+        select(Answer.question_id, Answer.choice, Answer.level, Answer.note, Answer.response_id)
+        .join(Response).where(Response.assessment_id == assessment.id)
+    ).all()
+    agreed = {a.question_id: a for a in db.session.execute(
+        select(AgreedAnswer.question_id, AgreedAnswer.choice, AgreedAnswer.level,
+               AgreedAnswer.note).where(AgreedAnswer.assessment_id == assessment.id))}
+    by_response: dict[int, dict[str, scoring.Answer]] = {}
+    notes: dict[str, list[str]] = {}
+    for row in rows:
+        by_response.setdefault(row.response_id, {})
+        if (answer := _answer(row)) is not None:
+            by_response[row.response_id][row.question_id] = answer
+        if row.note:
+            notes.setdefault(row.question_id, []).append(row.note)
+    spreads = consensus.team_answers(
+        by_response.values(), {q: a for q, r in agreed.items() if (a := _answer(r)) is not None})
+    team_rows = {}
+    for question_id in spreads.keys() | notes.keys():
+        spread = spreads.get(question_id)
+        note = agreed[question_id].note if question_id in agreed and agreed[question_id].note \
+            else " / ".join(notes.get(question_id, []))
+        team_rows[question_id] = _row(question_id, spread.answer if spread else None, note)
+    return TeamAnswers(spreads, team_rows, sum(1 for r in by_response.values() if r), notes)
+
+
 def answers_by_question(assessment: Assessment) -> dict[str, AnswerRow]:
-    """The respondent's answers by question id, as plain rows (no ORM objects: pages that
-    only read answers are several times faster this way)."""
+    """The team's answer per question, as plain rows (see team_answers)."""
+    return dict(team_answers(assessment).rows)
+
+
+def own_response(assessment: Assessment, user_id: int | None) -> Response | None:
+    """The user's response; without one, the response from before accounts, if any."""
+    responses = db.session.scalars(select(Response).where(
+        Response.assessment_id == assessment.id,
+        (Response.user_id == user_id) | Response.user_id.is_(None))).all()
+    return next((r for r in responses if r.user_id == user_id), None) or \
+        next((r for r in responses if r.user_id is None), None)
+
+
+def my_answers(assessment: Assessment, user_id: int | None) -> dict[str, AnswerRow]:
+    """One respondent's own answers by question id, as plain rows."""
+    response = own_response(assessment, user_id)
+    if response is None:
+        return {}
     rows = db.session.execute(
         select(Answer.question_id, Answer.choice, Answer.level, Answer.note)
-        .join(Response).where(Response.assessment_id == assessment.id)
-    )
+        .where(Answer.response_id == response.id))
     return {row.question_id: row for row in rows}
+
+
+@dataclass(frozen=True)
+class RespondentProgress:
+    email: str
+    answered: int
+    finished: bool
+
+
+def respondent_progress(assessment: Assessment, question_count: int) -> list[RespondentProgress]:
+    """Who has answered how much, for the team's progress."""
+    counts = db.session.execute(
+        select(Response.id, Response.user_id, func.count(Answer.id))
+        .outerjoin(Answer, (Answer.response_id == Response.id) & Answer.choice.is_not(None))
+        .where(Response.assessment_id == assessment.id).group_by(Response.id, Response.user_id)
+    ).all()
+    emails = dict(db.session.execute(select(User.id, User.email).where(
+        User.id.in_([c.user_id for c in counts if c.user_id is not None]))).all())
+    return [RespondentProgress(emails.get(c.user_id, "Answers from before accounts"), c[2],
+                               c[2] >= question_count) for c in counts if c[2] or c.user_id]
 
 
 def scoring_answers(answers: Iterable[AnswerRow]) -> dict[str, scoring.Answer]:
@@ -97,9 +199,10 @@ def targets_by_pillar(assessment: Assessment) -> dict[str, Decimal]:
     return {t.pillar_id: Decimal(t.target).quantize(Decimal("0.1")) for t in assessment.targets}
 
 
-def results_for(questionnaire: Questionnaire, assessment: Assessment) -> scoring.Results:
-    """Score an assessment's answers against its targets."""
-    answers = scoring_answers(answers_by_question(assessment).values())
+def results_for(questionnaire: Questionnaire, assessment: Assessment,
+                answers_given: TeamAnswers | None = None) -> scoring.Results:
+    """Score the team's answers (agreed, else the median) against the targets."""
+    answers = scoring_answers((answers_given or team_answers(assessment)).rows.values())
     return scoring.score_assessment(questionnaire, answers, targets_by_pillar(assessment))
 
 

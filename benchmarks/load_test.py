@@ -25,28 +25,41 @@ QUESTIONNAIRE = load_questionnaire(ROOT / "questions.yaml")
 CHOICES = ["1", "2", "3", "4", "5", "na", "unknown"]
 
 
-def respond(base: str, number: int) -> tuple[str, dict[str, tuple[str, str]], list[int]]:
-    """One respondent: start, answer every pillar, finish. Returns what was sent."""
-    rng = random.Random(number)
-    browser = Browser(base)
+def start_assessment(browser: Browser, label: str) -> str:
+    """Start an assessment as the signed-in user; return its public id."""
     status, _, location = browser.request("/start", {
         "csrf_token": browser.token("/start"), "agency": "Load Test Agency",
-        "office": f"Office {number}", "service": f"Service {number}",
+        "office": f"Office {label}", "service": f"Service {label}",
     })
     if status != 302:
-        raise RuntimeError(f"respondent {number}: start gave {status}")
-    public_id = location.split("/")[2]
+        raise RuntimeError(f"{label}: start gave {status}")
+    return location.split("/")[2]
+
+
+def answer_and_finish(browser: Browser, public_id: str,
+                      rng: random.Random) -> dict[str, tuple[str, str]]:
+    """Answer every pillar page with random choices and notes, then finish; return what was
+    sent, by question id."""
     sent: dict[str, tuple[str, str]] = {}
     for pillar in QUESTIONNAIRE.pillars:
         path = f"/assessments/{public_id}/pillars/{pillar.id}"
         form = {"csrf_token": browser.token(path), "action": "continue"}
         for question in pillar.questions:
-            choice, note = rng.choice(CHOICES), f"respondent {number} on {question.id}"
+            choice, note = rng.choice(CHOICES), f"{public_id} on {question.id}"
             form[f"answer-{question.id}"], form[f"note-{question.id}"] = choice, note
             sent[question.id] = (choice, note)
         browser.request(path, form)
     review = f"/assessments/{public_id}/review"
     browser.request(f"/assessments/{public_id}/finish", {"csrf_token": browser.token(review)})
+    return sent
+
+
+def respond(base: str, number: int) -> tuple[str, dict[str, tuple[str, str]], list[int]]:
+    """One respondent: sign up, start, answer every pillar, finish. Returns what was sent."""
+    browser = Browser(base)
+    browser.sign_up(f"respondent{number}@load.example.gov")
+    public_id = start_assessment(browser, str(number))
+    sent = answer_and_finish(browser, public_id, random.Random(number))
     return public_id, sent, browser.statuses
 
 

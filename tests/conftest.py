@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import secrets
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,10 +17,11 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
+from werkzeug.security import generate_password_hash
 
-from assessment import create_app, operations
+from assessment import create_app, operations, teams
 from assessment.extensions import db
-from assessment.models import Assessment
+from assessment.models import MEMBER, OWNER, VIEWER, Assessment, Membership, User
 from assessment.operations import SubmittedAnswer
 from assessment.questionnaire import Questionnaire, load_questionnaire
 
@@ -72,23 +75,82 @@ def app(tmp_path: Path, postgres_url: str | None) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+PASSWORD = "correct horse battery staple"
+# A quick hash of the test password: scrypt is slow on purpose, and fixtures make many users.
+FAST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+OWNER_EMAIL = "owner@state.gov"
+
+
 @pytest.fixture
-def client(app: Flask) -> FlaskClient:
+def make_user(app: Flask) -> Callable[..., int]:
+    """Builder: an account with the test password; returns its id."""
+
+    def build(email: str = "lead@state.gov") -> int:
+        with app.app_context():
+            user = User(email=email, password_hash=FAST_HASH)
+            db.session.add(user)
+            db.session.commit()
+            return user.id
+
+    return build
+
+
+@pytest.fixture
+def owner_id(make_user: Callable[..., int]) -> int:
+    """The user who owns every team make_assessment builds, and whom `client` is signed in as."""
+    return make_user(OWNER_EMAIL)
+
+
+@pytest.fixture
+def client(app: Flask, owner_id: int) -> FlaskClient:
+    """A browser signed in as the owner of the teams the fixtures make."""
+    return sign_in_as(app.test_client(), owner_id)
+
+
+@pytest.fixture
+def anonymous(app: Flask) -> FlaskClient:
+    """A browser nobody signed in on."""
     return app.test_client()
 
 
 @pytest.fixture
-def make_assessment(app: Flask, questionnaire: Questionnaire) -> Callable[..., str]:
-    """Builder: an assessment with the given answers ({question id: '1'-'5'|'na'|'unknown'}).
+def join_team(app: Flask) -> Callable[[str, int, str], None]:
+    """Add a user to the team of an assessment, with a role."""
 
-    Returns its public id.
+    def add(public_id: str, user_id: int, role: str) -> None:
+        with app.app_context():
+            assessment = db.session.scalar(db.select(Assessment).filter_by(public_id=public_id))
+            teams.add_member(assessment.team, db.session.get(User, user_id), role)
+            db.session.commit()
+
+    return add
+
+
+def sign_in_as(client: FlaskClient, user_id: int) -> FlaskClient:
+    """Put a signed-in session in the client's cookie, as signing in does."""
+    now = time.time()
+    with client.session_transaction() as session:
+        session.permanent = True
+        session.update({"_user_id": str(user_id), "_fresh": True,
+                        "signed_in_at": now, "seen_at": now})
+    return client
+
+
+@pytest.fixture
+def make_assessment(app: Flask, questionnaire: Questionnaire,
+                    owner_id: int) -> Callable[..., str]:
+    """Builder: an assessment with the given answers ({question id: '1'-'5'|'na'|'unknown'}),
+    in a new team owned by the owner user (or by nobody, with owner=None: a team from before
+    accounts). Returns its public id.
     """
 
     def build(answers: dict[str, str] | None = None, finished: bool = False,
-              service: str = "Passport Services") -> str:
+              service: str = "Passport Services", owner: int | None = owner_id) -> str:
         with app.app_context():
             team = operations.create_team("Department of State", "Bureau of Consular Affairs",
                                           service)
+            if owner is not None:
+                teams.add_member(team, db.session.get(User, owner), OWNER)
             assessment = operations.start_assessment(questionnaire, team)
             operations.save_answers(assessment.responses[0], {
                 qid: SubmittedAnswer(choice) for qid, choice in (answers or {}).items()
@@ -144,3 +206,37 @@ def csrf_token(client: FlaskClient) -> Callable[[str], str]:
         return page.find("input", attrs={"name": "csrf_token"})["value"]
 
     return token
+
+
+@pytest.fixture
+def world(app, client, anonymous, make_user, make_assessment, join_team, questionnaire):
+    """Team A (owner, member, viewer) with a draft and a finished assessment with an action;
+    team B, whose owner is the outsider."""
+    draft = make_assessment()
+    finished = make_assessment({q.id: "2" for *_, q in questionnaire.questions()},
+                               finished=True)
+    viewer, member, outsider = (make_user(e) for e in ("v@state.gov", "m@state.gov",
+                                                        "x@irs.gov"))
+    join_team(draft, viewer, VIEWER)
+    join_team(draft, member, MEMBER)
+    make_assessment(service="Taxpayer services", owner=outsider)
+    practice = questionnaire.pillars[0].practices[0].id
+    with app.app_context():
+        assessment = db.session.scalar(db.select(Assessment).filter_by(public_id=finished))
+        a_draft = db.session.scalar(db.select(Assessment).filter_by(public_id=draft))
+        assessment.team_id = a_draft.team_id  # both in team A
+        a_draft.open_to_team = True  # members answer too
+        action = operations.add_action(assessment, practice, operations.ActionDetails(
+            "Brief the team", "CX lead", dt.date(2027, 1, 1), "not_started"))
+        token = teams.create_invite(a_draft.team, MEMBER, None)
+        membership = db.session.scalar(db.select(Membership).filter_by(user_id=viewer))
+        db.session.commit()
+        values = {"pillar_id": questionnaire.pillars[0].id, "practice_id": practice,
+                  "action_id": action.id, "team_id": a_draft.team_id,
+                  "membership_id": membership.id, "token": token, "filename": "css/app.css",
+                  "question_id": questionnaire.pillars[0].questions[0].id}
+    clients = {"anonymous": anonymous, OWNER: client,
+               VIEWER: sign_in_as(app.test_client(), viewer),
+               MEMBER: sign_in_as(app.test_client(), member),
+               "other team": sign_in_as(app.test_client(), outsider)}
+    return {"draft": draft, "finished": finished, "values": values, "clients": clients}

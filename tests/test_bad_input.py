@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from bs4 import BeautifulSoup
 from werkzeug.datastructures import MultiDict
 
-from tests.conftest import check_page, page_text
+from tests.conftest import OWNER_EMAIL, PASSWORD, check_page, page_text
 
 
 @pytest.fixture
@@ -115,21 +117,30 @@ def test_an_expired_token_shows_the_page_again_with_the_choices_kept(
     app.config["WTF_CSRF_TIME_LIMIT"] = 3600
     fresh_token = page.find("input", attrs={"name": "csrf_token"})["value"]
     saved = client.post(url, data=data | {"csrf_token": fresh_token})
-    assert saved.status_code == 302
+    assert saved.status_code == 302, re.findall(r"usa-alert__text\">([^<]*)", saved.data.decode())
     assert all(a[1] == 5 for a in load_assessment(draft)["answers"].values())
 
 
-def test_a_lost_session_keeps_what_the_user_chose(app, csrf_token, questionnaire, draft,
-                                                  load_assessment):
+def test_a_lost_session_keeps_what_the_user_chose_across_signing_in(
+        app, csrf_token, questionnaire, draft, load_assessment):
     url = f"/assessments/{draft}/pillars/strategy"
     data = strategy_post(questionnaire, csrf_token(url), choice="4")
     other_browser = app.test_client()  # no session cookie: as if the session expired
     response = other_browser.post(url, data=data)
     assert response.status_code == 200
-    page = BeautifulSoup(response.data, "html.parser")
+    page = check_page(response.data.decode())
     first = questionnaire.pillar("strategy").questions[0].id
-    assert page.find("input", attrs={"name": f"answer-{first}", "checked": True})["value"] == "4"
-    assert load_assessment(draft)["answers"][first][1] == 2
+    assert page.find("input", attrs={"name": f"keep-answer-{first}"})["value"] == "4"
+    assert load_assessment(draft)["answers"][first][1] == 2  # nothing saved yet
+
+    sign_in = {field["name"]: field.get("value", "") for field in page.select("main form input")}
+    sign_in |= {"email": OWNER_EMAIL, "password": PASSWORD}
+    save_page = check_page(other_browser.post("/sign-in", data=sign_in).data.decode())
+    form = save_page.select_one("main form")
+    assert form["action"] == url
+    saved = other_browser.post(url, data={f["name"]: f["value"] for f in form.select("input")})
+    assert saved.status_code == 302, re.findall(r"usa-alert__text\">([^<]*)", saved.data.decode())
+    assert load_assessment(draft)["answers"][first][1] == 4
 
 
 def test_an_expired_token_on_the_start_page_keeps_what_was_typed(client, csrf_token, app):

@@ -15,9 +15,10 @@ from assessment.queries import results_for
 def test_seed_demo_creates_three_finished_assessments_a_year_apart(app, questionnaire):
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
-    lines = result.output.strip().splitlines()
+    *lines, user_line = result.output.strip().splitlines()
     assert len(lines) == 3
     ids = [re.fullmatch(r"assessment ([\w-]+)", line).group(1) for line in lines]
+    assert re.fullmatch(r"user demo-owner@example\.gov \S{12,}", user_line), user_line
     with app.app_context():
         assessments = [db.session.scalar(db.select(Assessment).filter_by(public_id=i)) for i in ids]
         assert {a.team_id for a in assessments} == {assessments[0].team_id}
@@ -51,7 +52,7 @@ def test_the_home_page_links_to_the_demo_results(app, client):
 def test_plan_writes_the_improvement_plan_of_an_assessment_by_public_or_numeric_id(
         app, tmp_path):
     runner = app.test_cli_runner()
-    latest = runner.invoke(args=["seed-demo"]).output.split()[-1]
+    latest = runner.invoke(args=["seed-demo"]).output.splitlines()[2].split()[-1]
     with app.app_context():
         numeric = db.session.scalar(db.select(Assessment).filter_by(public_id=latest)).id
     for given in (latest, str(numeric)):

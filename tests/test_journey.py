@@ -100,9 +100,12 @@ def test_save_and_come_back_later_shows_a_private_link_that_resumes(client, csrf
     page = check_page(client.get(response.location).data.decode())
     link = page.select_one("#private-link")["value"]
     assert link == f"http://localhost/assessments/{public_id}"
-    # A new browser, with no cookies, resumes from the link at the first unanswered pillar.
+    # A new browser, with no cookies, is asked to sign in first, and comes back to the link.
     fresh = app.test_client()
     assert fresh.get(f"/assessments/{public_id}").location == \
+        f"/sign-in?next=/assessments/{public_id}"
+    # Signed in, the link resumes at the first unanswered pillar.
+    assert client.get(f"/assessments/{public_id}").location == \
         f"/assessments/{public_id}/pillars/culture"
 
 

@@ -15,9 +15,9 @@ import weasyprint
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from assessment import operations, report
+from assessment import operations, report, teams
 from assessment.extensions import db
-from assessment.models import Assessment
+from assessment.models import OWNER, Assessment, User
 from assessment.operations import ActionDetails, SubmittedAnswer
 from assessment.plan_cache import PlanCache
 
@@ -153,7 +153,7 @@ def test_the_appendix_has_every_answer_and_note_and_the_plan_lists_dont_knows(
 
 def test_the_plan_shows_the_change_since_the_last_assessment_and_the_actions(app, client):
     result = app.test_cli_runner().invoke(args=["seed-demo"])
-    latest = result.output.split()[-1]
+    latest = result.output.splitlines()[2].split()[-1]
     text = pdf_text(download(client, latest))
     assert "Score on Nov 13, 2025" in text
     assert "Governance 3.6 Level 3: Strategic 3.0 Yes 1.6 Up 2.0" in text
@@ -320,11 +320,12 @@ def _change_earlier_assessment(current: Assessment, earlier: Assessment) -> None
 
 
 @pytest.fixture
-def two_years(app, questionnaire) -> Callable[[], tuple[str, str]]:
+def two_years(app, questionnaire, owner_id) -> Callable[[], tuple[str, str]]:
     """A team with an earlier and a current finished assessment; the current has one action."""
     with app.app_context():
         team = operations.create_team("Department of State", "Bureau of Consular Affairs",
                                       "Passport Services")
+        teams.add_member(team, db.session.get(User, owner_id), OWNER)
         ids = []
         for level, started in (("2", dt.datetime(2025, 11, 1)), ("3", dt.datetime(2026, 11, 1))):
             assessment = operations.start_assessment(questionnaire, team)

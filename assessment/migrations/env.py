@@ -38,9 +38,26 @@ def run_migrations_online() -> None:
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     with target_db.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        # Batch migrations on SQLite copy a table, drop the old one and rename the copy; with
+        # foreign keys on, the drop would cascade-delete every child row (all answers).
+        _sqlite_foreign_keys(connection, on=False)
+        try:
+            context.configure(connection=connection, target_metadata=target_db.metadata,
+                              **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+            if connection.in_transaction():
+                connection.commit()
+        finally:
+            _sqlite_foreign_keys(connection, on=True)
+
+
+def _sqlite_foreign_keys(connection, on: bool) -> None:  # noqa: ANN001
+    """Turn SQLite's foreign keys on or off, on the driver connection (outside a transaction,
+    where SQLite ignores the pragma)."""
+    if connection.dialect.name == "sqlite":
+        connection.connection.driver_connection.execute(
+            f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
 
 
 if context.is_offline_mode():

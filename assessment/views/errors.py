@@ -17,6 +17,9 @@ MESSAGES = {
     405: ("That action is not available here",
           "This page does not accept that kind of request. "
           "Go back and use the buttons on the page."),
+    429: ("You tried too many times",
+          "You tried too many times in a short time, so we stopped for now. "
+          "Wait a minute, then try again."),
     500: ("Something went wrong on our side",
           "We could not finish your request. Your saved answers are safe. "
           "Try again in a few minutes."),

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug import Response
 
-from assessment import exports, operations, report
+from assessment import audit, exports, operations, report
+from assessment.access import assessment_for
 from assessment.extensions import csrf, db
 from assessment.forms import (
     ActionForm,
@@ -14,9 +15,9 @@ from assessment.forms import (
     find_tampering,
     remove_fields,
 )
-from assessment.models import Action, Assessment
+from assessment.models import MEMBER, VIEWER, Action, Assessment
 from assessment.plan_data import action_rows, find_practice
-from assessment.queries import get_action_or_404, get_assessment_or_404, results_for
+from assessment.queries import get_action_or_404, results_for
 from assessment.views.common import STALE_FORM_MESSAGE, current_questionnaire, form_is_stale
 
 bp = Blueprint("plan", __name__)
@@ -71,7 +72,7 @@ def remove_action(public_id: str, action_id: int) -> str | Response:
 @bp.get("/assessments/<public_id>/plan.pdf")
 def plan_pdf(public_id: str) -> Response:
     assessment = finished_assessment_or_redirect(
-        public_id, "Finish the assessment to download your improvement plan.")
+        public_id, "Finish the assessment to download your improvement plan.", VIEWER)
     pdf = report.plan_pdf(current_questionnaire(), assessment)
     return download(pdf, "application/pdf", assessment, "improvement-plan.pdf")
 
@@ -79,7 +80,7 @@ def plan_pdf(public_id: str) -> Response:
 @bp.get("/assessments/<public_id>/actions.csv")
 def actions_csv(public_id: str) -> Response:
     assessment = finished_assessment_or_redirect(
-        public_id, "Finish the assessment to download your actions.")
+        public_id, "Finish the assessment to download your actions.", VIEWER)
     questionnaire = current_questionnaire()
     rows = action_rows(questionnaire, results_for(questionnaire, assessment), assessment.actions)
     return download(exports.actions_csv(rows).encode("utf-8"), "text/csv; charset=utf-8",
@@ -88,9 +89,11 @@ def actions_csv(public_id: str) -> Response:
 
 def finished_assessment_or_redirect(
         public_id: str, message: str = "Finish the assessment to plan your actions.",
+        needed: str = MEMBER,
 ) -> Assessment:
-    """The assessment behind the link; a draft sends the user to its review page instead."""
-    assessment = get_assessment_or_404(public_id)
+    """The assessment behind the link, when the user's role allows what is needed; a draft
+    sends the user to its review page instead."""
+    assessment, _ = assessment_for(public_id, needed)
     if not assessment.is_finished:
         flash(message, "info")
         abort(redirect(url_for("take.review", public_id=public_id)))
@@ -133,5 +136,7 @@ def back_to_practice(public_id: str, practice_id: str) -> str:
 
 def download(body: bytes, mimetype: str, assessment: Assessment, what: str) -> Response:
     name = report.download_name(assessment.team.service, report.plan_date(assessment), what)
+    audit.record_event("export", team=assessment.team, detail=name)
+    db.session.commit()
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

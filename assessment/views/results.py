@@ -8,14 +8,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from werkzeug import Response
 
 from assessment import operations
+from assessment.access import assessment_for
 from assessment.charts import pillar_bar_chart
 from assessment.extensions import db
 from assessment.forms import find_tampering, target_fields, target_form_class
+from assessment.models import OWNER, VIEWER
 from assessment.queries import (
     actions_by_practice,
-    get_assessment_or_404,
     results_for,
     targets_by_pillar,
+    team_answers,
 )
 from assessment.scoring import DEFAULT_TARGET
 from assessment.views.common import current_questionnaire
@@ -25,20 +27,22 @@ bp = Blueprint("results", __name__)
 
 @bp.get("/assessments/<public_id>/results")
 def results(public_id: str) -> str | Response:
-    assessment = get_assessment_or_404(public_id)
+    assessment, role = assessment_for(public_id, VIEWER)
     if not assessment.is_finished:
         flash("Finish the assessment to see your results.", "info")
         return redirect(url_for("take.review", public_id=public_id))
     questionnaire = current_questionnaire()
-    scores = results_for(questionnaire, assessment)
+    answers = team_answers(assessment)
+    scores = results_for(questionnaire, assessment, answers)
     return render_template("results/results.html", assessment=assessment, results=scores,
+                           respondents=answers.respondents,
                            chart=pillar_bar_chart(scores.pillars), questionnaire=questionnaire,
-                           actions=actions_by_practice(assessment))
+                           actions=actions_by_practice(assessment), role=role)
 
 
 @bp.route("/assessments/<public_id>/targets", methods=["GET", "POST"])
 def targets(public_id: str) -> str | Response:
-    assessment = get_assessment_or_404(public_id)
+    assessment, _ = assessment_for(public_id, OWNER)
     questionnaire = current_questionnaire()
     if request.method == "POST" and (problem := find_tampering(request.form,
                                                                 target_fields(questionnaire))):

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from werkzeug import Response
 
-from assessment import operations
+from assessment import audit, operations, teams
+from assessment.access import assessment_for
 from assessment.extensions import csrf, db
 from assessment.forms import (
     StartForm,
@@ -16,16 +18,17 @@ from assessment.forms import (
     note_field_name,
     pillar_fields,
     pillar_form_class,
+    remove_fields,
     start_fields,
     submitted_answers,
 )
-from assessment.models import Assessment
+from assessment.models import MEMBER, OWNER, VIEWER, Assessment
 from assessment.progress import journey_progress
 from assessment.queries import (
     AnswerRow,
-    answers_by_question,
     get_assessment_or_404,
-    respondent,
+    my_answers,
+    respondent_progress,
 )
 from assessment.views.common import STALE_FORM_MESSAGE, current_questionnaire, form_is_stale
 
@@ -34,6 +37,7 @@ bp = Blueprint("take", __name__)
 
 @bp.route("/start", methods=["GET", "POST"])
 @csrf.exempt  # checked by form_is_stale(), which keeps what was typed when a token expires
+@login_required
 def start() -> str | Response:
     form = StartForm(meta={"csrf": False})
     if request.method == "POST":
@@ -43,6 +47,7 @@ def start() -> str | Response:
             flash(STALE_FORM_MESSAGE, "warning")
         elif form.validate():
             team = operations.create_team(form.agency.data, form.office.data, form.service.data)
+            teams.add_member(team, current_user, OWNER)
             assessment = operations.start_assessment(current_questionnaire(), team)
             db.session.commit()
             first = current_questionnaire().pillars[0]
@@ -53,13 +58,16 @@ def start() -> str | Response:
 
 @bp.get("/assessments/<public_id>")
 def resume(public_id: str) -> Response:
-    """The private link: go to where the team left off."""
+    """The assessment's link: go to where the team left off."""
     assessment = get_assessment_or_404(public_id)
+    if not assessment.team.is_demo and not teams.has_members(assessment.team):
+        return claim(public_id)  # a team from before accounts: its link lets one person claim it
+    assessment, role = assessment_for(public_id, VIEWER)
     if assessment.is_finished:
         return redirect(url_for("results.results", public_id=public_id))
-    progress = journey_progress(current_questionnaire(), answers_by_question(assessment))
+    progress = journey_progress(current_questionnaire(), my_answers(assessment, _me()))
     pillar = progress.first_incomplete_pillar
-    if pillar is None:
+    if pillar is None or role == VIEWER:
         return redirect(url_for(".review", public_id=public_id))
     return redirect(url_for(".pillar", public_id=public_id, pillar_id=pillar.id))
 
@@ -67,7 +75,9 @@ def resume(public_id: str) -> Response:
 @bp.route("/assessments/<public_id>/pillars/<pillar_id>", methods=["GET", "POST"])
 @csrf.exempt  # checked by form_is_stale(), which keeps the user's choices when a token expires
 def pillar(public_id: str, pillar_id: str) -> str | Response:
-    assessment = get_assessment_or_404(public_id)
+    assessment, role = assessment_for(public_id, MEMBER)
+    if role != OWNER and not assessment.open_to_team:
+        abort(403)
     questionnaire = current_questionnaire()
     if not questionnaire.has_pillar(pillar_id):
         abort(404)
@@ -77,7 +87,7 @@ def pillar(public_id: str, pillar_id: str) -> str | Response:
         return redirect(url_for(".review", public_id=public_id))
 
     form_class = pillar_form_class(pillar)
-    answers = answers_by_question(assessment)
+    answers = my_answers(assessment, _me())
     if request.method == "GET":
         form = form_class(meta={"csrf": False}, data=_stored_form_data(answers))
     else:
@@ -87,7 +97,10 @@ def pillar(public_id: str, pillar_id: str) -> str | Response:
         if form_is_stale():
             flash(STALE_FORM_MESSAGE, "warning")
         elif form.validate():
-            operations.save_answers(respondent(assessment), submitted_answers(request.form, pillar))
+            operations.save_answers(operations.response_for(assessment, current_user.id),
+                                    submitted_answers(request.form, pillar))
+            audit.record_event("answers_saved", team=assessment.team,
+                               detail=f"{pillar.name}, assessment {assessment.id}")
             db.session.commit()
             return redirect(_after_save(assessment, pillar_id, request.form.get("action")))
     progress = journey_progress(questionnaire, answers)
@@ -97,35 +110,78 @@ def pillar(public_id: str, pillar_id: str) -> str | Response:
 
 @bp.get("/assessments/<public_id>/saved")
 def saved(public_id: str) -> str:
-    assessment = get_assessment_or_404(public_id)
-    progress = journey_progress(current_questionnaire(), answers_by_question(assessment))
+    assessment, _ = assessment_for(public_id, VIEWER)
+    progress = journey_progress(current_questionnaire(), my_answers(assessment, _me()))
     return render_template("take/saved.html", assessment=assessment, progress=progress)
 
 
 @bp.get("/assessments/<public_id>/review")
 def review(public_id: str) -> str:
-    assessment = get_assessment_or_404(public_id)
+    assessment, role = assessment_for(public_id, VIEWER)
     questionnaire = current_questionnaire()
-    progress = journey_progress(questionnaire, answers_by_question(assessment))
+    progress = journey_progress(questionnaire, my_answers(assessment, _me()))
     return render_template("take/review.html", assessment=assessment, progress=progress,
-                           questionnaire=questionnaire)
+                           questionnaire=questionnaire, role=role,
+                           team=respondent_progress(assessment, questionnaire.question_count))
+
+
+@bp.post("/assessments/<public_id>/open")
+def open_to_team(public_id: str) -> Response:
+    """Open the assessment so every member answers on their own, or close it again."""
+    assessment, _ = assessment_for(public_id, OWNER)
+    if problem := find_tampering(request.form, {**remove_fields(), "open": ("yes", "no")}):
+        abort(400, description=problem)
+    operations.open_to_team(assessment, request.form.get("open") == "yes")
+    audit.record_event("assessment_opened", team=assessment.team,
+                       detail=f"assessment {assessment.id}: "
+                              f"{'open' if assessment.open_to_team else 'closed'}")
+    db.session.commit()
+    flash("Every member of your team can now answer on their own." if assessment.open_to_team
+          else "Only owners can answer now.", "success")
+    return redirect(url_for(".review", public_id=public_id))
 
 
 @bp.post("/assessments/<public_id>/finish")
 def finish(public_id: str) -> Response:
-    assessment = get_assessment_or_404(public_id)
+    assessment, _ = assessment_for(public_id, OWNER)
     operations.finish_assessment(assessment)
+    audit.record_event("assessment_finished", team=assessment.team,
+                       detail=f"assessment {assessment.id}")
     db.session.commit()
     return redirect(url_for("results.results", public_id=public_id))
 
 
 @bp.post("/assessments/<public_id>/reopen")
 def reopen(public_id: str) -> Response:
-    assessment = get_assessment_or_404(public_id)
+    assessment, _ = assessment_for(public_id, OWNER)
     operations.reopen_assessment(assessment)
+    audit.record_event("assessment_reopened", team=assessment.team,
+                       detail=f"assessment {assessment.id}")
     db.session.commit()
     flash("You reopened this assessment. Change any answer, then finish it again.", "info")
     return redirect(url_for(".review", public_id=public_id))
+
+
+@bp.route("/assessments/<public_id>/claim", methods=["GET", "POST"])
+@login_required
+def claim(public_id: str) -> str | Response:
+    """A team from before accounts has no members: the first person with its link owns it."""
+    assessment = get_assessment_or_404(public_id)
+    if assessment.team.is_demo or teams.has_members(assessment.team):
+        abort(404)
+    if request.method == "POST":
+        if problem := find_tampering(request.form, remove_fields()):
+            abort(400, description=problem)
+        teams.claim_team(assessment.team, current_user)
+        db.session.commit()
+        flash(f"You now own the team for {assessment.team.service}. "
+              "Invite the rest of your team from its team page.", "success")
+        return redirect(url_for(".resume", public_id=public_id))
+    return render_template("take/claim.html", assessment=assessment)
+
+
+def _me() -> int | None:
+    return current_user.id if current_user.is_authenticated else None
 
 
 def _stored_form_data(answers: Mapping[str, AnswerRow]) -> dict[str, str]:

@@ -6,6 +6,7 @@ Every test in tests/browser is skipped, with one reason, when Chromium is not in
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -21,7 +23,7 @@ from assessment import create_app, operations
 from assessment.extensions import db
 from assessment.operations import SubmittedAnswer
 from assessment.questionnaire import Questionnaire
-from tests.browser.site import Site, get_endpoints, site_pages, unlisted_routes
+from tests.browser.site import Site, SitePage, get_endpoints, site_pages, unlisted_routes
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
@@ -96,6 +98,9 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
         "SECRET_KEY": "browser-test-secret",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'browser.sqlite3'}",
         "PLAN_CACHE_DIR": str(folder / "plan-cache"),
+        # Every browser check posts the sign-in form from one address; throttling has its own
+        # tests in tests/test_accounts.py.
+        "SIGN_IN_RATE_LIMIT": "1000 per minute",
     })
     with app.app_context():
         upgrade()
@@ -119,15 +124,49 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+OWNER_EMAIL, PASSWORD = "owner@state.gov", "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def owner_id(live_app: LiveApp) -> int:
+    """The user who owns the teams made here, and whom new browser contexts are signed in as."""
+    from assessment import accounts
+
+    with live_app.app.app_context():
+        user = accounts.create_user(OWNER_EMAIL, PASSWORD)
+        db.session.commit()
+        return user.id
+
+
+def session_cookie(app: Flask, user_id: int) -> dict[str, str]:
+    """A signed session cookie for the user, as signing in makes."""
+    now = time.time()
+    serializer = app.session_interface.get_signing_serializer(app)
+    value = serializer.dumps({"_user_id": str(user_id), "_fresh": True, "_permanent": True,
+                              "signed_in_at": now, "seen_at": now})
+    return {"name": app.config["SESSION_COOKIE_NAME"], "value": value}
+
+
+def signed_in_client(app: Flask, user_id: int) -> FlaskClient:
+    client = app.test_client()
+    cookie = session_cookie(app, user_id)
+    client.set_cookie(cookie["name"], cookie["value"])
+    return client
+
+
 @pytest.fixture
-def new_context(browser: Browser, live_app: LiveApp) -> Iterator[Callable[..., BrowserContext]]:
-    """Builder: a fresh browser context (no cookies) on the live app; closed after the test."""
+def new_context(browser: Browser, live_app: LiveApp,
+                owner_id: int) -> Iterator[Callable[..., BrowserContext]]:
+    """Builder: a fresh browser context on the live app, signed in as the owner unless
+    signed_in=False (then without cookies); closed after the test."""
     contexts: list[BrowserContext] = []
 
-    def build(**options) -> BrowserContext:
+    def build(signed_in: bool = True, **options) -> BrowserContext:
         options.setdefault("viewport", DESKTOP)
         context = browser.new_context(base_url=live_app.url, **options)
         context.set_default_timeout(10_000)
+        if signed_in:
+            context.add_cookies([session_cookie(live_app.app, owner_id) | {"url": live_app.url}])
         contexts.append(context)
         return context
 
@@ -143,17 +182,23 @@ def page(new_context: Callable[..., BrowserContext]) -> Page:
 
 
 @pytest.fixture(scope="session")
-def make_assessment(live_app: LiveApp) -> Callable[..., str]:
-    """Builder: an assessment stored straight through the operations; returns its public id.
+def make_assessment(live_app: LiveApp, owner_id: int) -> Callable[..., str]:
+    """Builder: an assessment stored straight through the operations, in a new team the owner
+    owns (or nobody, with owned=False); returns its public id.
 
     answers maps question id to '1'-'5', 'na' or 'unknown'.
     """
 
     def build(answers: dict[str, str] | None = None, finished: bool = False,
-              service: str = "Passport Services") -> str:
+              service: str = "Passport Services", owned: bool = True) -> str:
+        from assessment import teams
+        from assessment.models import OWNER, User
+
         with live_app.app.app_context():
             team = operations.create_team("Department of State", "Bureau of Consular Affairs",
                                           service)
+            if owned:
+                teams.add_member(team, db.session.get(User, owner_id), OWNER)
             assessment = operations.start_assessment(live_app.questionnaire, team)
             operations.save_answers(assessment.responses[0], {
                 qid: SubmittedAnswer(choice) for qid, choice in (answers or {}).items()
@@ -167,7 +212,7 @@ def make_assessment(live_app: LiveApp) -> Callable[..., str]:
 
 
 @pytest.fixture(scope="session")
-def site(live_app: LiveApp, make_assessment: Callable[..., str]) -> Site:
+def site(live_app: LiveApp, make_assessment: Callable[..., str], owner_id: int) -> Site:
     """Every page of the app in the states users see, on assessments made for the purpose."""
     questionnaire = live_app.questionnaire
     questions = [q for *_, q in questionnaire.questions()]
@@ -183,14 +228,48 @@ def site(live_app: LiveApp, make_assessment: Callable[..., str]) -> Site:
     all_met = make_assessment({q.id: "5" for q in questions}
                               | {q.id: "na" for q in questionnaire.pillar("culture").questions},
                               finished=True, service="Passport renewal online")
-    pages = site_pages(live_app.app, questionnaire, draft, finished, all_met)
+    unowned = make_assessment(service="Passport card", owned=False)
+    pages = site_pages(live_app.app, questionnaire, draft, finished, all_met,
+                       reset_path(live_app)) + team_pages(live_app, finished, unowned)
     practice = questionnaire.pillars[0].practices[0].id
     values = {"public_id": finished, "pillar_id": questionnaire.pillars[0].id,
               "practice_id": practice}
     if any("action_id" in arguments for arguments in get_endpoints(live_app.app).values()):
         values["action_id"] = str(add_action(live_app, finished, practice))
-    unlisted = unlisted_routes(live_app.app, {p.endpoint for p in pages}, values)
+    unlisted = unlisted_routes(live_app.app, {p.endpoint for p in pages}, values,
+                               signed_in_client(live_app.app, owner_id))
     return Site(pages + unlisted.pages, unlisted.downloads)
+
+
+def team_pages(live_app: LiveApp, public_id: str, unowned: str) -> list[SitePage]:
+    """Teams: the list, a team page as its owner, an invite link, a team from before accounts."""
+    from assessment import teams
+    from assessment.models import MEMBER, Assessment
+
+    with live_app.app.app_context():
+        team = db.session.scalar(db.select(Assessment).filter_by(public_id=public_id)).team
+        token = teams.create_invite(team, MEMBER, None)
+        db.session.commit()
+        team_id = team.id
+    return [SitePage("your teams", "team.index", "/teams"),
+            SitePage("team page, as its owner", "team.team", f"/teams/{team_id}"),
+            SitePage("audit log", "team.audit_log", f"/teams/{team_id}/audit"),
+            SitePage("join a team by invite link", "team.join", f"/invites/{token}"),
+            SitePage("take over a team from before accounts", "take.claim",
+                     f"/assessments/{unowned}/claim"),
+            SitePage("record the team's agreed answer", "consensus.agree",
+                     f"/assessments/{public_id}/questions/strategy.big-picture.q1/agree")]
+
+
+def reset_path(live_app: LiveApp) -> str:
+    """The path of a working password reset link, for the page it opens."""
+    from assessment import accounts
+
+    with live_app.app.app_context():
+        user = accounts.create_user("reset@state.gov", "correct horse battery staple")
+        token = accounts.start_password_reset(user, live_app.app.secret_key)
+        db.session.commit()
+    return f"/reset-password/{token}"
 
 
 def add_action(live_app: LiveApp, public_id: str, practice_id: str) -> int:

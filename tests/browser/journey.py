@@ -68,3 +68,11 @@ def pillar_row(page: Page, pillar_name: str) -> list[str]:
     row = table.get_by_role("row").filter(has=page.get_by_role("rowheader", name=pillar_name,
                                                                exact=True))
     return [cell.strip() for cell in row.get_by_role("cell").all_inner_texts()]
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    """On the sign-in page: sign in, and wait for the page it goes on to."""
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    click_and_wait(page, "button", "Sign in")

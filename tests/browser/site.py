@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, url_for
+from flask.testing import FlaskClient
 from playwright.sync_api import Page, Response
 
 from assessment.questionnaire import Questionnaire
@@ -58,7 +59,7 @@ def submit_tampered_start_form(page: Page) -> Response | None:
 
 def submit_pillar_without_token(page: Page) -> Response | None:
     """Drop the CSRF token, as a forged cross-site post would; the app answers 400."""
-    page.evaluate("() => document.querySelector('input[name=csrf_token]').remove()")
+    page.evaluate("() => document.querySelector('main input[name=csrf_token]').remove()")
     with page.expect_navigation() as navigation:
         page.get_by_role("button", name="Save and continue").click()
     return navigation.value
@@ -80,7 +81,7 @@ def open_official_banner(page: Page) -> Response | None:
 
 
 def site_pages(app: Flask, questionnaire: Questionnaire, draft: str, finished: str,
-               finished_all_met: str) -> list[SitePage]:
+               finished_all_met: str, reset_path: str) -> list[SitePage]:
     """The explicit pages and states, then any other GET route of the app."""
     a = f"/assessments/{draft}"
     f = f"/assessments/{finished}"
@@ -91,6 +92,13 @@ def site_pages(app: Flask, questionnaire: Questionnaire, draft: str, finished: s
         SitePage("how scoring works", "main.scoring", "/how-scoring-works"),
         SitePage("accessibility statement", "main.accessibility", "/accessibility"),
         SitePage("privacy", "main.privacy", "/privacy"),
+        SitePage("sign in", "account.sign_in", "/sign-in"),
+        SitePage("sign in, with errors", "account.sign_in", "/sign-in", then=submit_main_form),
+        SitePage("create an account", "account.sign_up", "/sign-up"),
+        SitePage("create an account, with errors", "account.sign_up", "/sign-up",
+                 then=submit_main_form),
+        SitePage("reset your password", "account.reset_request", "/reset-password"),
+        SitePage("choose a new password", "account.reset_password", reset_path),
         SitePage("start", "take.start", "/start"),
         SitePage("start, with errors", "take.start", "/start", then=submit_empty_start_form),
         SitePage("private link (resumes)", "take.resume", a),
@@ -129,10 +137,11 @@ class Unlisted:
     downloads: dict[str, str]
 
 
-def unlisted_routes(app: Flask, listed: set[str], values: dict[str, str]) -> Unlisted:
-    """Fill in the arguments of every GET route not listed and ask the app what it serves."""
+def unlisted_routes(app: Flask, listed: set[str], values: dict[str, str],
+                    client: FlaskClient) -> Unlisted:
+    """Fill in the arguments of every GET route not listed and ask the app (as the signed-in
+    client) what it serves."""
     pages, files = [], {}
-    client = app.test_client()
     for endpoint, arguments in get_endpoints(app).items():
         if endpoint in listed or not arguments <= KNOWN_ARGUMENTS:
             continue  # test_every_get_route_is_covered names routes we cannot fill in

@@ -7,12 +7,14 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import OWNER_EMAIL, PASSWORD
 from tests.browser.journey import (
     answer_pillar,
     choose,
     click_and_wait,
     overall_score,
     pillar_row,
+    sign_in,
     start_assessment,
 )
 
@@ -52,9 +54,10 @@ def test_the_whole_journey_works_in_a_browser(page, new_context, live_app):
     link = page.get_by_label("Private link to this assessment").input_value()
     assert link == f"{live_app.url}/assessments/{public_id}"
 
-    # Another browser, with no cookies, resumes from the private link where the team left off.
-    other = new_context().new_page()
+    # Another browser, with no cookies, signs in and resumes where the team left off.
+    other = new_context(signed_in=False).new_page()
     other.goto(link)
+    sign_in(other, OWNER_EMAIL, PASSWORD)  # then back to the link
     expect(other.locator("h1")).to_contain_text(pillars[3].name)
     expect(other.locator(".usa-step-indicator__current-step")).to_have_text("4")
     for pillar in pillars[3:]:

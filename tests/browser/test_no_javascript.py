@@ -5,12 +5,14 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from tests.browser.audit import audit_pages
+from tests.browser.conftest import OWNER_EMAIL, PASSWORD
 from tests.browser.journey import (
     answer_pillar,
     choose,
     click_and_wait,
     overall_score,
     pillar_row,
+    sign_in,
     start_assessment,
 )
 
@@ -47,8 +49,9 @@ def test_the_whole_journey_works_without_javascript(new_context, live_app):
     link = page.get_by_label("Private link to this assessment").input_value()
     assert link.endswith(f"/assessments/{public_id}")
 
-    other = new_context(java_script_enabled=False).new_page()
+    other = new_context(signed_in=False, java_script_enabled=False).new_page()
     other.goto(link)
+    sign_in(other, OWNER_EMAIL, PASSWORD)  # then back to the link
     expect(other.locator("h1")).to_contain_text(pillars[3].name)
     for pillar in pillars[3:]:
         answer_pillar(other, pillar, choice_for)

@@ -1,0 +1,59 @@
+"""Who may do what: a member's role in the assessment's team, checked on every request."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select
+
+from assessment.extensions import db, login_manager
+from assessment.models import MEMBER, OWNER, VIEWER, Assessment, Membership, Team
+from assessment.queries import get_assessment_or_404
+
+RANK = {VIEWER: 1, MEMBER: 2, OWNER: 3}
+
+
+def role_allows(role: str | None, needed: str) -> bool:
+    """True when a role is at least the one needed (owner > member > viewer)."""
+    return role is not None and RANK[role] >= RANK[needed]
+
+
+def role_in(team: Team) -> str | None:
+    """The signed-in user's role in the team, or None."""
+    if not current_user.is_authenticated:
+        return None
+    return db.session.scalar(select(Membership.role).where(
+        Membership.team_id == team.id, Membership.user_id == current_user.id))
+
+
+def require_role(team: Team, needed: str) -> str:
+    """The user's role in the team when it allows what is needed; otherwise stop the request.
+
+    Signed out: sign in first. Not a member: 404, so other teams' pages stay unknown.
+    A member whose role is too low: 403. Anyone may read the demo team's assessments.
+    """
+    role = role_in(team)
+    if role is None and team.is_demo and needed == VIEWER:
+        return VIEWER
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    if role is None:
+        abort(404)
+    if not role_allows(role, needed):
+        abort(403)
+    return role
+
+
+def assessment_for(public_id: str, needed: str) -> tuple[Assessment, str]:
+    """The assessment behind the link and the user's role, if the role allows what is needed."""
+    assessment = get_assessment_or_404(public_id)
+    return assessment, require_role(assessment.team, needed)
+
+
+def team_or_404(team_id: int, needed: str) -> tuple[Team, str]:
+    team = db.session.get(Team, team_id)
+    if team is None:
+        if not current_user.is_authenticated:
+            abort(login_manager.unauthorized())
+        abort(404)
+    return team, require_role(team, needed)

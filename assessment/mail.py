@@ -1,0 +1,25 @@
+"""Email: sent through SMTP when MAIL_SERVER is set, otherwise written to the log."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+
+
+def send_email(to: str, subject: str, body: str) -> None:
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
+        current_app.logger.info("Email not sent (MAIL_SERVER is not set) to %s: %s\n%s",
+                                to, subject, body)
+        return
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = config["MAIL_FROM"], to, subject
+    message.set_content(body)
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
+        smtp.send_message(message)

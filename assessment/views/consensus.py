@@ -1,0 +1,57 @@
+"""The team view: how everyone answered each question, where they disagree, the agreed answer."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug import Response
+
+from assessment import audit, operations
+from assessment.access import assessment_for
+from assessment.extensions import db
+from assessment.forms import CSRF_TOKEN_MAX, NOTE_MAX_LENGTH, answer_choices, find_tampering
+from assessment.models import OWNER, VIEWER
+from assessment.queries import respondent_progress, team_answers
+from assessment.views.common import current_questionnaire
+
+bp = Blueprint("consensus", __name__)
+CHOICE_LABELS = {"na": "Not applicable", "unknown": "Don't know"}
+
+
+def agree_fields() -> dict:
+    return {"csrf_token": CSRF_TOKEN_MAX, "note": NOTE_MAX_LENGTH,
+            "choice": {c.value for c in answer_choices()} | {""}}
+
+
+@bp.get("/assessments/<public_id>/team-answers")
+def team_view(public_id: str) -> str:
+    assessment, role = assessment_for(public_id, VIEWER)
+    questionnaire = current_questionnaire()
+    answers = team_answers(assessment)
+    return render_template(
+        "consensus/team_answers.html", assessment=assessment, role=role, answers=answers,
+        questionnaire=questionnaire, labels=CHOICE_LABELS,
+        team=respondent_progress(assessment, questionnaire.question_count))
+
+
+@bp.route("/assessments/<public_id>/questions/<question_id>/agree", methods=["GET", "POST"])
+def agree(public_id: str, question_id: str) -> str | Response:
+    assessment, _ = assessment_for(public_id, OWNER)
+    questionnaire = current_questionnaire()
+    if not questionnaire.has_question(question_id):
+        abort(404)
+    question = next(q for *_, q in questionnaire.questions() if q.id == question_id)
+    if request.method == "POST":
+        if problem := find_tampering(request.form, agree_fields()):
+            abort(400, description=problem)
+        operations.agree_answer(assessment, question_id, request.form.get("choice") or None,
+                                request.form.get("note", ""), current_user.id)
+        audit.record_event("agreed_answer", team=assessment.team,
+                           detail=f"{question_id}: {request.form.get('choice') or 'cleared'}")
+        db.session.commit()
+        flash("The team's answer is saved.", "success")
+        return redirect(url_for(".team_view", public_id=public_id, _anchor=f"q-{question_id}"))
+    spread = team_answers(assessment).spreads.get(question_id)
+    return render_template("consensus/agree.html", assessment=assessment, question=question,
+                           spread=spread, choices=answer_choices(), questionnaire=questionnaire,
+                           labels=CHOICE_LABELS)

@@ -1,0 +1,111 @@
+"""Teams: the teams you belong to, members and roles, invite links, and new assessments."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug import Response
+
+from assessment import audit, operations, teams
+from assessment.access import team_or_404
+from assessment.extensions import db
+from assessment.forms import CSRF_TOKEN_MAX, find_tampering, remove_fields
+from assessment.models import OWNER, ROLES, VIEWER, Membership
+from assessment.views.common import current_questionnaire
+
+bp = Blueprint("team", __name__)
+
+
+def role_fields() -> dict:
+    return {"csrf_token": CSRF_TOKEN_MAX, "role": set(ROLES)}
+
+
+def refuse_tampering(rules: dict) -> None:
+    if problem := find_tampering(request.form, rules):
+        abort(400, description=problem)
+    if "role" in rules and "role" not in request.form:
+        abort(400, description="The form did not say which role to give.")
+
+
+@bp.get("/teams")
+@login_required
+def index() -> str:
+    return render_template("team/index.html", memberships=teams.teams_of(current_user))
+
+
+@bp.get("/teams/<int:team_id>")
+def team(team_id: int) -> str:
+    team, role = team_or_404(team_id, VIEWER)
+    return render_template("team/team.html", team=team, role=role, roles=ROLES,
+                           owner=OWNER)
+
+
+@bp.post("/teams/<int:team_id>/invites")
+def invite(team_id: int) -> str:
+    team, _ = team_or_404(team_id, OWNER)
+    refuse_tampering(role_fields())
+    token = teams.create_invite(team, request.form["role"], current_user)
+    audit.record_event("invite_created", team=team, detail=f"role {request.form['role']}")
+    db.session.commit()
+    return render_template("team/invite_created.html", team=team,
+                           role=ROLES[request.form["role"]],
+                           link=url_for(".join", token=token, _external=True))
+
+
+@bp.post("/teams/<int:team_id>/members/<int:membership_id>/role")
+def change_role(team_id: int, membership_id: int) -> Response:
+    team, _ = team_or_404(team_id, OWNER)
+    refuse_tampering(role_fields())
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.team_id != team.id:
+        abort(404)
+    before = membership.role
+    try:
+        teams.change_role(membership, request.form["role"])
+    except teams.TeamError as error:
+        db.session.rollback()
+        audit.record_event("role_changed", team=team, outcome=audit.FAILURE,
+                           detail=f"{membership.user.email}: {before} to {request.form['role']}")
+        db.session.commit()
+        flash(str(error), "error")
+    else:
+        audit.record_event("role_changed", team=team,
+                           detail=f"{membership.user.email}: {before} to {membership.role}")
+        db.session.commit()
+        flash(f"{membership.user.email} is now a {membership.role_label.lower()}.", "success")
+    return redirect(url_for(".team", team_id=team.id))
+
+
+@bp.get("/teams/<int:team_id>/audit")
+def audit_log(team_id: int) -> str:
+    """What happened in the team, newest first: for owners only."""
+    team, _ = team_or_404(team_id, OWNER)
+    return render_template("team/audit.html", team=team, events=audit.team_events(team),
+                           actions=audit.ACTIONS)
+
+
+@bp.post("/teams/<int:team_id>/assessments")
+def start_assessment(team_id: int) -> Response:
+    team, _ = team_or_404(team_id, OWNER)
+    refuse_tampering(remove_fields())
+    questionnaire = current_questionnaire()
+    assessment = operations.start_assessment(questionnaire, team)
+    db.session.commit()
+    return redirect(url_for("take.pillar", public_id=assessment.public_id,
+                            pillar_id=questionnaire.pillars[0].id))
+
+
+@bp.route("/invites/<token>", methods=["GET", "POST"])
+@login_required
+def join(token: str) -> str | Response:
+    invite = teams.find_invite(token)
+    if invite is None:
+        abort(404)
+    if request.method == "POST":
+        refuse_tampering(remove_fields())
+        membership = teams.accept_invite(invite, current_user)
+        audit.record_event("invite_accepted", team=invite.team, detail=f"as {membership.role}")
+        db.session.commit()
+        flash(f"You joined the team for {invite.team.service}.", "success")
+        return redirect(url_for(".team", team_id=membership.team_id))
+    return render_template("team/join.html", invite=invite, role=ROLES[invite.role])

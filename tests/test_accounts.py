@@ -1,0 +1,203 @@
+"""Accounts: sign up, sign in, lock-out, throttling, session lifetimes, password reset."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from assessment import accounts
+from assessment.auth import safe_next, session_has_expired
+from assessment.extensions import db
+from assessment.models import User
+from tests.conftest import PASSWORD, check_page, sign_in_as
+
+
+@pytest.fixture
+def client(anonymous):
+    """These tests start signed out."""
+    return anonymous
+
+
+def sign_in(client, csrf_token, email="lead@state.gov", password=PASSWORD, next_=""):
+    return client.post("/sign-in", data={"csrf_token": csrf_token("/sign-in"), "email": email,
+                                         "password": password, "next": next_})
+
+
+def test_signing_up_creates_an_account_with_a_hashed_password_and_signs_in(app, client,
+                                                                           csrf_token):
+    response = client.post("/sign-up", data={"csrf_token": csrf_token("/sign-up"),
+                                             "email": "Lead@State.gov", "password": PASSWORD,
+                                             "next": ""})
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session.scalar(db.select(User))
+        assert user.email == "lead@state.gov"
+        assert user.password_hash.startswith("scrypt:") and PASSWORD not in user.password_hash
+    assert "Sign out" in client.get("/").data.decode()
+
+
+def test_signing_up_asks_for_a_long_enough_password(client, csrf_token):
+    response = client.post("/sign-up", data={"csrf_token": csrf_token("/sign-up"),
+                                             "email": "lead@state.gov", "password": "short",
+                                             "next": ""})
+    page = check_page(response.data.decode())
+    assert "Use at least 12 characters" in page.select_one("#error-summary").get_text()
+
+
+def test_signing_up_twice_with_one_address_is_refused(client, csrf_token, make_user):
+    make_user()
+    response = client.post("/sign-up", data={"csrf_token": csrf_token("/sign-up"),
+                                             "email": "lead@state.gov", "password": PASSWORD,
+                                             "next": ""})
+    assert "already uses that email" in response.data.decode()
+
+
+def test_signing_in_goes_to_next_on_this_site(client, csrf_token, make_user):
+    make_user()
+    response = sign_in(client, csrf_token, next_="/how-scoring-works")
+    assert response.status_code == 302 and response.location == "/how-scoring-works"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example",
+                                    "javascript:alert(1)", "/\x0d\x0aLocation: x", ""])
+def test_signing_in_never_redirects_to_another_site(client, csrf_token, make_user, target):
+    make_user()
+    response = sign_in(client, csrf_token, next_=target)
+    assert response.status_code == 302 and response.location == "/"
+
+
+@pytest.mark.parametrize(("target", "expected"), [
+    ("/teams", "/teams"), ("/assessments/x/results?y=1", "/assessments/x/results?y=1"),
+    ("http://evil.example/", "/"), ("//evil.example", "/"), ("/\\evil", "/"),
+    ("evil.example", "/"), (None, "/"), ("/a\tb", "/"),
+])
+def test_safe_next_keeps_only_paths_on_this_site(target, expected):
+    assert safe_next(target, "/") == expected
+
+
+def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(client, csrf_token,
+                                                                        make_user):
+    make_user()
+    for email in ("lead@state.gov", "nobody@state.gov"):
+        page = check_page(sign_in(client, csrf_token, email, "wrong password!").data.decode())
+        assert "The email address or password is not right." in page.get_text()
+    assert "Sign out" not in client.get("/").data.decode()
+
+
+def test_five_failed_sign_ins_lock_the_account_even_with_the_right_password(
+        app, client, csrf_token, make_user):
+    make_user()
+    for _ in range(accounts.FAILED_SIGN_INS_BEFORE_LOCK):
+        sign_in(client, csrf_token, password="wrong password!")
+    response = sign_in(client, csrf_token)
+    assert "locked for 15 minutes" in response.data.decode()
+    assert "Sign out" not in client.get("/").data.decode()
+    with app.app_context():
+        user = db.session.scalar(db.select(User))
+        user.locked_until = accounts.utcnow()  # the lock has run out
+        db.session.commit()
+    assert sign_in(client, csrf_token).status_code == 302
+
+
+def test_sign_in_posts_are_throttled_per_address(app, client, csrf_token, make_user):
+    app.config["SIGN_IN_RATE_LIMIT"] = "3 per minute"
+    make_user()
+    statuses = [sign_in(client, csrf_token, password="wrong password!").status_code
+                for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    page = check_page(sign_in(client, csrf_token).data.decode())
+    assert "You tried too many times" in page.get_text()
+
+
+@pytest.mark.parametrize(("signed_in", "seen", "now", "expired"), [
+    (0, 0, 60, False),
+    (0, 0, 30 * 60, False),
+    (0, 0, 30 * 60 + 1, True),           # idle over 30 minutes
+    (0, 11.9 * 3600, 12 * 3600, False),  # busy, just under 12 hours
+    (0, 12 * 3600, 12 * 3600 + 1, True),  # busy, but over the absolute lifetime
+])
+def test_a_session_ends_after_idle_time_or_its_absolute_lifetime(signed_in, seen, now, expired):
+    assert session_has_expired(signed_in, seen, now, 30 * 60, 12 * 3600) is expired
+
+
+def test_an_idle_session_is_signed_out_on_the_next_request(client, make_user):
+    sign_in_as(client, make_user())
+    assert "Sign out" in client.get("/").data.decode()
+    with client.session_transaction() as session:
+        session["seen_at"] = time.time() - 31 * 60
+    page = client.get("/").data.decode()
+    assert "Sign out" not in page and "You were signed out" in page
+
+
+def test_a_session_ends_twelve_hours_after_signing_in_however_busy(client, make_user):
+    sign_in_as(client, make_user())
+    with client.session_transaction() as session:
+        session["signed_in_at"] = time.time() - 12 * 3600 - 5
+    assert "Sign out" not in client.get("/").data.decode()
+
+
+def test_the_session_cookie_is_httponly_samesite_and_secure_when_configured(
+        app, client, csrf_token, make_user):
+    make_user()
+    app.config["SESSION_COOKIE_SECURE"] = True
+    cookie = sign_in(client, csrf_token).headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+
+
+def test_signing_out_needs_a_post_with_a_token(client, csrf_token, make_user):
+    sign_in_as(client, make_user())
+    assert client.get("/sign-out").status_code == 405
+    assert client.post("/sign-out").status_code == 400
+    response = client.post("/sign-out", data={"csrf_token": csrf_token("/")})
+    assert response.status_code == 302
+    assert "Sign out" not in client.get("/").data.decode()
+
+
+def test_a_reset_link_is_logged_without_smtp_and_works_once(app, client, csrf_token, make_user,
+                                                            caplog):
+    make_user()
+    with caplog.at_level("INFO"):
+        response = client.post("/reset-password", data={
+            "csrf_token": csrf_token("/reset-password"), "email": "lead@state.gov"})
+    assert response.status_code == 302
+    link = re.search(r"http://localhost(/reset-password/\S+)", caplog.text).group(1)
+    new = "a brand new password here"
+    data = {"csrf_token": csrf_token(link), "password": new, "confirm": new}
+    assert client.post(link, data=data).status_code == 302
+    assert sign_in(client, csrf_token, password=new).status_code == 302
+    again = client.post(link, data=data | {"csrf_token": csrf_token("/reset-password")})
+    assert again.status_code == 302 and again.location == "/reset-password"
+
+
+def test_a_reset_for_an_unknown_address_says_the_same_and_sends_nothing(client, csrf_token,
+                                                                        caplog):
+    with caplog.at_level("INFO"):
+        response = client.post("/reset-password", data={
+            "csrf_token": csrf_token("/reset-password"), "email": "nobody@state.gov"})
+    assert response.status_code == 302
+    assert "reset-password/" not in caplog.text
+
+
+def test_a_forged_or_expired_reset_token_is_refused(app, make_user):
+    user_id = make_user()
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        token = accounts.start_password_reset(user, "test-secret")
+        assert accounts.user_for_reset_token(token, "test-secret") is user
+        assert accounts.user_for_reset_token(token, "another-secret") is None
+        assert accounts.user_for_reset_token(token + "x", "test-secret") is None
+        accounts.start_password_reset(user, "test-secret")  # a newer link replaces it
+        assert accounts.user_for_reset_token(token, "test-secret") is None
+
+
+def test_create_user_makes_an_account_that_can_sign_in(app, client, csrf_token):
+    result = app.test_cli_runner().invoke(
+        args=["create-user", "cx@state.gov", "--password", PASSWORD])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "Created the account cx@state.gov."
+    assert sign_in(client, csrf_token, email="cx@state.gov").status_code == 302
+    again = app.test_cli_runner().invoke(args=["create-user", "cx@state.gov", "--password",
+                                               PASSWORD])
+    assert again.exit_code != 0 and "already uses" in again.output

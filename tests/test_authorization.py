@@ -1,0 +1,144 @@
+"""Every route in the URL map, as anonymous, viewer, member, owner and a member of another team.
+
+No cross-team read or write anywhere: another team's member gets 404 on every page, form and
+download of a team, a member whose role is too low gets 403, and a signed-out user is asked
+to sign in. A new route fails test_every_route_has_an_expected_access until it is listed here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import url_for
+
+from assessment.extensions import db
+from assessment.models import MEMBER, OWNER, VIEWER, Membership
+
+PUBLIC, SIGNED_IN, CLAIM = "public", "signed in", "claim"
+RANK = {VIEWER: 1, MEMBER: 2, OWNER: 3}
+# The least a user needs for each endpoint. CLAIM: only for teams from before accounts.
+ACCESS = {
+    "static": PUBLIC, "ops.healthz": PUBLIC,
+    "main.home": PUBLIC, "main.scoring": PUBLIC, "main.accessibility": PUBLIC,
+    "main.privacy": PUBLIC,
+    "account.sign_in": PUBLIC, "account.sign_up": PUBLIC, "account.sign_out": PUBLIC,
+    "account.reset_request": PUBLIC, "account.reset_password": PUBLIC,
+    "take.start": SIGNED_IN, "team.index": SIGNED_IN, "team.join": SIGNED_IN,
+    "take.claim": CLAIM,
+    "take.resume": VIEWER, "take.saved": VIEWER, "take.review": VIEWER,
+    "take.pillar": MEMBER, "take.finish": OWNER, "take.reopen": OWNER,
+    "results.results": VIEWER, "results.targets": OWNER,
+    "plan.plan_pdf": VIEWER, "plan.actions_csv": VIEWER,
+    "plan.add_action": MEMBER, "plan.edit_action": MEMBER, "plan.remove_action": MEMBER,
+    "team.team": VIEWER, "team.invite": OWNER, "team.change_role": OWNER,
+    "team.start_assessment": OWNER,
+    "take.open_to_team": OWNER, "team.audit_log": OWNER,
+    "consensus.team_view": VIEWER, "consensus.agree": OWNER,
+}
+PERSONAS = ("anonymous", VIEWER, MEMBER, OWNER, "other team")
+
+
+def routes(app):
+    """Every (rule, method) of the app but HEAD and OPTIONS."""
+    return [(rule, method) for rule in app.url_map.iter_rules()
+            for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})]
+
+
+def test_every_route_has_an_expected_access(app):
+    missing = {rule.endpoint for rule, _ in routes(app)} - set(ACCESS)
+    assert not missing, f"say who may use these routes in ACCESS: {sorted(missing)}"
+
+
+def token_for(client) -> str:
+    page = BeautifulSoup(client.get("/sign-in").data, "html.parser")
+    return page.find("input", attrs={"name": "csrf_token"})["value"]
+
+
+def expected(access: str, persona: str) -> str:
+    """'ok', 'sign in', 'not found' or 'forbidden'."""
+    if access == PUBLIC:
+        return "ok"
+    if persona == "anonymous":
+        return "sign in"
+    if access == SIGNED_IN:
+        return "ok"
+    if access == CLAIM or persona == "other team":
+        return "not found"
+    return "ok" if RANK[persona] >= RANK[access] else "forbidden"
+
+
+def outcome(response) -> str:
+    assert response.status_code < 500, response.status_code
+    if response.status_code == 404:
+        return "not found"
+    if response.status_code in (401, 403):
+        return "forbidden"
+    if response.status_code == 302 and response.location.startswith("/sign-in"):
+        return "sign in"
+    if response.status_code == 200 and b"<h1>Sign in</h1>" in response.data:
+        return "sign in"  # a form posted signed out: the sign-in page keeps what was chosen
+    return "ok"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_route_answers_each_kind_of_user_as_expected(app, world, persona):
+    client = world["clients"][persona]
+    token = token_for(client)
+    results, wrong = {}, []
+    for rule, method in routes(app):
+        access = ACCESS[rule.endpoint]
+        public_id = world["draft"] if rule.endpoint.startswith("take.") else world["finished"]
+        values = world["values"] | {"public_id": public_id}
+        with app.test_request_context():
+            path = url_for(rule.endpoint, **{a: values[a] for a in rule.arguments})
+        if (rule.endpoint, method) in (("account.sign_out", "POST"), ("team.join", "POST")):
+            continue  # would sign out, or join team A; tests of their own cover them
+        response = client.open(path, method=method, data={"csrf_token": token})
+        got, want = outcome(response), expected(access, persona)
+        response.close()
+        if access == PUBLIC and got == "sign in":
+            got = "ok"  # the sign-in page itself
+        results[(method, path)] = got
+        if got != want:
+            wrong.append(f"{method} {path} ({rule.endpoint}): {got}, expected {want}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_another_teams_member_changes_nothing_anywhere(app, world, load_assessment):
+    before = {i: load_assessment(world[i]) for i in ("draft", "finished")}
+    client = world["clients"]["other team"]
+    token = token_for(client)
+    for rule, method in routes(app):
+        if method != "POST" or ACCESS[rule.endpoint] not in RANK:
+            continue
+        for key in ("draft", "finished"):
+            values = world["values"] | {"public_id": world[key]}
+            with app.test_request_context():
+                path = url_for(rule.endpoint, **{a: values[a] for a in rule.arguments})
+            assert client.post(path, data={"csrf_token": token, "role": OWNER}).status_code == 404
+    assert {i: load_assessment(world[i]) for i in ("draft", "finished")} == before
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Membership)) == 5
+
+
+def test_the_demo_team_is_readable_by_anyone_but_changed_only_by_its_members(
+        app, anonymous, client):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    latest = result.output.splitlines()[2].split()[-1]
+    for path in (f"/assessments/{latest}/results", f"/assessments/{latest}/plan.pdf",
+                 f"/assessments/{latest}/review"):
+        assert anonymous.get(path).status_code == 200, path
+        assert client.get(path).status_code == 200, path
+    assert anonymous.get(f"/assessments/{latest}/targets").location.startswith("/sign-in")
+    assert client.get(f"/assessments/{latest}/targets").status_code == 404
+
+
+def test_a_viewer_reads_results_without_buttons_that_would_refuse_them(world):
+    viewer = world["clients"][VIEWER]
+    page = viewer.get(f"/assessments/{world['finished']}/results").data.decode()
+    assert "Download your improvement plan" in page
+    for refused in ("Add an action", "Change your targets", "Reopen to change answers",
+                    "/edit", "/remove"):
+        assert refused not in page, refused
+    review = viewer.get(f"/assessments/{world['draft']}/review").data.decode()
+    assert "Finish and see results" not in review and "Open to the whole team" not in review
