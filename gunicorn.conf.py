@@ -47,3 +47,9 @@ logconfig_dict = {
         "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
     },
 }
+
+
+def pre_fork(server, worker):  # noqa: ANN001, ARG001 - gunicorn's hook signature
+    """Load WeasyPrint once in the master, so every worker shares it and the first plan a
+    worker renders is not slowed by the import (the app itself imports it lazily)."""
+    import assessment.report  # noqa: F401

@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from assessment import accounts, report, teams
+from assessment import accounts, teams
 from assessment.demo import seed_demo_team
 from assessment.extensions import db
 from assessment.models import OWNER, Assessment, Team
@@ -76,6 +76,8 @@ def plan(assessment_id: str, output: str | None) -> None:
     if not assessment.is_finished:
         raise click.ClickException("This assessment is not finished yet. Finish it, "
                                    "then make its plan.")
+    from assessment import report  # WeasyPrint loads only for this command
+
     pdf = report.plan_pdf(current_app.extensions["questionnaire"], assessment)
     output = output or report.download_name(assessment.team.service,
                                             report.plan_date(assessment), "improvement-plan.pdf")

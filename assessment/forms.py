@@ -190,7 +190,7 @@ def parse_due_date(month: str | None, day: str | None, year: str | None) -> dt.d
         raise ValidationError("Enter the year of the due date with 4 digits, for example 2027.")
     try:
         return dt.date(int(year), int(month), int(day))
-    except ValueError:
+    except (ValueError, OverflowError):  # "2200000000" overflows before it is out of range
         raise ValidationError("Enter a real due date, for example September 30 2027.") from None
 
 

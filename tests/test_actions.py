@@ -312,3 +312,16 @@ def test_the_database_refuses_an_unknown_action_status(app, weak):
         with pytest.raises(IntegrityError):
             db.session.flush()
         db.session.rollback()
+
+
+@pytest.mark.parametrize(("month", "day", "year"), [
+    ("9", "2200000000", "2027"), ("99999999999999999999", "1", "2027"), ("13", "1", "2027"),
+    ("2", "30", "2027"), ("x", "1", "2027"),
+], ids=["huge-day", "huge-month", "month-13", "feb-30", "not-a-number"])
+def test_an_impossible_due_date_is_a_clear_message_not_an_error(month, day, year):
+    from wtforms.validators import ValidationError
+
+    from assessment.forms import parse_due_date
+
+    with pytest.raises(ValidationError, match="real due date"):
+        parse_due_date(month, day, year)

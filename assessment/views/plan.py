@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug import Response
 
-from assessment import audit, exports, operations, report
+from assessment import audit, exports, operations
 from assessment.access import assessment_for
 from assessment.extensions import csrf, db
 from assessment.forms import (
@@ -73,6 +73,8 @@ def remove_action(public_id: str, action_id: int) -> str | Response:
 def plan_pdf(public_id: str) -> Response:
     assessment = finished_assessment_or_redirect(
         public_id, "Finish the assessment to download your improvement plan.", VIEWER)
+    from assessment import report  # WeasyPrint loads on the first plan, not at start-up
+
     pdf = report.plan_pdf(current_questionnaire(), assessment)
     return download(pdf, "application/pdf", assessment, "improvement-plan.pdf")
 
@@ -135,6 +137,8 @@ def back_to_practice(public_id: str, practice_id: str) -> str:
 
 
 def download(body: bytes, mimetype: str, assessment: Assessment, what: str) -> Response:
+    from assessment import report
+
     name = report.download_name(assessment.team.service, report.plan_date(assessment), what)
     audit.record_event("export", team=assessment.team, detail=name)
     db.session.commit()
