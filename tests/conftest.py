@@ -147,20 +147,25 @@ def make_assessment(app: Flask, questionnaire: Questionnaire,
     def build(answers: dict[str, str] | None = None, finished: bool = False,
               service: str = "Passport Services", owner: int | None = owner_id) -> str:
         with app.app_context():
-            team = operations.create_team("Department of State", "Bureau of Consular Affairs",
-                                          service)
-            if owner is not None:
-                teams.add_member(team, db.session.get(User, owner), OWNER)
-            assessment = operations.start_assessment(questionnaire, team)
-            operations.save_answers(assessment.responses[0], {
-                qid: SubmittedAnswer(choice) for qid, choice in (answers or {}).items()
-            })
-            if finished:
-                operations.finish_assessment(assessment)
-            db.session.commit()
-            return assessment.public_id
+            return store_assessment(questionnaire, answers, finished, service, owner)
 
     return build
+
+
+def store_assessment(questionnaire: Questionnaire, answers: dict[str, str] | None,
+                     finished: bool, service: str, owner: int | None) -> str:
+    """Store an assessment through the operations (in an app context); return its public id."""
+    team = operations.create_team("Department of State", "Bureau of Consular Affairs", service)
+    if owner is not None:
+        teams.add_member(team, db.session.get(User, owner), OWNER)
+    assessment = operations.start_assessment(questionnaire, team)
+    operations.save_answers(assessment.responses[0], {
+        qid: SubmittedAnswer(choice) for qid, choice in (answers or {}).items()
+    })
+    if finished:
+        operations.finish_assessment(assessment)
+    db.session.commit()
+    return assessment.public_id
 
 
 @pytest.fixture

@@ -21,9 +21,9 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from assessment import create_app, operations
 from assessment.extensions import db
-from assessment.operations import SubmittedAnswer
 from assessment.questionnaire import Questionnaire
 from tests.browser.site import Site, SitePage, get_endpoints, site_pages, unlisted_routes
+from tests.conftest import store_assessment
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
@@ -191,22 +191,9 @@ def make_assessment(live_app: LiveApp, owner_id: int) -> Callable[..., str]:
 
     def build(answers: dict[str, str] | None = None, finished: bool = False,
               service: str = "Passport Services", owned: bool = True) -> str:
-        from assessment import teams
-        from assessment.models import OWNER, User
-
         with live_app.app.app_context():
-            team = operations.create_team("Department of State", "Bureau of Consular Affairs",
-                                          service)
-            if owned:
-                teams.add_member(team, db.session.get(User, owner_id), OWNER)
-            assessment = operations.start_assessment(live_app.questionnaire, team)
-            operations.save_answers(assessment.responses[0], {
-                qid: SubmittedAnswer(choice) for qid, choice in (answers or {}).items()
-            })
-            if finished:
-                operations.finish_assessment(assessment)
-            db.session.commit()
-            return assessment.public_id
+            return store_assessment(live_app.questionnaire, answers, finished, service,
+                                    owner_id if owned else None)
 
     return build
 
