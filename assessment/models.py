@@ -111,8 +111,22 @@ class PillarTarget(db.Model):
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
     pillar_id: Mapped[str] = mapped_column(String(80))
     target: Mapped[Decimal] = mapped_column(Numeric(2, 1))
+    # When the team means to reach the target; None: no date set.
+    target_date: Mapped[dt.date | None] = mapped_column(Date)
 
     assessment: Mapped[Assessment] = relationship(back_populates="targets")
+
+
+class QuestionnaireSnapshot(db.Model):
+    """The text of a questions.yaml version, kept when an assessment first starts on it, so
+    older assessments are scored and compared on the questions they were asked."""
+
+    __tablename__ = "questionnaire_snapshot"
+
+    version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of the text
+    source: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class Response(db.Model):
@@ -308,3 +322,22 @@ class AuditEvent(db.Model):
     outcome: Mapped[str] = mapped_column(String(20), default="success")
     address: Mapped[str] = mapped_column(String(45), default="")
     detail: Mapped[str] = mapped_column(String(500), default="")
+
+
+class ApiToken(db.Model):
+    """A personal token for the read-only API: it reads what its user may read. Only a hash
+    of the token is kept; the user sees the token once, when it is made."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime | None]
+    last_used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
+
+    user: Mapped[User] = relationship()

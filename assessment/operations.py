@@ -24,6 +24,7 @@ from assessment.models import (
     utcnow,
 )
 from assessment.questionnaire import Questionnaire
+from assessment.questionnaire_versions import record_questionnaire
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,9 @@ def create_team(agency: str, office: str, service: str, is_demo: bool = False) -
 
 
 def start_assessment(questionnaire: Questionnaire, team: Team) -> Assessment:
-    """Start a draft assessment for a team, on the current questionnaire, with one response."""
+    """Start a draft assessment for a team, on the current questionnaire, with one response.
+    The questionnaire's text is kept, so the assessment can be scored on it later."""
+    record_questionnaire(questionnaire)
     assessment = Assessment(team=team, questionnaire_version=questionnaire.version, status=DRAFT)
     assessment.responses.append(Response())
     db.session.add(assessment)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
@@ -115,13 +115,36 @@ def _row(question_id: str, answer: scoring.Answer | None, note: str) -> Row:
 def team_answers(assessment: Assessment) -> TeamAnswers:
     """Every respondent's answers and the agreed ones, in two light queries, combined by the
     consensus rules: the agreed answer, else the lower median of the respondents."""
+    return team_answers_for([assessment.id]).get(assessment.id) or combine_answers([], [])
+
+
+def team_answers_for(assessment_ids: Collection[int]) -> dict[int, TeamAnswers]:
+    """team_answers for many assessments at once, in the same two queries."""
+    ids = sorted(set(assessment_ids))
+    if not ids:
+        return {}
     rows = db.session.execute(
-        select(Answer.question_id, Answer.choice, Answer.level, Answer.note, Answer.response_id)
-        .join(Response).where(Response.assessment_id == assessment.id)
+        select(Response.assessment_id, Answer.question_id, Answer.choice, Answer.level,
+               Answer.note, Answer.response_id)
+        .join(Response).where(Response.assessment_id.in_(ids))
+        .order_by(Answer.response_id, Answer.id)
     ).all()
-    agreed = {a.question_id: a for a in db.session.execute(
-        select(AgreedAnswer.question_id, AgreedAnswer.choice, AgreedAnswer.level,
-               AgreedAnswer.note).where(AgreedAnswer.assessment_id == assessment.id))}
+    agreed = db.session.execute(
+        select(AgreedAnswer.assessment_id, AgreedAnswer.question_id, AgreedAnswer.choice,
+               AgreedAnswer.level, AgreedAnswer.note)
+        .where(AgreedAnswer.assessment_id.in_(ids))).all()
+    rows_of: dict[int, list] = {i: [] for i in ids}
+    agreed_of: dict[int, list] = {i: [] for i in ids}
+    for row in rows:
+        rows_of[row.assessment_id].append(row)
+    for row in agreed:
+        agreed_of[row.assessment_id].append(row)
+    return {i: combine_answers(rows_of[i], agreed_of[i]) for i in ids}
+
+
+def combine_answers(rows: Iterable, agreed_rows: Iterable[AnswerRow]) -> TeamAnswers:
+    """Respondents' answer rows (with response_id) and agreed rows, as the team's answers."""
+    agreed = {a.question_id: a for a in agreed_rows}
     by_response: dict[int, dict[str, scoring.Answer]] = {}
     notes: dict[str, list[str]] = {}
     for row in rows:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
@@ -89,6 +89,7 @@ class Questionnaire:
     levels: tuple[Level, ...]
     a11_functions: tuple[A11Function, ...]
     pillars: tuple[Pillar, ...]
+    source: str = field(default="", repr=False, compare=False)  # the YAML text it came from
     _index: MappingProxyType = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -139,7 +140,13 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
         raise QuestionnaireError(path, "", f"cannot read the file ({error.strerror})") from None
     except UnicodeDecodeError:
         raise QuestionnaireError(path, "", "the file is not UTF-8 text") from None
+    return questionnaire_from_text(path, text)
+
+
+def questionnaire_from_text(path: str | Path, text: str) -> Questionnaire:
+    """Parse and validate questionnaire text; path names where it came from in errors."""
     # The validator builds the types above, so it is imported here rather than at the top.
     from assessment import questionnaire_schema as schema
 
-    return schema.build(path, schema.parse_yaml(path, text))
+    path = Path(path)
+    return replace(schema.build(path, schema.parse_yaml(path, text)), source=text)

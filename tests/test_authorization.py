@@ -34,6 +34,10 @@ ACCESS = {
     "team.start_assessment": OWNER,
     "take.open_to_team": OWNER, "team.audit_log": OWNER,
     "consensus.team_view": VIEWER, "consensus.agree": OWNER,
+    # history and trends (issue 5)
+    # side by side (issue 5)
+    # export and import (issue 5)
+    # read-only API and API tokens (issue 5)
 }
 PERSONAS = ("anonymous", VIEWER, MEMBER, OWNER, "other team")
 

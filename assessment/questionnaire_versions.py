@@ -1,0 +1,64 @@
+"""Questionnaire versions: the text of every questions.yaml version an assessment started on,
+kept in the database, so an older assessment is scored on the questions it was asked."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable
+
+from flask import current_app
+from sqlalchemy import select
+
+from assessment.extensions import db
+from assessment.models import QuestionnaireSnapshot
+from assessment.questionnaire import Questionnaire, QuestionnaireError, questionnaire_from_text
+
+log = logging.getLogger(__name__)
+_CACHE_KEY = "questionnaire_versions"
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def record_questionnaire(questionnaire: Questionnaire) -> None:
+    """Keep the questionnaire's text under its version, once. Flushes; the caller commits."""
+    if not questionnaire.source:
+        return  # built in code (tests), not read from a file: nothing to keep
+    stored = db.session.get(QuestionnaireSnapshot, questionnaire.version)
+    if stored is None:
+        db.session.add(QuestionnaireSnapshot(version=questionnaire.version,
+                                             content_hash=content_hash(questionnaire.source),
+                                             source=questionnaire.source))
+        db.session.flush()
+    elif stored.content_hash != content_hash(questionnaire.source):
+        log.warning("questions.yaml changed without a new version number (%s); older "
+                    "assessments keep the first text of that version", questionnaire.version)
+
+
+def current_questionnaire() -> Questionnaire:
+    return current_app.extensions["questionnaire"]
+
+
+def questionnaires_for(versions: Iterable[str]) -> dict[str, Questionnaire]:
+    """The questionnaire of each version: the current one, else its kept text (parsed once per
+    process). A version we hold no text for is scored on the current questionnaire, on the
+    questions it shares with it."""
+    current = current_questionnaire()
+    cache: dict[str, Questionnaire] = current_app.extensions.setdefault(_CACHE_KEY, {})
+    wanted = set(versions) - {current.version} - set(cache)
+    if wanted:
+        for snapshot in db.session.scalars(select(QuestionnaireSnapshot).where(
+                QuestionnaireSnapshot.version.in_(sorted(wanted)))):
+            try:
+                cache[snapshot.version] = questionnaire_from_text(
+                    f"questions.yaml version {snapshot.version} (kept in the database)",
+                    snapshot.source)
+            except QuestionnaireError:
+                log.exception("kept questionnaire version %s does not load", snapshot.version)
+    return {v: current if v == current.version else cache.get(v, current) for v in set(versions)}
+
+
+def questionnaire_for(version: str) -> Questionnaire:
+    return questionnaires_for([version])[version]
