@@ -1,0 +1,159 @@
+"""Questionnaire versions are kept, and each assessment is scored on the version it was taken on;
+a team's assessments and other teams' latest scores load in a fixed number of queries."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+import pytest
+
+from assessment import history, operations, questionnaire_versions
+from assessment.extensions import db
+from assessment.models import Assessment, QuestionnaireSnapshot, Team
+from assessment.queries import results_for
+
+OLD = "2025.1"
+RENAMED = ("strategy.big-picture.q1", "strategy.big-picture.q0")
+
+
+def older_version_text(current_text: str) -> str:
+    """questions.yaml as it might have been a year ago: another version, one question id."""
+    text = current_text.replace('version: "2026.1"', f'version: "{OLD}"', 1)
+    return text.replace(f"id: {RENAMED[0]}", f"id: {RENAMED[1]}", 1)
+
+
+def keep_version(text: str, version: str = OLD) -> None:
+    db.session.add(QuestionnaireSnapshot(version=version, source=text,
+                                         content_hash=questionnaire_versions.content_hash(text)))
+    db.session.commit()
+
+
+def assessment_by(public_id: str) -> Assessment:
+    return db.session.scalar(db.select(Assessment).filter_by(public_id=public_id))
+
+
+def all_twos(questionnaire) -> dict[str, str]:
+    return {q.id: "2" for *_, q in questionnaire.questions()}
+
+
+def test_starting_assessments_keeps_the_questionnaire_text_once(app, make_assessment,
+                                                                questionnaire):
+    make_assessment()
+    make_assessment(service="Visas")
+    with app.app_context():
+        kept = db.session.scalars(db.select(QuestionnaireSnapshot)).all()
+    assert [(k.version, k.source) for k in kept] == [(questionnaire.version,
+                                                       questionnaire.source)]
+    assert kept[0].content_hash == questionnaire_versions.content_hash(questionnaire.source)
+
+
+def test_an_assessment_on_an_older_version_is_scored_on_that_version(app, make_assessment,
+                                                                    questionnaire):
+    answers = all_twos(questionnaire) | {RENAMED[0]: "5"}
+    public_id = make_assessment(answers, finished=True)
+    with app.app_context():
+        keep_version(older_version_text(questionnaire.source))
+        assessment = assessment_by(public_id)
+        assessment.questionnaire_version = OLD
+        db.session.commit()
+        [scored] = history.score_assessments([assessment])
+        assert scored.questionnaire.version == OLD
+        assert scored.questionnaire.has_question(RENAMED[1])
+        assert not scored.questionnaire.has_question(RENAMED[0])
+        # The answer to the question the old version did not ask is not scored there...
+        assert scored.pillar("strategy").score == Decimal("2.0")
+        # ...while the current version scores it.
+        now = results_for(questionnaire, assessment)
+        assert next(p for p in now.pillars if p.pillar.id == "strategy").score > Decimal("2.0")
+
+
+def test_a_version_with_no_kept_text_is_scored_on_the_current_questionnaire(
+        app, make_assessment, questionnaire):
+    public_id = make_assessment(all_twos(questionnaire), finished=True)
+    with app.app_context():
+        assessment = assessment_by(public_id)
+        assessment.questionnaire_version = "2019.1"
+        [scored] = history.score_assessments([assessment])
+    assert scored.questionnaire is app.extensions["questionnaire"]
+    assert scored.results.score == Decimal("2.0")
+
+
+def test_changed_text_under_the_same_version_keeps_the_first_and_warns(app, questionnaire,
+                                                                       caplog):
+    from dataclasses import replace
+    with app.app_context():
+        questionnaire_versions.record_questionnaire(questionnaire)
+        edited = replace(questionnaire, source=questionnaire.source + "\n# edited\n")
+        with caplog.at_level(logging.WARNING, logger="assessment.questionnaire_versions"):
+            questionnaire_versions.record_questionnaire(edited)
+        kept = db.session.get(QuestionnaireSnapshot, questionnaire.version)
+        assert kept.source == questionnaire.source
+    assert "without a new version number" in caplog.text
+
+
+def test_kept_text_that_no_longer_loads_falls_back_to_the_current_questionnaire(
+        app, questionnaire, caplog):
+    with app.app_context():
+        keep_version("version: [broken")
+        with caplog.at_level(logging.ERROR, logger="assessment.questionnaire_versions"):
+            found = questionnaire_versions.questionnaire_for(OLD)
+    assert found is app.extensions["questionnaire"]
+    assert f"version {OLD} does not load" in caplog.text
+
+
+def test_history_scores_match_each_assessments_own_results(app, make_assessment, questionnaire):
+    first = make_assessment(all_twos(questionnaire), finished=True)
+    second = make_assessment({q.id: "4" for *_, q in questionnaire.questions()}, finished=True)
+    with app.app_context():
+        team = assessment_by(first).team
+        assessment_by(second).team_id = team.id
+        operations.set_targets(assessment_by(second), {"strategy": Decimal("4.5")})
+        db.session.commit()
+        scored = history.team_history(db.session.get(Team, team.id))
+        assert [s.assessment.public_id for s in scored] == [first, second]
+        for item in scored:
+            assert item.results == results_for(questionnaire, item.assessment)
+        assert scored[1].targets["strategy"].target == Decimal("4.5")
+        assert scored[1].pillar("strategy").target == Decimal("4.5")
+
+
+def make_team_with(make_assessment, questionnaire, level: str, finished: bool = True,
+                   service: str = "Service") -> str:
+    return make_assessment({q.id: level for *_, q in questionnaire.questions()},
+                           finished=finished, service=service)
+
+
+@pytest.mark.parametrize("other_teams, expected", [
+    (4, None),
+    (5, ("1.0", "2.0", "3.0", "4.0", "5.0")),
+])
+def test_peer_spread_uses_each_other_teams_latest_finished_assessment(
+        app, make_assessment, questionnaire, other_teams, expected):
+    ours = make_team_with(make_assessment, questionnaire, "1", service="Ours")
+    for n in range(other_teams):
+        older = make_team_with(make_assessment, questionnaire, "1", service=f"Team {n}")
+        latest = make_team_with(make_assessment, questionnaire, str(n + 1), service=f"T{n}")
+        draft = make_team_with(make_assessment, questionnaire, "1", finished=False)
+        with app.app_context():  # an older finished one and a later draft in the same team
+            team_id = assessment_by(older).team_id
+            for public_id in (latest, draft):
+                assessment_by(public_id).team_id = team_id
+            db.session.commit()
+    demo = make_team_with(make_assessment, questionnaire, "5", service="Demo")
+    with app.app_context():
+        assessment_by(demo).team.is_demo = True
+        db.session.commit()
+        team = assessment_by(ours).team
+        latest = history.latest_finished_of_other_teams(team)
+        assert len(latest) == other_teams
+        assert all(a.team_id != team.id and a.is_finished for a in latest)
+        spreads = history.peer_spreads(team, questionnaire)
+    assert set(spreads) == {p.id for p in questionnaire.pillars}
+    for spread in spreads.values():
+        if expected is None:
+            assert spread is None
+        else:
+            assert (spread.minimum, spread.lower_quartile, spread.median,
+                    spread.upper_quartile, spread.maximum) == tuple(map(Decimal, expected))
+            assert spread.teams == 5
