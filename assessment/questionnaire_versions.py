@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from assessment.extensions import db
-from assessment.models import QuestionnaireSnapshot
+from assessment.models import Assessment, QuestionnaireSnapshot
 from assessment.questionnaire import Questionnaire, QuestionnaireError, questionnaire_from_text
 
 log = logging.getLogger(__name__)
@@ -62,3 +62,15 @@ def questionnaires_for(versions: Iterable[str]) -> dict[str, Questionnaire]:
 
 def questionnaire_for(version: str) -> Questionnaire:
     return questionnaires_for([version])[version]
+
+
+def move_to_questionnaire(assessment: Assessment, questionnaire: Questionnaire) -> bool:
+    """Answers are given on the current questionnaire: an assessment saved or finished now
+    (a draft started on an older version, or one reopened) moves to it. Flushes; returns
+    True when it moved. Answers to questions the new version dropped stay stored, unscored."""
+    if assessment.questionnaire_version == questionnaire.version:
+        return False
+    record_questionnaire(questionnaire)
+    assessment.questionnaire_version = questionnaire.version
+    db.session.flush()
+    return True

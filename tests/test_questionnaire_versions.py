@@ -157,3 +157,24 @@ def test_peer_spread_uses_each_other_teams_latest_finished_assessment(
             assert (spread.minimum, spread.lower_quartile, spread.median,
                     spread.upper_quartile, spread.maximum) == tuple(map(Decimal, expected))
             assert spread.teams == 5
+
+
+def test_saving_or_finishing_moves_an_older_draft_to_the_current_questionnaire(
+        app, client, csrf_token, make_assessment, questionnaire):
+    drafts = [make_assessment(), make_assessment(service="Visas")]
+    with app.app_context():
+        keep_version(older_version_text(questionnaire.source))
+        for public_id in drafts:
+            assessment_by(public_id).questionnaire_version = OLD
+        db.session.commit()
+    pillar = questionnaire.pillars[0]
+    url = f"/assessments/{drafts[0]}/pillars/{pillar.id}"
+    data = {"csrf_token": csrf_token(url), "action": "continue"}
+    data |= {f"answer-{q.id}": "3" for q in pillar.questions}
+    assert client.post(url, data=data).status_code == 302
+    token = csrf_token(f"/assessments/{drafts[1]}/review")
+    assert client.post(f"/assessments/{drafts[1]}/finish",
+                       data={"csrf_token": token}).status_code == 302
+    with app.app_context():
+        assert [assessment_by(p).questionnaire_version for p in drafts] == \
+            [questionnaire.version] * 2

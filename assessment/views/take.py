@@ -30,6 +30,7 @@ from assessment.queries import (
     my_answers,
     respondent_progress,
 )
+from assessment.questionnaire_versions import move_to_questionnaire
 from assessment.views.common import STALE_FORM_MESSAGE, current_questionnaire, form_is_stale
 
 bp = Blueprint("take", __name__)
@@ -97,6 +98,7 @@ def pillar(public_id: str, pillar_id: str) -> str | Response:
         if form_is_stale():
             flash(STALE_FORM_MESSAGE, "warning")
         elif form.validate():
+            move_to_questionnaire(assessment, questionnaire)
             operations.save_answers(operations.response_for(assessment, current_user.id),
                                     submitted_answers(request.form, pillar))
             audit.record_event("answers_saved", team=assessment.team,
@@ -144,6 +146,7 @@ def open_to_team(public_id: str) -> Response:
 @bp.post("/assessments/<public_id>/finish")
 def finish(public_id: str) -> Response:
     assessment, _ = assessment_for(public_id, OWNER)
+    move_to_questionnaire(assessment, current_questionnaire())
     operations.finish_assessment(assessment)
     audit.record_event("assessment_finished", team=assessment.team,
                        detail=f"assessment {assessment.id}")
