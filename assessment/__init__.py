@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from assessment import auth, database, log
+from assessment import auth, database, log, routing, security
 from assessment.config import PROJECT_ROOT, load_config
 from assessment.extensions import csrf, db, limiter, migrate
 from assessment.questionnaire import load_questionnaire
@@ -29,6 +29,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["questionnaire"] = load_questionnaire(app.config["QUESTIONS_PATH"])
 
     register_extensions(app)
+    routing.init_app(app)
     register_blueprints(app)
     register_handlers(app)
     register_commands(app)
@@ -40,6 +41,7 @@ def register_extensions(app: Flask) -> None:
     database.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    security.init_form_guard(app)
     csrf.init_app(app)
     limiter.init_app(app)
     auth.init_app(app)
@@ -56,10 +58,19 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(results.bp)
     app.register_blueprint(plan.bp)
     app.register_blueprint(consensus.bp)
+    from assessment.views import history  # issue 5: a team's scores over time
+    app.register_blueprint(history.bp)
+    from assessment.views import compare  # issue 5: two assessments side by side
+    app.register_blueprint(compare.bp)
+    from assessment.views import transfer  # issue 5: export and import
+    app.register_blueprint(transfer.bp)
+    from assessment.views import api, api_tokens  # issue 5: read-only JSON API and its tokens
+    app.register_blueprint(api.bp)
+    app.register_blueprint(api_tokens.bp)
 
 
 def register_handlers(app: Flask) -> None:
-    from assessment import fragments, security
+    from assessment import fragments
     from assessment.views import errors
 
     fragments.init_app(app)

@@ -1,13 +1,14 @@
-"""Forms for accounts: sign up, sign in, and resetting a password."""
+"""Forms for accounts: sign up, sign in, resetting a password, and inviting someone to a team."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from assessment.accounts import PASSWORD_MIN_LENGTH
 from assessment.forms import CSRF_TOKEN_MAX, FieldRules
+from assessment.models import MEMBER, ROLES
 
 EMAIL_MAX = 254
 PASSWORD_MAX = 200
@@ -48,6 +49,23 @@ class NewPasswordForm(FlaskForm):
                              "characters.", validators=_new_password)
     confirm = PasswordField("Type the new password again",
                             validators=[EqualTo("password", "The two passwords are not the same.")])
+
+
+class InviteForm(FlaskForm):
+    role = SelectField(
+        "Their role",
+        choices=[SelectChoice(v, label) for v, label in ROLES.items()],
+        default=MEMBER,
+        id="invite-role",
+    )
+    email = EmailField(
+        "Their email address (optional)", id="invite-email",
+        description="We email them the link. Leave it empty to copy the link yourself.",
+        validators=[Optional(), *_email[1:]])
+
+
+def invite_fields() -> FieldRules:
+    return {"csrf_token": CSRF_TOKEN_MAX, "role": set(ROLES), "email": 2 * EMAIL_MAX}
 
 
 def sign_in_fields() -> FieldRules:

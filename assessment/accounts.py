@@ -22,6 +22,9 @@ RESET_LINK_SECONDS = 3600
 _RESET_SALT = "password-reset"
 # Checked when no account has the address, so a wrong address takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not a real password", method="scrypt")
+# The password of an account an import made: no password matches it until its owner uses
+# "reset your password". It has no "$", so it can never be mistaken for a real hash.
+UNUSABLE_PASSWORD_HASH = "!unusable"
 
 
 class AccountError(ValueError):
@@ -72,7 +75,7 @@ def check_sign_in(email: str, password: str) -> SignInResult:
         return SignInResult(None)
     if is_locked(user.locked_until, now):
         return SignInResult(None, user.locked_until)
-    if not check_password_hash(user.password_hash, password):
+    if not password_matches(user.password_hash, password):
         user.failed_sign_ins += 1
         if user.failed_sign_ins >= FAILED_SIGN_INS_BEFORE_LOCK:
             user.failed_sign_ins, user.locked_until = 0, now + dt.timedelta(minutes=LOCK_MINUTES)
@@ -81,6 +84,14 @@ def check_sign_in(email: str, password: str) -> SignInResult:
     user.failed_sign_ins, user.locked_until = 0, None
     db.session.flush()
     return SignInResult(user)
+
+
+def password_matches(password_hash: str, password: str) -> bool:
+    """True when the password is right; never for an unusable hash (which takes as long)."""
+    if password_hash == UNUSABLE_PASSWORD_HASH:
+        check_password_hash(_DUMMY_HASH, password)
+        return False
+    return check_password_hash(password_hash, password)
 
 
 def start_password_reset(user: User, secret_key: str) -> str:

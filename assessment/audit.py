@@ -19,9 +19,14 @@ ACTIONS = {
     "assessment_opened": "Opened or closed the assessment to the team",
     "agreed_answer": "Recorded an agreed answer",
     "role_changed": "Changed a role",
+    "member_removed": "Removed a member",
+    "member_left": "Left the team",
     "invite_created": "Made an invite link",
     "invite_accepted": "Joined by invite",
     "export": "Downloaded",
+    "import": "Imported from a file",
+    "api_token_created": "Made an API token",
+    "api_token_revoked": "Revoked an API token",
 }
 
 

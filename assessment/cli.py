@@ -14,6 +14,7 @@ from assessment.demo import seed_demo_team
 from assessment.extensions import db
 from assessment.models import OWNER, Assessment, Team
 from assessment.questionnaire import QuestionnaireError, load_questionnaire
+from assessment.questionnaire_versions import questionnaire_for
 
 DEMO_OWNER_EMAIL = "demo-owner@example.gov"
 
@@ -23,6 +24,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(plan)
     app.cli.add_command(create_user)
+    from assessment.transfer.commands import COMMANDS  # issue 5: export-team, import-json …
+    for command in COMMANDS:
+        app.cli.add_command(command)
 
 
 @click.command("validate-questions")
@@ -78,7 +82,8 @@ def plan(assessment_id: str, output: str | None) -> None:
                                    "then make its plan.")
     from assessment import report  # WeasyPrint loads only for this command
 
-    pdf = report.plan_pdf(current_app.extensions["questionnaire"], assessment)
+    # Scored on the questionnaire version it was taken on, as the results page does.
+    pdf = report.plan_pdf(questionnaire_for(assessment.questionnaire_version), assessment)
     output = output or report.download_name(assessment.team.service,
                                             report.plan_date(assessment), "improvement-plan.pdf")
     with click.open_file(output, "wb") as file:

@@ -25,6 +25,8 @@ def load_config(instance_path: str) -> dict[str, object]:
         # A pillar page posts a few kilobytes; 128 KB leaves room for a long note on every question.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 128 * 1024)),
         "MAX_FORM_PARTS": 400,
+        # An import file may be larger: a team of 50 assessments × 10 respondents is about 5 MB.
+        "IMPORT_MAX_BYTES": int(os.environ.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024)),
         "WTF_CSRF_TIME_LIMIT": int(os.environ.get("CSRF_TIME_LIMIT", 4 * 3600)),
         # Shown in the footer identifier when a deploying agency sets them.
         "SITE_AGENCY_NAME": os.environ.get("SITE_AGENCY_NAME", ""),

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from assessment.models import ACTION_STATUSES
 from assessment.operations import ActionDetails, SubmittedAnswer
 from assessment.questionnaire import LEVEL_COUNT, Pillar, Questionnaire
-from assessment.scoring import DONT_KNOW, NOT_APPLICABLE
+from assessment.scoring import DEFAULT_TARGET, DONT_KNOW, NOT_APPLICABLE
 
 NOTE_MAX_LENGTH = 2000
 CSRF_TOKEN_MAX = 200
@@ -118,18 +118,68 @@ def start_fields() -> FieldRules:
 
 
 def target_fields(questionnaire: Questionnaire) -> FieldRules:
-    return {"csrf_token": CSRF_TOKEN_MAX,
-            **{f"target-{p.id}": TARGET_CHOICES for p in questionnaire.pillars}}
+    """What the targets form may post: a level and an optional date per pillar."""
+    months = {choice.value for choice in MONTH_CHOICES}
+    rules: dict[str, Collection[str] | int] = {"csrf_token": CSRF_TOKEN_MAX}
+    for p in questionnaire.pillars:
+        rules[f"target-{p.id}"] = TARGET_CHOICES
+        rules[f"target-{p.id}-month"] = months
+        rules[f"target-{p.id}-day"] = DATE_PART_MAX
+        rules[f"target-{p.id}-year"] = DATE_PART_MAX
+    return rules
 
 
-def target_form_class(questionnaire: Questionnaire) -> type[FlaskForm]:
-    """A form with a target level (1.0–5.0 in half steps) per pillar."""
+class TargetFormBase(FlaskForm):
+    """Set `today` and `kept_dates` (the dates stored now) before validating; after, read
+    `target_dates`: the date per pillar, None where left blank."""
+
+    today: dt.date = dt.date.min
+    kept_dates: Mapping[str, dt.date | None] = {}
+    target_dates: dict[str, dt.date | None]
+
+
+class TargetDate:
+    """Validator on a pillar's month field: the three boxes make a real date, not in the past.
+    A stored date that has since passed may stay as it is."""
+
+    def __init__(self, pillar: Pillar) -> None:
+        self.pillar = pillar
+
+    def __call__(self, form: TargetFormBase, field: SelectField) -> None:
+        prefix = f"target-{self.pillar.id}"
+        date = parse_date(field.data, form[f"{prefix}-day"].data, form[f"{prefix}-year"].data,
+                          f"target date for {self.pillar.name}")
+        if date is not None and date < form.today and date != form.kept_dates.get(self.pillar.id):
+            raise ValidationError(f"The target date for {self.pillar.name} is in the past. "
+                                  "Enter today or a later date, or leave it blank.")
+        form.target_dates = {**getattr(form, "target_dates", {}), self.pillar.id: date}
+
+
+def target_form_class(questionnaire: Questionnaire) -> type[TargetFormBase]:
+    """A form with a target level (1.0–5.0 in half steps) and an optional date per pillar."""
     choices = [SelectChoice(value, _target_label(questionnaire, value)) for value in TARGET_CHOICES]
-    fields = {
-        f"target-{p.id}": SelectField(p.name, choices=choices, validators=[DataRequired()])
-        for p in questionnaire.pillars
-    }
-    return type("TargetForm", (FlaskForm,), fields)
+    fields: dict[str, object] = {}
+    for p in questionnaire.pillars:
+        fields[f"target-{p.id}"] = SelectField("Target level", choices=choices,
+                                               validators=[DataRequired()])
+        fields[f"target-{p.id}-month"] = SelectField("Month", choices=MONTH_CHOICES, default="",
+                                                     validators=[TargetDate(p)])
+        fields[f"target-{p.id}-day"] = StringField("Day")
+        fields[f"target-{p.id}-year"] = StringField("Year")
+    return type("TargetForm", (TargetFormBase,), fields)
+
+
+def target_form_data(questionnaire: Questionnaire,
+                     targets: Mapping[str, tuple[Decimal, dt.date | None]]) -> dict[str, str]:
+    """The stored targets and dates as the form shows them (3.0 and no date when unset)."""
+    data = {}
+    for p in questionnaire.pillars:
+        target, date = targets.get(p.id, (DEFAULT_TARGET, None))
+        data[f"target-{p.id}"] = f"{target:.1f}"
+        data[f"target-{p.id}-month"] = str(date.month) if date else ""
+        data[f"target-{p.id}-day"] = str(date.day) if date else ""
+        data[f"target-{p.id}-year"] = str(date.year) if date else ""
+    return data
 
 
 def _target_label(questionnaire: Questionnaire, value: str) -> str:
@@ -180,18 +230,25 @@ class ActionForm(FlaskForm):
 
 def parse_due_date(month: str | None, day: str | None, year: str | None) -> dt.date | None:
     """A date from the three boxes, None when all are blank; ValidationError says what to fix."""
+    return parse_date(month, day, year, "due date")
+
+
+def parse_date(month: str | None, day: str | None, year: str | None,
+               what: str) -> dt.date | None:
+    """A date from month, day and year boxes, None when all are blank. `what` names the date in
+    the ValidationError that says what to fix ("due date", "target date for Strategy")."""
     month, day, year = (part.strip() for part in (month or "", day or "", year or ""))
     if not (month or day or year):
         return None
     if not (month and day and year):
-        raise ValidationError("Enter the month, day and year of the due date, "
+        raise ValidationError(f"Enter the month, day and year of the {what}, "
                               "or leave all three blank.")
     if not (len(year) == 4 and year.isdigit()):
-        raise ValidationError("Enter the year of the due date with 4 digits, for example 2027.")
+        raise ValidationError(f"Enter the year of the {what} with 4 digits, for example 2027.")
     try:
         return dt.date(int(year), int(month), int(day))
     except (ValueError, OverflowError):  # "2200000000" overflows before it is out of range
-        raise ValidationError("Enter a real due date, for example September 30 2027.") from None
+        raise ValidationError(f"Enter a real {what}, for example September 30 2027.") from None
 
 
 def action_form_data(title: str, owner: str, due_date: dt.date | None,

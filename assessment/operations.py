@@ -46,13 +46,29 @@ def create_team(agency: str, office: str, service: str, is_demo: bool = False) -
 
 def start_assessment(questionnaire: Questionnaire, team: Team) -> Assessment:
     """Start a draft assessment for a team, on the current questionnaire, with one response.
-    The questionnaire's text is kept, so the assessment can be scored on it later."""
+    The questionnaire's text is kept, so the assessment can be scored on it later. The team's
+    targets carry over from its latest assessment, so a team sets them once."""
     record_questionnaire(questionnaire)
-    assessment = Assessment(team=team, questionnaire_version=questionnaire.version, status=DRAFT)
+    latest = db.session.scalar(
+        select(Assessment).where(Assessment.team_id == team.id)
+        .order_by(Assessment.started_at.desc(), Assessment.id.desc()).limit(1))
+    targets = _targets_to_copy(latest, {p.id for p in questionnaire.pillars}) if latest else []
+    assessment = Assessment(team=team, questionnaire_version=questionnaire.version, status=DRAFT,
+                            targets=targets)
     assessment.responses.append(Response())
     db.session.add(assessment)
     db.session.flush()
     return assessment
+
+
+def _targets_to_copy(source: Assessment, pillar_ids: set[str]) -> list[PillarTarget]:
+    """Copies of the targets of the pillars the questionnaire still has. A target date that
+    has passed is left out: the team chooses a new one."""
+    today = utcnow().date()
+    return [PillarTarget(pillar_id=t.pillar_id, target=t.target,
+                         target_date=t.target_date if t.target_date and t.target_date >= today
+                         else None)
+            for t in source.targets if t.pillar_id in pillar_ids]
 
 
 def response_for(assessment: Assessment, user_id: int) -> Response:
@@ -135,15 +151,20 @@ def reopen_assessment(assessment: Assessment) -> None:
     db.session.flush()
 
 
-def set_targets(assessment: Assessment, targets: Mapping[str, Decimal]) -> None:
-    """Set the target level for each pillar given."""
+def set_targets(assessment: Assessment, targets: Mapping[str, Decimal],
+                dates: Mapping[str, dt.date | None] | None = None) -> None:
+    """Set the target level for each pillar given and, when dates are given, the date the team
+    means to reach it by (None: no date). Pillars left out of `dates` keep their date."""
+    dates = dates or {}
     current = {t.pillar_id: t for t in assessment.targets}
     for pillar_id, target in targets.items():
         row = current.get(pillar_id)
         if row is None:
-            assessment.targets.append(PillarTarget(pillar_id=pillar_id, target=target))
-        else:
-            row.target = target
+            row = PillarTarget(pillar_id=pillar_id, target=target)
+            assessment.targets.append(row)
+        row.target = target
+        if pillar_id in dates:
+            row.target_date = dates[pillar_id]
     db.session.flush()
 
 

@@ -87,6 +87,7 @@ class PillarPage:
     scored_questions: int
     total_questions: int
     practices: tuple[PracticeRow, ...]
+    target_date: dt.date | None = None  # when the team means to reach the target
 
     @property
     def below_target_count(self) -> int:
@@ -221,8 +222,10 @@ class Plan:
 def build_plan(questionnaire: Questionnaire, results: Results, team: Team,
                finished_on: dt.date, questionnaire_version: str,
                answers: Mapping[str, RecordedAnswer], actions: Iterable[PlannedAction],
-               earlier: Earlier | None = None) -> Plan:
-    """Everything the improvement plan prints, as plain values."""
+               earlier: Earlier | None = None,
+               target_dates: Mapping[str, dt.date | None] | None = None) -> Plan:
+    """Everything the improvement plan prints, as plain values. `target_dates`: by pillar id,
+    when the team means to reach each target."""
     level = _level_text(questionnaire)
     scored = [p for p in results.pillars if p.score is not None]
     return Plan(
@@ -236,7 +239,8 @@ def build_plan(questionnaire: Questionnaire, results: Results, team: Team,
         unanswered=results.unanswered,
         strongest=_extreme(scored, max),
         weakest=_extreme(scored, min),
-        pillars=tuple(_pillar_page(questionnaire, p) for p in results.pillars),
+        pillars=tuple(_pillar_page(questionnaire, p, (target_dates or {}).get(p.pillar.id))
+                      for p in results.pillars),
         chart=pillar_bar_chart_for_print(results.pillars),
         chart_alt=chart_alt(results.pillars),
         priorities=tuple(
@@ -338,7 +342,8 @@ def _extreme(scored: list[PillarScore], pick) -> Extreme | None:
     return Extreme(tuple(p.pillar.name for p in scored if p.score == score), score)
 
 
-def _pillar_page(questionnaire: Questionnaire, pillar: PillarScore) -> PillarPage:
+def _pillar_page(questionnaire: Questionnaire, pillar: PillarScore,
+                 target_date: dt.date | None = None) -> PillarPage:
     level = _level_text(questionnaire)
     function = questionnaire.a11_function(pillar.pillar.a11_function)
     return PillarPage(
@@ -348,6 +353,7 @@ def _pillar_page(questionnaire: Questionnaire, pillar: PillarScore) -> PillarPag
         tuple(PracticeRow(p.practice.name, p.practice.summary, p.score, level(p.level),
                           p.score is not None and p.score < pillar.target)
               for p in pillar.practices),
+        target_date,
     )
 
 

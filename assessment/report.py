@@ -29,6 +29,7 @@ from assessment.plan_cache import plan_cache_for
 from assessment.plan_data import Earlier, Plan, Team, build_plan
 from assessment.queries import earlier_finished_assessment, results_for, team_answers
 from assessment.questionnaire import Questionnaire
+from assessment.questionnaire_versions import questionnaire_for
 
 _thread_state = threading.local()
 
@@ -75,7 +76,8 @@ def plan_context(questionnaire: Questionnaire, assessment: Assessment) -> Plan:
         assessment.questionnaire_version, answers.rows, assessment.actions,
         earlier=None if earlier is None else Earlier(
             plan_date(earlier), earlier.questionnaire_version,
-            results_for(questionnaire, earlier)),
+            results_for(questionnaire_for(earlier.questionnaire_version), earlier)),
+        target_dates={t.pillar_id: t.target_date for t in assessment.targets},
     )
     return replace(plan, respondents=answers.respondents)
 

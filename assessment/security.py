@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -14,8 +14,26 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+# Views that read their own body, after raising the size limit; the check runs there.
+READS_OWN_BODY = {"transfer.import_file"}
+
+
 def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
+
+
+def init_form_guard(app: Flask) -> None:
+    """Register before CSRF protection, which cannot handle a field without a name."""
+    app.before_request(refuse_unnamed_fields)
+
+
+def refuse_unnamed_fields() -> None:
+    """A multipart field whose name Werkzeug cannot read comes through named None; no browser
+    sends one, so the request gets a 400 rather than reaching code that expects names."""
+    if request.method != "POST" or request.endpoint in READS_OWN_BODY:
+        return
+    if None in request.form or None in request.files:
+        abort(400, description="The form had a field without a name, so we saved nothing.")
 
 
 def add_security_headers(response: Response) -> Response:

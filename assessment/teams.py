@@ -1,4 +1,5 @@
-"""Teams, as verbs: add members, invite by link, change roles, claim a team from before accounts."""
+"""Teams, as verbs: add and remove members, invite by link, change roles, claim a team from before
+accounts."""
 
 from __future__ import annotations
 
@@ -40,6 +41,15 @@ def change_role(membership: Membership, role: str) -> None:
     if membership.role == OWNER and role != OWNER and owner_count(membership.team) == 1:
         raise TeamError("A team needs at least one owner. Make someone else an owner first.")
     membership.role = role
+    db.session.flush()
+
+
+def remove_member(membership: Membership) -> None:
+    """Take someone out of the team (or let them leave). Answers they gave stay part of the
+    team's assessments. A team always keeps at least one owner."""
+    if membership.role == OWNER and owner_count(membership.team) == 1:
+        raise TeamError("A team needs at least one owner. Make someone else an owner first.")
+    db.session.delete(membership)
     db.session.flush()
 
 

@@ -48,6 +48,20 @@ def wrk(url: str, cookie: str = "") -> float:
     return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
 
 
+def team_with_history(browser: Browser, finished: str, more: int = 2) -> int:
+    """The team of a finished assessment, with `more` finished assessments after it, so its
+    history page has several rows and trend points (issue 5); returns the team's id."""
+    _, html, _ = browser.request(f"/assessments/{finished}/results")
+    team_id = int(re.search(r'href="/teams/(\d+)', html).group(1))
+    for n in range(more):
+        status, _, location = browser.request(f"/teams/{team_id}/assessments", {
+            "csrf_token": browser.token(f"/teams/{team_id}")})
+        if status != 302:
+            raise RuntimeError(f"starting another assessment of team {team_id} gave {status}")
+        answer_and_finish(browser, location.split("/")[2], random.Random(2 + n))
+    return team_id
+
+
 def request_ratios(database_url: str) -> list[tuple[str, float, float, float, float, float]]:
     """Median req/s of each page, of a bare Flask template page, and of a bare Flask app
     serving the same page's HTML as a logic-free template; rounds interleaved."""
@@ -58,9 +72,11 @@ def request_ratios(database_url: str) -> list[tuple[str, float, float, float, fl
         finished = start_assessment(browser, "finished")
         answer_and_finish(browser, finished, random.Random(1))
         draft = start_assessment(browser, "draft")
+        team_id = team_with_history(browser, finished)
         pages = {
             "pillar page": f"{base}/assessments/{draft}/pillars/customer-understanding",
             "results page": f"{base}/assessments/{finished}/results",
+            "history page": f"{base}/teams/{team_id}/history",
         }
         cookie = browser.cookie_header()
         for name, url in pages.items():

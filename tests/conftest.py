@@ -19,7 +19,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 
-from assessment import create_app, operations, teams
+from assessment import api_tokens, create_app, operations, teams
 from assessment.extensions import db
 from assessment.models import MEMBER, OWNER, VIEWER, Assessment, Membership, User
 from assessment.operations import SubmittedAnswer
@@ -214,9 +214,10 @@ def csrf_token(client: FlaskClient) -> Callable[[str], str]:
 
 
 @pytest.fixture
-def world(app, client, anonymous, make_user, make_assessment, join_team, questionnaire):
+def world(app, client, anonymous, make_user, make_assessment, join_team, questionnaire,
+          owner_id):
     """Team A (owner, member, viewer) with a draft and a finished assessment with an action;
-    team B, whose owner is the outsider."""
+    team B, whose owner is the outsider; an API token of team A's owner."""
     draft = make_assessment()
     finished = make_assessment({q.id: "2" for *_, q in questionnaire.questions()},
                                finished=True)
@@ -235,11 +236,13 @@ def world(app, client, anonymous, make_user, make_assessment, join_team, questio
             "Brief the team", "CX lead", dt.date(2027, 1, 1), "not_started"))
         token = teams.create_invite(a_draft.team, MEMBER, None)
         membership = db.session.scalar(db.select(Membership).filter_by(user_id=viewer))
+        api_token, _ = api_tokens.make_token(db.session.get(User, owner_id), "script", None)
         db.session.commit()
         values = {"pillar_id": questionnaire.pillars[0].id, "practice_id": practice,
                   "action_id": action.id, "team_id": a_draft.team_id,
                   "membership_id": membership.id, "token": token, "filename": "css/app.css",
-                  "question_id": questionnaire.pillars[0].questions[0].id}
+                  "question_id": questionnaire.pillars[0].questions[0].id,
+                  "token_id": api_token.id}
     clients = {"anonymous": anonymous, OWNER: client,
                VIEWER: sign_in_as(app.test_client(), viewer),
                MEMBER: sign_in_as(app.test_client(), member),

@@ -17,7 +17,9 @@ from tests.test_authorization import routes, token_for
 FIELDS = ["csrf_token", "action", "role", "open", "choice", "note", "email", "password",
           "next", "confirm", "title", "owner", "due_month", "due_day", "due_year", "status",
           "agency", "office", "service", "answer-strategy.big-picture.q1",
-          "note-strategy.big-picture.q1", "target-strategy", "keep-answer-x"]
+          "note-strategy.big-picture.q1", "target-strategy", "target-strategy-month",
+          "target-strategy-day", "target-strategy-year", "keep-answer-x", "name", "file",
+          "invite-role", "invite-email"]
 VALUES = st.one_of(
     st.text(max_size=40),
     st.sampled_from(["", "1", "3", "5", "6", "na", "unknown", "yes", "no", "owner", "viewer",
@@ -41,7 +43,9 @@ POST_ENDPOINTS = [
     "account.sign_up", "consensus.agree", "plan.add_action", "plan.edit_action",
     "plan.remove_action", "results.targets", "take.claim", "take.finish", "take.open_to_team",
     "take.pillar", "take.reopen", "take.start", "team.change_role", "team.invite", "team.join",
+    "team.leave", "team.remove_member",
     "team.start_assessment",
+    "api_tokens.tokens", "api_tokens.revoke", "transfer.import_file",
 ]
 
 

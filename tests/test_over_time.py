@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal as D
 
 import pytest
@@ -10,7 +11,10 @@ import pytest
 from assessment.comparison import compare, direction, shared_answers, version_differences
 from assessment.peers import MIN_TEAMS, spread
 from assessment.scoring import score_assessment
+from assessment.side_by_side import Taken as SideTaken
+from assessment.side_by_side import answer_text, choose, options, side_by_side
 from assessment.trend_chart import trend_chart
+from assessment.version_changes import QuestionsOfPillar, version_changes
 
 
 @pytest.mark.parametrize(("before", "after", "expected"), [
@@ -95,3 +99,119 @@ def test_a_single_assessment_is_one_point_in_the_middle():
     chart = trend_chart([(dt.date(2026, 1, 1), D("3.0"))])
     assert len(chart.points) == 1 and chart.path.startswith("M")
     assert chart.target_y is None
+
+
+# Side by side: which two assessments, answers in words, questionnaire versions (issue 5).
+
+@dataclass
+class Taken:
+    public_id: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None = None
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+
+def day(n: int, hour: int = 9) -> dt.datetime:
+    return dt.datetime(2025, 1, n, hour)
+
+
+TEAM = [Taken("a", day(1), day(2)), Taken("b", day(5), day(6)), Taken("c", day(8), day(9)),
+        Taken("d", day(10))]
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), [
+    (None, None, ("b", "c", {}, False)),
+    ("a", "c", ("a", "c", {}, False)),
+    ("c", "a", ("a", "c", {}, True)),
+    ("a", "d", ("a", "d", {}, False)),
+    ("x", "c", (None, None, {"before": "We cannot find that earlier assessment. "
+                                       "Choose one from the list."}, False)),
+    ("a", "", (None, None, {"after": "Choose the later assessment."}, False)),
+    (None, "a", (None, None, {"before": "Choose the earlier assessment."}, False)),
+    ("b", "b", (None, None, {"after": "Choose two different assessments. "
+                                      "You chose the same one twice."}, False)),
+    ("x", "y", (None, None, {"before": "We cannot find that earlier assessment. Choose one "
+                                       "from the list.",
+                             "after": "We cannot find that later assessment. Choose one "
+                                      "from the list."}, False)),
+], ids=["default: two latest finished", "as asked", "swapped", "a draft", "unknown",
+        "empty", "missing", "same twice", "both unknown"])
+def test_choosing_two_assessments(before, after, expected):
+    choice = choose(TEAM, before, after)
+    assert (choice.before.public_id if choice.before else None,
+            choice.after.public_id if choice.after else None,
+            dict(choice.errors), choice.swapped) == expected
+
+
+@pytest.mark.parametrize("team", [[], TEAM[:1], [TEAM[0], TEAM[3]]],
+                         ids=["none", "one", "one finished"])
+def test_without_two_finished_assessments_nothing_is_chosen(team):
+    choice = choose(team, None, None)
+    assert (choice.before, choice.after, dict(choice.errors)) == (None, None, {})
+
+
+def test_options_are_newest_first_and_two_on_one_day_show_the_time():
+    team = TEAM[:3] + [Taken("e", day(9, 10), day(9, 15))] + TEAM[3:]
+    assert [(o.public_id, o.label) for o in options(team)] == [
+        ("d", "Started January 10, 2025 (in progress)"),
+        ("e", "Finished January 9, 2025 at 3:00 PM"),
+        ("c", "Finished January 9, 2025 at 9:00 AM"), ("b", "Finished January 6, 2025"),
+        ("a", "Finished January 2, 2025")]
+
+
+@pytest.mark.parametrize(("answer", "label", "has_statement"), [
+    (2, "Level 2: Tactical", True), ("na", "Not applicable", False),
+    ("unknown", "Don't know", False), (None, "Not answered", False),
+])
+def test_an_answer_in_words(questionnaire, answer, label, has_statement):
+    question = questionnaire.pillars[0].questions[0]
+    text = answer_text(questionnaire, question.id, answer)
+    assert text.label == label
+    assert text.statement == (question.levels[1] if has_statement else None)
+
+
+def renamed_version(questionnaire, version: str):
+    """Another version of the questionnaire: the first question dropped, one added."""
+    from dataclasses import replace
+
+    pillar = questionnaire.pillars[0]
+    practice = pillar.practices[0]
+    added = replace(practice.questions[0], id="strategy.new.q1", text="A new question?")
+    practices = (replace(practice, questions=(added,)),) + pillar.practices[1:]
+    return replace(questionnaire, version=version,
+                   pillars=(replace(pillar, practices=practices),) + questionnaire.pillars[1:])
+
+
+def test_the_same_version_has_no_changes(questionnaire):
+    assert version_changes(questionnaire, questionnaire) is None
+
+
+def test_a_new_version_says_what_both_ask_and_what_only_one_asks(questionnaire):
+    later = renamed_version(questionnaire, "2027.1")
+    dropped = questionnaire.pillars[0].questions[0]
+    changes = version_changes(questionnaire, later)
+    assert (changes.before_version, changes.after_version) == (questionnaire.version, "2027.1")
+    assert len(changes.shared) == questionnaire.question_count - 1
+    assert dropped.id not in changes.shared
+    assert changes.only_before == (QuestionsOfPillar("Strategy", (dropped.text,)),)
+    assert changes.only_after == (QuestionsOfPillar("Strategy", ("A new question?",)),)
+    assert (changes.only_before_count, changes.only_after_count) == (1, 1)
+
+
+def test_side_by_side_across_versions_scores_only_shared_questions(questionnaire):
+    later_questionnaire = renamed_version(questionnaire, "2027.1")
+    dropped = questionnaire.pillars[0].questions[0].id
+    before = {q.id: 2 for *_, q in questionnaire.questions()} | {dropped: 5}
+    after = {q.id: 2 for *_, q in later_questionnaire.questions()} | {"strategy.new.q1": 5}
+    page = side_by_side(SideTaken(questionnaire, before, {}, {}),
+                        SideTaken(later_questionnaire, after, {"strategy": D("2.0")},
+                                  {"strategy": dt.date(2027, 1, 31)}))
+    strategy = page.pillars[0]
+    assert (strategy.change.before, strategy.change.after) == (D("2.0"), D("2.0"))
+    assert (strategy.change.met_before, strategy.change.met_after) == (False, True)
+    assert (strategy.date_before, strategy.date_after) == (None, dt.date(2027, 1, 31))
+    assert page.answers_changed == 0
+    assert page.versions.only_after_count == 1

@@ -178,3 +178,28 @@ def test_saving_or_finishing_moves_an_older_draft_to_the_current_questionnaire(
     with app.app_context():
         assert [assessment_by(p).questionnaire_version for p in drafts] == \
             [questionnaire.version] * 2
+
+
+def test_other_teams_scores_are_kept_until_an_assessment_is_finished(
+        app, make_assessment, questionnaire, monkeypatch):
+    ours = make_team_with(make_assessment, questionnaire, "1", service="Ours")
+    for n in range(4):
+        make_team_with(make_assessment, questionnaire, str(n + 1), service=f"Team {n}")
+    fifth = make_team_with(make_assessment, questionnaire, "5", finished=False)
+    scorings = []
+    real = history.score_assessments
+    monkeypatch.setattr(history, "score_assessments",
+                        lambda assessments: scorings.append(len(assessments)) or real(assessments))
+    with app.app_context():
+        team = assessment_by(ours).team
+        assert history.peer_spreads(team, questionnaire)["strategy"] is None
+        assert history.peer_spreads(team, questionnaire)["strategy"] is None
+        assert scorings == [5]  # the second page view scored nothing
+        operations.finish_assessment(assessment_by(fifth))
+        db.session.commit()
+        spread = history.peer_spreads(team, questionnaire)["strategy"]
+        assert spread is not None and spread.maximum == Decimal("5.0")
+        assert scorings == [5, 6]
+        operations.reopen_assessment(assessment_by(fifth))
+        db.session.commit()
+        assert history.peer_spreads(team, questionnaire)["strategy"] is None

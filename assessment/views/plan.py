@@ -18,7 +18,8 @@ from assessment.forms import (
 from assessment.models import MEMBER, VIEWER, Action, Assessment
 from assessment.plan_data import action_rows, find_practice
 from assessment.queries import get_action_or_404, results_for
-from assessment.views.common import STALE_FORM_MESSAGE, current_questionnaire, form_is_stale
+from assessment.questionnaire_versions import questionnaire_for
+from assessment.views.common import STALE_FORM_MESSAGE, form_is_stale
 
 bp = Blueprint("plan", __name__)
 
@@ -28,7 +29,7 @@ bp = Blueprint("plan", __name__)
 @csrf.exempt  # checked by form_is_stale(), which keeps what was typed when a token expires
 def add_action(public_id: str, practice_id: str) -> str | Response:
     assessment = finished_assessment_or_redirect(public_id)
-    practice_or_404(practice_id)
+    practice_or_404(assessment, practice_id)
     form = ActionForm(meta={"csrf": False})
     if form_is_saveable(form):
         operations.add_action(assessment, practice_id, form.details())
@@ -64,7 +65,7 @@ def remove_action(public_id: str, action_id: int) -> str | Response:
         db.session.commit()
         flash(f"You removed the action “{action.title}”.", "success")
         return redirect(back_to_practice(public_id, action.practice_id))
-    found = find_practice(current_questionnaire(), action.practice_id)
+    found = find_practice(questionnaire_for(assessment.questionnaire_version), action.practice_id)
     return render_template("plan/remove.html", assessment=assessment, action=action,
                            practice=found[1] if found else None)
 
@@ -75,7 +76,7 @@ def plan_pdf(public_id: str) -> Response:
         public_id, "Finish the assessment to download your improvement plan.", VIEWER)
     from assessment import report  # WeasyPrint loads on the first plan, not at start-up
 
-    pdf = report.plan_pdf(current_questionnaire(), assessment)
+    pdf = report.plan_pdf(questionnaire_for(assessment.questionnaire_version), assessment)
     return download(pdf, "application/pdf", assessment, "improvement-plan.pdf")
 
 
@@ -83,7 +84,7 @@ def plan_pdf(public_id: str) -> Response:
 def actions_csv(public_id: str) -> Response:
     assessment = finished_assessment_or_redirect(
         public_id, "Finish the assessment to download your actions.", VIEWER)
-    questionnaire = current_questionnaire()
+    questionnaire = questionnaire_for(assessment.questionnaire_version)
     rows = action_rows(questionnaire, results_for(questionnaire, assessment), assessment.actions)
     return download(exports.actions_csv(rows).encode("utf-8"), "text/csv; charset=utf-8",
                     assessment, "actions.csv")
@@ -102,8 +103,9 @@ def finished_assessment_or_redirect(
     return assessment
 
 
-def practice_or_404(practice_id: str) -> None:
-    if find_practice(current_questionnaire(), practice_id) is None:
+def practice_or_404(assessment: Assessment, practice_id: str) -> None:
+    """A practice of the questionnaire version the assessment was taken on, or 404."""
+    if find_practice(questionnaire_for(assessment.questionnaire_version), practice_id) is None:
         abort(404)
 
 
@@ -122,7 +124,7 @@ def form_is_saveable(form: ActionForm) -> bool:
 def action_page(assessment: Assessment, practice_id: str, form: ActionForm,
                 action: Action | None) -> str:
     """The add or change page, with the practice's scores and suggested next step."""
-    questionnaire = current_questionnaire()
+    questionnaire = questionnaire_for(assessment.questionnaire_version)
     weak = next((w for w in results_for(questionnaire, assessment).weak_practices
                  if w.practice.practice.id == practice_id), None)
     found = find_practice(questionnaire, practice_id)

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug import Response
 
-from assessment import operations
+from assessment import history, operations
 from assessment.access import assessment_for
 from assessment.charts import pillar_bar_chart
 from assessment.extensions import db
-from assessment.forms import find_tampering, target_fields, target_form_class
-from assessment.models import OWNER, VIEWER
-from assessment.queries import (
-    actions_by_practice,
-    results_for,
-    targets_by_pillar,
-    team_answers,
-)
-from assessment.scoring import DEFAULT_TARGET
-from assessment.views.common import current_questionnaire
+from assessment.forms import find_tampering, target_fields, target_form_class, target_form_data
+from assessment.models import OWNER, VIEWER, Assessment, utcnow
+from assessment.queries import actions_by_practice
 
 bp = Blueprint("results", __name__)
 
@@ -31,30 +33,50 @@ def results(public_id: str) -> str | Response:
     if not assessment.is_finished:
         flash("Finish the assessment to see your results.", "info")
         return redirect(url_for("take.review", public_id=public_id))
-    questionnaire = current_questionnaire()
-    answers = team_answers(assessment)
-    scores = results_for(questionnaire, assessment, answers)
-    return render_template("results/results.html", assessment=assessment, results=scores,
-                           respondents=answers.respondents,
-                           chart=pillar_bar_chart(scores.pillars), questionnaire=questionnaire,
-                           actions=actions_by_practice(assessment), role=role)
+    [scored] = history.score_assessments([assessment])  # on the version it was taken on
+    team = assessment.team
+    finished = [a for a in history.team_assessments(team) if a.is_finished]
+    return render_template(
+        "results/results.html", assessment=assessment, results=scored.results,
+        targets=scored.targets, respondents=scored.answers.respondents,
+        chart=pillar_bar_chart(scored.results.pillars), questionnaire=scored.questionnaire,
+        actions=actions_by_practice(assessment), role=role,
+        # The demo team is public: it never shows real teams' scores, even as a spread.
+        spreads=None if team.is_demo else history.peer_spreads(team, scored.questionnaire),
+        compare_url=compare_url(assessment, finished),
+        history_url=url_for("history.team_history", team_id=team.id)
+        if "history.team_history" in current_app.view_functions else None)
+
+
+def compare_url(assessment: Assessment, finished: list[Assessment]) -> str | None:
+    """The side-by-side page for this assessment and the team's finished one before it (or,
+    for the first, the one after it); None when the team has no other finished assessment."""
+    if len(finished) < 2 or assessment not in finished:
+        return None
+    index = finished.index(assessment)
+    before, after = (finished[index - 1], assessment) if index else (assessment, finished[1])
+    return url_for("compare.compare", team_id=assessment.team_id, before=before.public_id,
+                   after=after.public_id)
 
 
 @bp.route("/assessments/<public_id>/targets", methods=["GET", "POST"])
 def targets(public_id: str) -> str | Response:
     assessment, _ = assessment_for(public_id, OWNER)
-    questionnaire = current_questionnaire()
+    [scored] = history.score_assessments([assessment])
+    questionnaire = scored.questionnaire
     if request.method == "POST" and (problem := find_tampering(request.form,
                                                                 target_fields(questionnaire))):
         abort(400, description=problem)
-    current = targets_by_pillar(assessment)
-    form = target_form_class(questionnaire)(data={
-        f"target-{p.id}": f"{current.get(p.id, DEFAULT_TARGET):.1f}" for p in questionnaire.pillars
-    } if request.method == "GET" else None)
+    kept = {pillar_id: (s.target, s.target_date) for pillar_id, s in scored.targets.items()}
+    form = target_form_class(questionnaire)(
+        data=target_form_data(questionnaire, kept) if request.method == "GET" else None)
+    form.today = utcnow().date()
+    form.kept_dates = {pillar_id: date for pillar_id, (_, date) in kept.items()}
     if form.validate_on_submit():
-        operations.set_targets(assessment, {
-            p.id: Decimal(form[f"target-{p.id}"].data) for p in questionnaire.pillars
-        })
+        operations.set_targets(
+            assessment, {p.id: Decimal(form[f"target-{p.id}"].data)
+                         for p in questionnaire.pillars},
+            {p.id: form.target_dates.get(p.id) for p in questionnaire.pillars})
         db.session.commit()
         flash("Your targets are saved.", "success")
         return redirect(url_for(".results", public_id=public_id) if assessment.is_finished

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import smtplib
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from werkzeug import Response
 
-from assessment import audit, operations, teams
-from assessment.access import team_or_404
+from assessment import audit, mail, operations, teams
+from assessment.access import role_in, team_or_404
+from assessment.account_forms import InviteForm, invite_fields
 from assessment.extensions import db
 from assessment.forms import CSRF_TOKEN_MAX, find_tampering, remove_fields
-from assessment.models import OWNER, ROLES, VIEWER, Membership
+from assessment.models import OWNER, ROLES, VIEWER, Membership, Team
 from assessment.views.common import current_questionnaire
 
 bp = Blueprint("team", __name__)
@@ -36,20 +48,45 @@ def index() -> str:
 @bp.get("/teams/<int:team_id>")
 def team(team_id: int) -> str:
     team, role = team_or_404(team_id, VIEWER)
+    return render_team(team, role, InviteForm())
+
+
+def render_team(team: Team, role: str, invite_form: InviteForm) -> str:
     return render_template("team/team.html", team=team, role=role, roles=ROLES,
-                           owner=OWNER)
+                           owner=OWNER, is_member=role_in(team) is not None,
+                           invite_form=invite_form)
 
 
 @bp.post("/teams/<int:team_id>/invites")
-def invite(team_id: int) -> str:
-    team, _ = team_or_404(team_id, OWNER)
-    refuse_tampering(role_fields())
-    token = teams.create_invite(team, request.form["role"], current_user)
-    audit.record_event("invite_created", team=team, detail=f"role {request.form['role']}")
+def invite(team_id: int) -> str | tuple[str, int]:
+    team, role = team_or_404(team_id, OWNER)
+    refuse_tampering(invite_fields())
+    form = InviteForm()
+    if not form.validate():
+        return render_team(team, role, form), 400
+    token = teams.create_invite(team, form.role.data, current_user)
+    link = url_for(".join", token=token, _external=True)
+    emailed = form.email.data and send_invite(team, form.role.data, form.email.data, link)
+    audit.record_event("invite_created", team=team, detail=f"role {form.role.data}" + (
+        f", emailed to {form.email.data}" if emailed else ""))
     db.session.commit()
-    return render_template("team/invite_created.html", team=team,
-                           role=ROLES[request.form["role"]],
-                           link=url_for(".join", token=token, _external=True))
+    return render_template("team/invite_created.html", team=team, role=ROLES[form.role.data],
+                           link=link, email=form.email.data, emailed=emailed)
+
+
+def send_invite(team: Team, role: str, email: str, link: str) -> bool:
+    """Email the invite link; False (and a log entry) when the mail server refuses."""
+    try:
+        mail.send_email(email, f"Join the {team.service} team",
+                        f"{current_user.email} invited you to join the team for {team.service} "
+                        f"({team.office}, {team.agency}) as a {ROLES[role].lower()} in the CX "
+                        f"maturity self-assessment.\n\nOpen this link to join. It works once, "
+                        f"for {teams.INVITE_DAYS} days:\n{link}\n\nIf you did not expect this, "
+                        "you can ignore this email.")
+    except (OSError, smtplib.SMTPException):
+        current_app.logger.exception("could not email an invite")
+        return False
+    return True
 
 
 @bp.post("/teams/<int:team_id>/members/<int:membership_id>/role")
@@ -74,6 +111,49 @@ def change_role(team_id: int, membership_id: int) -> Response:
         db.session.commit()
         flash(f"{membership.user.email} is now a {membership.role_label.lower()}.", "success")
     return redirect(url_for(".team", team_id=team.id))
+
+
+@bp.post("/teams/<int:team_id>/members/<int:membership_id>/remove")
+def remove_member(team_id: int, membership_id: int) -> Response:
+    team, _ = team_or_404(team_id, OWNER)
+    refuse_tampering(remove_fields())
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.team_id != team.id:
+        abort(404)
+    email = membership.user.email
+    if membership.user_id == current_user.id:
+        return leave(team_id)
+    try:
+        teams.remove_member(membership)
+    except teams.TeamError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".team", team_id=team.id))
+    audit.record_event("member_removed", team=team, detail=email)
+    db.session.commit()
+    flash(f"You removed {email} from the team. The answers they gave stay in your "
+          "assessments.", "success")
+    return redirect(url_for(".team", team_id=team.id))
+
+
+@bp.post("/teams/<int:team_id>/leave")
+def leave(team_id: int) -> Response:
+    """Leave a team you belong to; its last owner cannot."""
+    team, _ = team_or_404(team_id, VIEWER)
+    refuse_tampering(remove_fields())
+    membership = teams.membership_of(team, current_user)
+    if membership is None:  # the demo team, read without being in it
+        abort(404)
+    try:
+        teams.remove_member(membership)
+    except teams.TeamError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".team", team_id=team.id))
+    audit.record_event("member_left", team=team)
+    db.session.commit()
+    flash(f"You left the team for {team.service}.", "success")
+    return redirect(url_for(".index"))
 
 
 @bp.get("/teams/<int:team_id>/audit")

@@ -22,7 +22,14 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from assessment import create_app, operations
 from assessment.extensions import db
 from assessment.questionnaire import Questionnaire
-from tests.browser.site import Site, SitePage, get_endpoints, site_pages, unlisted_routes
+from tests.browser.site import (
+    Site,
+    SitePage,
+    get_endpoints,
+    history_pages,
+    site_pages,
+    unlisted_routes,
+)
 from tests.conftest import store_assessment
 
 if TYPE_CHECKING:
@@ -217,7 +224,8 @@ def site(live_app: LiveApp, make_assessment: Callable[..., str], owner_id: int) 
                               finished=True, service="Passport renewal online")
     unowned = make_assessment(service="Passport card", owned=False)
     pages = site_pages(live_app.app, questionnaire, draft, finished, all_met,
-                       reset_path(live_app)) + team_pages(live_app, finished, unowned)
+                       reset_path(live_app)) + team_pages(live_app, finished, unowned) \
+        + history_pages(*history_teams(live_app, make_assessment))
     practice = questionnaire.pillars[0].practices[0].id
     values = {"public_id": finished, "pillar_id": questionnaire.pillars[0].id,
               "practice_id": practice}
@@ -246,6 +254,31 @@ def team_pages(live_app: LiveApp, public_id: str, unowned: str) -> list[SitePage
                      f"/assessments/{unowned}/claim"),
             SitePage("record the team's agreed answer", "consensus.agree",
                      f"/assessments/{public_id}/questions/strategy.big-picture.q1/agree")]
+
+
+def history_teams(live_app: LiveApp, make_assessment: Callable[..., str]) -> tuple[int, int]:
+    """A team with three finished assessments a year apart and a draft, beside five other
+    teams' finished ones so the peer spread shows; and a team with only a draft (issue 5)."""
+    import datetime as dt
+
+    from assessment.models import Assessment
+
+    questions = [q for *_, q in live_app.questionnaire.questions()]
+    years = [make_assessment({q.id: str(min(5, level + i % 2)) for i, q in enumerate(questions)},
+                             finished=True) for level in (1, 2, 3)]
+    draft, empty = make_assessment({questions[0].id: "4"}), make_assessment()
+    for level in range(1, 6):
+        make_assessment({q.id: str(level) for q in questions}, finished=True,
+                        service=f"Another service {level}", owned=False)
+    with live_app.app.app_context():
+        rows = [db.session.scalar(db.select(Assessment).filter_by(public_id=p))
+                for p in [*years, draft, empty]]
+        for year, assessment in enumerate(rows[:4]):
+            assessment.team_id = rows[0].team_id
+            assessment.started_at = dt.datetime(2023 + year, 11, 3, 9, 0)
+            assessment.finished_at = assessment.finished_at and dt.datetime(2023 + year, 11, 10)
+        db.session.commit()
+        return rows[0].team_id, rows[4].team_id
 
 
 def reset_path(live_app: LiveApp) -> str:

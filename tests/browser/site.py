@@ -16,8 +16,9 @@ from playwright.sync_api import Page, Response
 
 from assessment.questionnaire import Questionnaire
 
-# Arguments we can fill in for routes nobody listed: an assessment, a pillar, a practice, an action.
-KNOWN_ARGUMENTS = {"public_id", "pillar_id", "practice_id", "action_id"}
+# Arguments we can fill in for routes nobody listed: an assessment, a pillar, a practice, an action,
+# and the team of the assessment.
+KNOWN_ARGUMENTS = {"public_id", "pillar_id", "practice_id", "action_id", "team_id"}
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,23 @@ def submit_pillar_without_token(page: Page) -> Response | None:
     page.evaluate("() => document.querySelector('main input[name=csrf_token]').remove()")
     with page.expect_navigation() as navigation:
         page.get_by_role("button", name="Save and continue").click()
+    return navigation.value
+
+
+def make_api_token(page: Page, name: str = "Quarterly dashboard") -> Response | None:
+    """Make an API token (an empty name shows the form's errors)."""
+    page.get_by_label("Name", exact=True).fill(name)
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Make a token").click()
+    return navigation.value
+
+
+def import_bad_file(page: Page) -> Response | None:
+    """Choose a file that is not JSON on the import page and import it (the app answers 400)."""
+    page.set_input_files("#file", files=[{"name": "team.json", "mimeType": "application/json",
+                                          "buffer": b"{not json"}])
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Import the file").click()
     return navigation.value
 
 
@@ -111,6 +129,16 @@ def site_pages(app: Flask, questionnaire: Questionnaire, draft: str, finished: s
         SitePage("results, a pillar without a score, all targets met", "results.results",
                  f"/assessments/{finished_all_met}/results"),
         SitePage("targets", "results.targets", f"{f}/targets"),
+        SitePage("API tokens", "api_tokens.tokens", "/account/api-tokens"),
+        SitePage("API tokens, a new token shown once", "api_tokens.tokens",
+                 "/account/api-tokens", then=make_api_token),
+        SitePage("API tokens, with errors", "api_tokens.tokens", "/account/api-tokens",
+                 then=lambda page: make_api_token(page, "")),
+        SitePage("import", "transfer.import_file", "/teams/import"),
+        SitePage("import, no file chosen", "transfer.import_file", "/teams/import",
+                 then=submit_main_form),
+        SitePage("import, a bad file", "transfer.import_file", "/teams/import", 400,
+                 then=import_bad_file),
         SitePage("error 404, unknown page", "", "/no-such-page", 404),
         SitePage("error 404, unknown assessment", "results.results",
                  "/assessments/not-a-real-link/results", 404),
@@ -120,6 +148,7 @@ def site_pages(app: Flask, questionnaire: Questionnaire, draft: str, finished: s
         SitePage("error 400, missing security token", "take.pillar", f"{a}/pillars/strategy",
                  400, then=submit_pillar_without_token),
     ]
+    pages += compare_pages(app, questionnaire, finished)  # side by side and targets (issue 5)
     if "plan.add_action" in get_endpoints(app):  # the improvement plan's actions (issue 3)
         practice = questionnaire.pillars[0].practices[0].id
         path = f"{f}/practices/{practice}/actions/new"
@@ -127,6 +156,50 @@ def site_pages(app: Flask, questionnaire: Questionnaire, draft: str, finished: s
                   SitePage("add an action, with errors", "plan.add_action", path,
                            then=submit_main_form)]
     return pages
+
+
+def history_pages(team_id: int, empty_team_id: int) -> list[SitePage]:
+    """A team's scores over time (issue 5): several finished assessments, and none yet."""
+    return [SitePage("history, three finished assessments and a draft", "history.team_history",
+                     f"/teams/{team_id}/history"),
+            SitePage("history, no finished assessment yet", "history.team_history",
+                     f"/teams/{empty_team_id}/history")]
+
+
+def submit_impossible_target_date(page: Page) -> Response | None:
+    """February 30 as the Strategy target date: the page explains, and keeps what was typed."""
+    page.select_option("#target-strategy-month", "2")
+    page.fill("#target-strategy-day", "30")
+    page.fill("#target-strategy-year", "2030")
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Save targets").click()
+    return navigation.value
+
+
+def compare_pages(app: Flask, questionnaire: Questionnaire, finished: str) -> list[SitePage]:
+    """A later finished assessment in the team of `finished`, with other answers, so the team
+    has two to compare; the compare page with them, with a bad choice, and the targets page
+    with an impossible date."""
+    from assessment import operations
+    from assessment.extensions import db
+    from assessment.models import Assessment
+    from assessment.operations import SubmittedAnswer
+
+    with app.app_context():
+        team = db.session.scalar(db.select(Assessment).filter_by(public_id=finished)).team
+        later = operations.start_assessment(questionnaire, team)
+        operations.save_answers(later.responses[0], {
+            q.id: SubmittedAnswer(str(1 + n % 5)) for n, (*_, q) in
+            enumerate(questionnaire.questions())})
+        operations.finish_assessment(later)
+        db.session.commit()
+        team_id, after = team.id, later.public_id
+    path = f"/teams/{team_id}/compare"
+    return [SitePage("compare two assessments", "compare.compare", path),
+            SitePage("compare two assessments, an unknown one chosen", "compare.compare",
+                     f"{path}?before=not-a-real-link&after={after}", 400),
+            SitePage("targets, an impossible date", "results.targets",
+                     f"/assessments/{finished}/targets", then=submit_impossible_target_date)]
 
 
 @dataclass(frozen=True)
@@ -142,6 +215,7 @@ def unlisted_routes(app: Flask, listed: set[str], values: dict[str, str],
     """Fill in the arguments of every GET route not listed and ask the app (as the signed-in
     client) what it serves."""
     pages, files = [], {}
+    values = {"team_id": team_of(app, values["public_id"])} | values
     for endpoint, arguments in get_endpoints(app).items():
         if endpoint in listed or not arguments <= KNOWN_ARGUMENTS:
             continue  # test_every_get_route_is_covered names routes we cannot fill in
@@ -153,6 +227,14 @@ def unlisted_routes(app: Flask, listed: set[str], values: dict[str, str],
         else:
             files[endpoint] = mimetype
     return Unlisted(pages, files)
+
+
+def team_of(app: Flask, public_id: str) -> int:
+    from assessment.extensions import db
+    from assessment.models import Assessment
+
+    with app.app_context():
+        return db.session.scalar(db.select(Assessment.team_id).filter_by(public_id=public_id))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,170 @@
+"""A checked export Document → new rows: a new team (or an assessment in a team you own),
+its members, assessments, answers, agreed answers, targets and actions, and the questionnaire
+versions they were answered on. Everything is checked first; the caller commits once, or rolls
+back on a TransferError, so a bad file stores nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
+
+from assessment.accounts import UNUSABLE_PASSWORD_HASH
+from assessment.extensions import db
+from assessment.models import (
+    OWNER,
+    Action,
+    AgreedAnswer,
+    Answer,
+    Assessment,
+    Membership,
+    PillarTarget,
+    QuestionnaireSnapshot,
+    Response,
+    Team,
+    User,
+)
+from assessment.questionnaire import Questionnaire
+from assessment.questionnaire_versions import current_questionnaire, questionnaire_for
+from assessment.transfer.checking import check_against, content_hash, questionnaire_in_file
+from assessment.transfer.document import TEAM, AssessmentData, Document
+from assessment.transfer.parsing import TransferError, parse_document, read_json
+
+MAX_BYTES = 20 * 1024 * 1024  # a team with 50 assessments of 10 respondents is about 5 MB
+
+
+def read_export(raw: bytes, max_bytes: int = MAX_BYTES) -> Document:
+    """The bytes of an uploaded file as a checked Document (TransferError when it is not)."""
+    return parse_document(read_json(raw, max_bytes))
+
+
+def import_document(document: Document, importer: User, team: Team | None = None,
+                    new_versions: bool = False) -> Team:
+    """Store the document: a team file makes a new team, a one-assessment file adds to team.
+    Returns the team. Raises TransferError, having stored nothing, when the file does not fit
+    this site; the caller rolls back on error and commits on success.
+
+    Questionnaire versions are shared by every team, so only new_versions=True (the command
+    line, for administrators) may add a version this site does not have yet."""
+    if document.kind == TEAM and team is not None:
+        raise TransferError("kind", "this is a team file: it makes a new team, so do not "
+                                    "choose a team to add it to")
+    if document.kind != TEAM and team is None:
+        raise TransferError("kind", "this file holds one assessment: choose the team to add "
+                                    "it to")
+    questionnaires = questionnaires_for_import(document, new_versions)
+    check_against(document, questionnaires)
+    _keep_questionnaires(document)
+    users = users_by_email(_emails(document))
+    if team is None:
+        team = _new_team(document, users, importer)
+    for assessment in document.assessments:
+        db.session.add(_assessment(assessment, team, users))
+    db.session.flush()
+    return team
+
+
+def questionnaires_for_import(document: Document,
+                              new_versions: bool = False) -> dict[str, Questionnaire]:
+    """Each questionnaire version the file uses: from the file, or one this site has. A version
+    this site has with other questions is refused, so no assessment changes meaning; so is a
+    version this site does not have, unless new_versions."""
+    found: dict[str, Questionnaire] = {}
+    kept = {k.version: k.content_hash for k in db.session.scalars(
+        select(QuestionnaireSnapshot).where(QuestionnaireSnapshot.version.in_(
+            {q.version for q in document.questionnaires}
+            | {a.questionnaire_version for a in document.assessments})))}
+    current = current_questionnaire()
+    if current.source:  # the questions this site asks now are what its current version means
+        kept[current.version] = content_hash(current.source)
+    for index, text in enumerate(document.questionnaires):
+        place = f"questionnaires[{index}]"
+        if text.version in kept and kept[text.version] != text.content_hash:
+            raise TransferError(place, f"this site already has questionnaire version "
+                                       f"“{text.version}” with different questions, so we "
+                                       "cannot import assessments answered on this one")
+        if text.version not in kept and text.version != current.version and not new_versions:
+            raise TransferError(place, f"this site does not have questionnaire version "
+                                       f"“{text.version}”. Only the site's administrators can "
+                                       "add a version: ask them to import the file")
+        found[text.version] = questionnaire_in_file(text, place)
+    for version in {a.questionnaire_version for a in document.assessments} - set(found):
+        if version in kept or version == current.version:
+            found[version] = questionnaire_for(version)
+    return found
+
+
+def _keep_questionnaires(document: Document) -> None:
+    for text in document.questionnaires:
+        if db.session.get(QuestionnaireSnapshot, text.version) is None:
+            db.session.add(QuestionnaireSnapshot(version=text.version,
+                                                 content_hash=text.content_hash,
+                                                 source=text.source))
+
+
+def _emails(document: Document) -> set[str]:
+    emails = {m.email for m in document.team.members or ()}
+    for assessment in document.assessments:
+        emails |= {r.respondent for r in assessment.responses if r.respondent}
+        emails |= {a.decided_by for a in assessment.agreed_answers if a.decided_by}
+    return emails
+
+
+def users_by_email(emails: Iterable[str]) -> dict[str, User]:
+    """The account of each email address, made for those that have none: an account made
+    here has no password that works until its owner uses "reset your password"."""
+    wanted = sorted(set(emails))
+    users = {u.email.lower(): u for u in db.session.scalars(
+        select(User).where(func.lower(User.email).in_(wanted)))} if wanted else {}
+    for email in wanted:
+        if email not in users:
+            users[email] = User(email=email, password_hash=UNUSABLE_PASSWORD_HASH)
+            db.session.add(users[email])
+    db.session.flush()
+    return users
+
+
+def _new_team(document: Document, users: dict[str, User], importer: User) -> Team:
+    """The team and its members; the importer is an owner when the file does not list them,
+    or when nobody in it is an owner."""
+    data = document.team
+    team = Team(agency=data.agency, office=data.office, service=data.service,
+                created_at=data.created_at)
+    db.session.add(team)
+    members = {m.email: m for m in data.members or ()}
+    for member in members.values():
+        team.memberships.append(Membership(user=users[member.email], role=member.role,
+                                           created_at=member.joined_at))
+    if importer.email.lower() not in members or all(m.role != OWNER for m in members.values()):
+        existing = next((m for m in team.memberships if m.user.id == importer.id), None)
+        if existing is None:
+            team.memberships.append(Membership(user=importer, role=OWNER))
+        else:
+            existing.role = OWNER
+    db.session.flush()
+    return team
+
+
+def _assessment(data: AssessmentData, team: Team, users: dict[str, User]) -> Assessment:
+    assessment = Assessment(
+        team=team, questionnaire_version=data.questionnaire_version, status=data.status,
+        open_to_team=data.open_to_team, started_at=data.started_at,
+        finished_at=data.finished_at, updated_at=data.updated_at)
+    assessment.targets = [PillarTarget(pillar_id=t.pillar_id, target=t.target,
+                                       target_date=t.target_date) for t in data.targets]
+    assessment.responses = [Response(
+        user=users[r.respondent] if r.respondent else None, created_at=r.created_at,
+        updated_at=r.updated_at,
+        answers=[Answer(question_id=a.question_id, choice=a.choice, level=a.level, note=a.note,
+                        updated_at=r.updated_at) for a in r.answers],
+    ) for r in data.responses]
+    assessment.agreed_answers = [AgreedAnswer(
+        question_id=a.question_id, choice=a.choice, level=a.level, note=a.note,
+        decided_by_id=users[a.decided_by].id if a.decided_by else None,
+        updated_at=a.updated_at) for a in data.agreed_answers]
+    assessment.actions = [Action(
+        practice_id=a.practice_id, title=a.title, owner=a.owner, due_date=a.due_date,
+        status=a.status, created_at=a.created_at, updated_at=a.updated_at)
+        for a in data.actions]
+    return assessment

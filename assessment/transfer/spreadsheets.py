@@ -1,0 +1,91 @@
+"""Answers and scores as CSV, for teams that work in spreadsheets. Pure: scored assessments in,
+text out. Like the actions CSV: a byte order mark (so Excel reads UTF-8), CRLF line ends,
+dates as YYYY-MM-DD, and every text cell made safe from spreadsheet formulas."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+from assessment.exports import _cell
+from assessment.history import ScoredAssessment
+from assessment.models import CHOICE_LEVEL
+from assessment.queries import Row
+from assessment.questionnaire import Questionnaire
+
+ANSWER_COLUMNS = ("Pillar", "Practice", "Question ID", "Question", "Team answer", "Level name",
+                  "Agreed by the team", "Team note")
+SCORE_COLUMNS = ("Date", "Status", "Questionnaire version", "Area", "ID", "Name", "Score",
+                 "Level", "Level name", "Target", "Target date")
+
+
+def answers_csv(scored: ScoredAssessment, respondents: Sequence[tuple[str, dict[str, Row]]]
+                ) -> str:
+    """One row per question: the team's answer and note, then each respondent's answer.
+    respondents: (label, {question id: their answer}) in the order to show them."""
+    questionnaire, answers = scored.questionnaire, scored.answers
+    rows = []
+    for pillar, practice, question in questionnaire.questions():
+        team = answers.rows.get(question.id)
+        spread = answers.spreads.get(question.id)
+        rows.append([
+            pillar.name, practice.name, question.id, question.text,
+            answer_text(team), level_name(questionnaire, team),
+            "Yes" if spread is not None and spread.agreed is not None else "",
+            team.note if team else "",
+            *[answer_text(given.get(question.id)) for _, given in respondents],
+        ])
+    header = [*ANSWER_COLUMNS, *[f"Answer from {label}" for label, _ in respondents]]
+    return _csv(header, rows)
+
+
+def scores_csv(scored: Iterable[ScoredAssessment]) -> str:
+    """One row per assessment and area: overall, each pillar, each practice; oldest first."""
+    rows = []
+    for item in scored:
+        a, q, results = item.assessment, item.questionnaire, item.results
+        first = [item.when.date().isoformat(), a.status.capitalize(), a.questionnaire_version]
+        rows.append([*first, "Overall", "", "Overall", *_score(q, results.score, results.level),
+                     "", ""])
+        for pillar in results.pillars:
+            setting = item.targets.get(pillar.pillar.id)
+            date = setting.target_date.isoformat() if setting and setting.target_date else ""
+            rows.append([*first, "Pillar", pillar.pillar.id, pillar.pillar.name,
+                         *_score(q, pillar.score, pillar.level), str(pillar.target), date])
+            for practice in pillar.practices:
+                rows.append([*first, "Practice", practice.practice.id, practice.practice.name,
+                             *_score(q, practice.score, practice.level, "No levels given"),
+                             "", ""])
+    return _csv(SCORE_COLUMNS, rows)
+
+
+def answer_text(row: Row | None) -> str:
+    if row is None or row.choice is None:
+        return ""
+    if row.choice == CHOICE_LEVEL:
+        return f"Level {row.level}"
+    return "Not applicable" if row.choice == "na" else "Don't know"
+
+
+def level_name(questionnaire: Questionnaire, row: Row | None) -> str:
+    if row is None or row.choice != CHOICE_LEVEL or row.level is None:
+        return ""
+    return questionnaire.level(row.level).name
+
+
+def _score(questionnaire: Questionnaire, score, level: int | None,
+           missing: str = "Not enough answers") -> list[str]:
+    if score is None:
+        return [missing, "", ""]
+    return [str(score), str(level), questionnaire.level(level).name if level else ""]
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([_cell(cell) for cell in row])
+    return out.getvalue()

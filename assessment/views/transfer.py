@@ -1,0 +1,162 @@
+"""Export and import: a team or one assessment as JSON (docs/export-format.md) or CSV, and a
+JSON file imported as a new team or into a team you own."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from flask_wtf.csrf import validate_csrf
+from werkzeug import Response
+from werkzeug.exceptions import RequestEntityTooLarge
+from wtforms.validators import ValidationError
+
+from assessment import audit, teams
+from assessment.access import assessment_for, team_or_404
+from assessment.extensions import csrf, db
+from assessment.forms import CSRF_TOKEN_MAX, find_tampering
+from assessment.history import score_assessments, team_history
+from assessment.models import OWNER, VIEWER, Assessment, Team
+from assessment.transfer import exporting, importing, spreadsheets
+from assessment.transfer.document import ASSESSMENT
+from assessment.transfer.parsing import TransferError
+
+bp = Blueprint("transfer", __name__)
+JSON, CSV = "application/json", "text/csv; charset=utf-8"
+
+
+@bp.get("/assessments/<public_id>/export.json")
+def assessment_json(public_id: str) -> Response:
+    assessment, _ = assessment_for(public_id, VIEWER)
+    text = exporting.json_text(exporting.assessment_export(assessment))
+    return download(text, JSON, assessment.team, assessment_date(assessment), "assessment.json")
+
+
+@bp.get("/assessments/<public_id>/answers.csv")
+def answers_csv(public_id: str) -> Response:
+    assessment, _ = assessment_for(public_id, VIEWER)
+    scored = score_assessments([assessment])[0]
+    text = spreadsheets.answers_csv(scored, exporting.respondent_answers(assessment))
+    return download(text, CSV, assessment.team, assessment_date(assessment), "answers.csv")
+
+
+@bp.get("/assessments/<public_id>/scores.csv")
+def assessment_scores_csv(public_id: str) -> Response:
+    assessment, _ = assessment_for(public_id, VIEWER)
+    text = spreadsheets.scores_csv(score_assessments([assessment]))
+    return download(text, CSV, assessment.team, assessment_date(assessment), "scores.csv")
+
+
+@bp.get("/teams/<int:team_id>/export.json")
+def team_json(team_id: int) -> Response:
+    team, _ = team_or_404(team_id, VIEWER)
+    text = exporting.json_text(exporting.team_export(team))
+    return download(text, JSON, team, today(), "team.json")
+
+
+@bp.get("/teams/<int:team_id>/scores.csv")
+def team_scores_csv(team_id: int) -> Response:
+    team, _ = team_or_404(team_id, VIEWER)
+    text = spreadsheets.scores_csv(team_history(team))
+    return download(text, CSV, team, today(), "team-scores.csv")
+
+
+@bp.route("/teams/import", methods=["GET", "POST"])
+@csrf.exempt  # checked below, once this page's larger size limit is set
+@login_required
+def import_file() -> str | Response | tuple[str, int]:
+    """Import a JSON export: a team file makes a new team you own; a one-assessment file is
+    added to a team you own. A bad file stores nothing and is explained on the page."""
+    owned = owned_teams()
+    if request.method == "GET":
+        return import_page(owned)
+    limit = current_app.config["IMPORT_MAX_BYTES"]
+    request.max_content_length = limit + 64 * 1024  # the file, and room for the form around it
+    try:
+        upload = request.files.get("file")
+    except RequestEntityTooLarge:
+        return import_page(owned, f"The file is larger than {limit // (1024 * 1024)} MB, the "
+                                  "most we import at once. Nothing was imported.", status=413)
+    if None in request.form or None in request.files:  # Werkzeug's name for a garbled name
+        abort(400, description="The form had a field without a name, so we imported nothing.")
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        abort(400, description="The form's security token was missing or out of date, so we "
+                               "imported nothing. Reload the page and try again.")
+    if problem := find_tampering(request.form, {"csrf_token": CSRF_TOKEN_MAX, "team": 20}):
+        abort(400, description=problem)
+    if set(request.files) - {"file"} or len(request.files.getlist("file")) > 1:
+        abort(400, description="The form sent more than one file. Choose one file to import.")
+    chosen = chosen_team(owned)
+    if upload is None or not upload.filename:
+        return import_page(owned, "Choose a file to import.", chosen=chosen)
+    try:
+        document = importing.read_export(upload.stream.read(limit + 1), limit)
+        if document.kind == ASSESSMENT and chosen is None:
+            raise TransferError("", "This file holds one assessment. Choose the team to add "
+                                    "it to, then import the file again.")
+        team = importing.import_document(document, current_user._get_current_object(),
+                                         chosen if document.kind == ASSESSMENT else None)
+    except TransferError as error:
+        db.session.rollback()
+        return import_page(owned, error.explain(), chosen=chosen, status=400)
+    count = len(document.assessments)
+    audit.record_event("import", team=team, detail=f"{upload.filename[:200]}: {count} "
+                                                    f"assessment{'s' if count != 1 else ''}")
+    db.session.commit()
+    flash(f"You imported {count} assessment{'s' if count != 1 else ''} from "
+          f"{upload.filename[:200]}.", "success")
+    return redirect(url_for("team.team", team_id=team.id))
+
+
+def owned_teams() -> list[Team]:
+    return [m.team for m in teams.teams_of(current_user) if m.role == OWNER]
+
+
+def chosen_team(owned: list[Team]) -> Team | None:
+    """The team picked for a one-assessment file; only a team you own can be picked."""
+    value = request.form.get("team", "")
+    if not value:
+        return None
+    team = next((t for t in owned if str(t.id) == value), None)
+    if team is None:
+        abort(400, description="The form named a team you do not own.")
+    return team
+
+
+def import_page(owned: list[Team], error: str | None = None, chosen: Team | None = None,
+                status: int = 200) -> tuple[str, int]:
+    return render_template("transfer/import.html", owned=owned, error=error, chosen=chosen,
+                           max_mb=current_app.config["IMPORT_MAX_BYTES"] // (1024 * 1024)
+                           ), status
+
+
+def today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def assessment_date(assessment: Assessment) -> dt.date:
+    return (assessment.finished_at or assessment.started_at).date()
+
+
+def download(text: str, mimetype: str, team: Team, date: dt.date, what: str) -> Response:
+    """The file as an attachment named after the service and the date; the audit log notes it."""
+    from assessment.report import download_name  # WeasyPrint loads on first use, not start-up
+
+    name = download_name(team.service, date, what)
+    audit.record_event("export", team=team, detail=name)
+    db.session.commit()
+    return Response(text.encode("utf-8"), mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "Cache-Control": "no-store"})
