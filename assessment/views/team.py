@@ -93,9 +93,7 @@ def send_invite(team: Team, role: str, email: str, link: str) -> bool:
 def change_role(team_id: int, membership_id: int) -> Response:
     team, _ = team_or_404(team_id, OWNER)
     refuse_tampering(role_fields())
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.team_id != team.id:
-        abort(404)
+    membership = membership_or_404(team, membership_id)
     before = membership.role
     try:
         teams.change_role(membership, request.form["role"])
@@ -117,9 +115,7 @@ def change_role(team_id: int, membership_id: int) -> Response:
 def remove_member(team_id: int, membership_id: int) -> Response:
     team, _ = team_or_404(team_id, OWNER)
     refuse_tampering(remove_fields())
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.team_id != team.id:
-        abort(404)
+    membership = membership_or_404(team, membership_id)
     email = membership.user.email
     if membership.user_id == current_user.id:
         return leave(team_id)
@@ -189,3 +185,12 @@ def join(token: str) -> str | Response:
         flash(f"You joined the team for {invite.team.service}.", "success")
         return redirect(url_for(".team", team_id=membership.team_id))
     return render_template("team/join.html", invite=invite, role=ROLES[invite.role])
+
+
+def membership_or_404(team: Team, membership_id: int) -> Membership:
+    """A membership of this team; one of another team is as unknown as one that never was."""
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.team_id != team.id:
+        abort(404)
+    return membership
+
