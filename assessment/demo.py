@@ -72,7 +72,9 @@ def seed_demo_team(questionnaire: Questionnaire) -> list[Assessment]:
         operations.save_answers(assessment.responses[0], _answers(questionnaire, year))
         if year == 2:
             operations.set_targets(assessment, {"measurement": Decimal("3.5"),
-                                                "collaboration": Decimal("2.5")})
+                                                "collaboration": Decimal("2.5")},
+                                   {"measurement": dt.date(2027, 9, 30),
+                                    "collaboration": dt.date(2028, 3, 31)})
             for practice_id, details in DEMO_ACTIONS:
                 operations.add_action(assessment, practice_id, details)
         operations.finish_assessment(assessment)

@@ -21,7 +21,7 @@ from assessment.history_rows import (
     previous_finished,
     trend,
 )
-from assessment.models import OWNER, VIEWER, PillarTarget, User
+from assessment.models import OWNER, VIEWER, PillarTarget, Team, User
 from assessment.operations import SubmittedAnswer
 from assessment.peers import Spread
 from tests.conftest import check_page, page_text
@@ -193,12 +193,21 @@ def test_other_teams_spread_is_withheld_with_four_teams_and_says_why(app, client
     assert "Hidden team" not in page.get_text()
 
 
+def test_the_demo_team_never_shows_other_teams_scores(app, client, team_id, questionnaire):
+    other_teams(app, questionnaire, 5)
+    with app.app_context():
+        db.session.get(Team, team_id).is_demo = True
+        db.session.commit()
+    page = history_page(client, team_id)
+    assert not page.select("table.app-peers")
+    assert "This is a demo team, so we do not compare it with other teams" in page_text(page)
+
+
 def test_a_viewer_can_read_it_and_another_team_cannot(app, client, team_id, make_user):
     viewer, outsider = make_user("v@state.gov"), make_user("x@irs.gov")
     with app.app_context():
         team = operations.create_team("Treasury", "IRS", "Taxpayer services")
         teams.add_member(team, db.session.get(User, outsider), OWNER)
-        from assessment.models import Team
         teams.add_member(db.session.get(Team, team_id), db.session.get(User, viewer), VIEWER)
         db.session.commit()
     from tests.conftest import sign_in_as

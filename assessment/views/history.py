@@ -3,7 +3,7 @@ how other teams score."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 
 from assessment import history
 from assessment.access import team_or_404
@@ -21,9 +21,8 @@ def team_history(team_id: int) -> str:
     questionnaire = current_questionnaire()
     scored = history.team_history(team)
     finished = any(s.assessment.is_finished for s in scored)
-    spreads = history.peer_spreads(team, questionnaire) if finished else {}
+    # The demo team is open to everyone: it never shows other teams' scores.
+    spreads = history.peer_spreads(team, questionnaire) if finished and not team.is_demo else {}
     return render_template(
         "history/history.html", team=team, role=role,
-        page=history_page(scored, questionnaire, spreads), min_teams=MIN_TEAMS,
-        # The side-by-side page (issue 5) may not have landed yet: link to it only if it has.
-        can_compare="compare.compare" in current_app.view_functions)
+        page=history_page(scored, questionnaire, spreads), min_teams=MIN_TEAMS)
