@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from assessment.extensions import db
 from assessment.models import Assessment, QuestionnaireSnapshot
@@ -16,6 +17,8 @@ from assessment.questionnaire import Questionnaire, QuestionnaireError, question
 
 log = logging.getLogger(__name__)
 _CACHE_KEY = "questionnaire_versions"
+# INSERT ... ON CONFLICT DO NOTHING, in the dialects that have it.
+INSERT_OR_SKIP = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def content_hash(text: str) -> str:
@@ -23,16 +26,25 @@ def content_hash(text: str) -> str:
 
 
 def record_questionnaire(questionnaire: Questionnaire) -> None:
-    """Keep the questionnaire's text under its version, once. Flushes; the caller commits."""
+    """Keep the questionnaire's text under its version, once. Many people may start an
+    assessment at the same moment: the first insert wins and the others do nothing, rather
+    than fail on the version's key. The caller commits."""
     if not questionnaire.source:
         return  # built in code (tests), not read from a file: nothing to keep
-    stored = db.session.get(QuestionnaireSnapshot, questionnaire.version)
+    digest = content_hash(questionnaire.source)
+    stored = db.session.scalar(select(QuestionnaireSnapshot.content_hash).where(
+        QuestionnaireSnapshot.version == questionnaire.version))
     if stored is None:
-        db.session.add(QuestionnaireSnapshot(version=questionnaire.version,
-                                             content_hash=content_hash(questionnaire.source),
-                                             source=questionnaire.source))
-        db.session.flush()
-    elif stored.content_hash != content_hash(questionnaire.source):
+        row = {"version": questionnaire.version, "content_hash": digest,
+               "source": questionnaire.source}
+        insert = INSERT_OR_SKIP.get(db.session.get_bind().dialect.name)
+        if insert is None:  # another database: a plain insert, as before
+            db.session.add(QuestionnaireSnapshot(**row))
+            db.session.flush()
+        else:
+            db.session.execute(insert(QuestionnaireSnapshot).values(**row)
+                               .on_conflict_do_nothing(index_elements=["version"]))
+    elif stored != digest:
         log.warning("questions.yaml changed without a new version number (%s); older "
                     "assessments keep the first text of that version", questionnaire.version)
 
