@@ -92,6 +92,21 @@ def test_changed_text_under_the_same_version_keeps_the_first_and_warns(app, ques
     assert "without a new version number" in caplog.text
 
 
+def test_a_version_kept_by_someone_else_in_the_meantime_is_not_an_error(app, questionnaire,
+                                                                        monkeypatch):
+    """Two people start at once: both see no kept text, and the second insert must give way
+    to the first rather than fail on the version's key (it did on PostgreSQL under load)."""
+    with app.app_context():
+        keep_version(questionnaire.source, questionnaire.version)  # the other request's row
+        real_scalar = db.session.scalar
+        monkeypatch.setattr(db.session, "scalar", lambda *a, **k: None)  # read before it landed
+        questionnaire_versions.record_questionnaire(questionnaire)
+        monkeypatch.setattr(db.session, "scalar", real_scalar)
+        db.session.commit()
+        kept = db.session.scalars(db.select(QuestionnaireSnapshot)).all()
+    assert [k.version for k in kept] == [questionnaire.version]
+
+
 def test_kept_text_that_no_longer_loads_falls_back_to_the_current_questionnaire(
         app, questionnaire, caplog):
     with app.app_context():
