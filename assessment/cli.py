@@ -71,7 +71,10 @@ def seed_demo() -> None:
               help="Where to write the PDF. Default: a file name with the service and date.")
 @with_appcontext
 def plan(assessment_id: str, output: str | None) -> None:
-    """Write the improvement plan (PDF) of a finished assessment, by public or numeric id."""
+    """Write the improvement plan (PDF) of a finished assessment, by public or numeric id.
+
+    An id that starts with "-" (older links may) goes after "--": flask plan -- -Qx4...
+    """
     assessment = db.session.scalar(select(Assessment).where(Assessment.public_id == assessment_id))
     if assessment is None and assessment_id.isdigit():
         assessment = db.session.get(Assessment, int(assessment_id))

@@ -38,8 +38,11 @@ def utcnow() -> dt.datetime:
 
 
 def new_public_id() -> str:
-    """An unguessable id for links: 128 random bits."""
-    return secrets.token_urlsafe(16)
+    """An unguessable id for links: 128 random bits. It never starts with "-", so it can be
+    passed to a command (`flask plan ID`) without being read as an option."""
+    while (public_id := secrets.token_urlsafe(16)).startswith("-"):
+        pass
+    return public_id
 
 
 class Team(db.Model):

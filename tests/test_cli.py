@@ -77,3 +77,17 @@ def test_plan_explains_why_it_cannot_make_a_plan(app, make_assessment, tmp_path,
     assert result.exit_code != 0
     assert message in result.output
     assert not output.exists()
+
+
+def test_plan_takes_an_id_that_starts_with_a_dash_after_two_dashes(app, make_assessment,
+                                                                     tmp_path):
+    public_id = make_assessment({})
+    with app.app_context():
+        db.session.scalar(db.select(Assessment).filter_by(public_id=public_id)).public_id = \
+            "-older-link-id"
+        db.session.commit()
+    output = tmp_path / "plan.pdf"
+    result = app.test_cli_runner().invoke(
+        args=["plan", "--output", str(output), "--", "-older-link-id"])
+    # Found (it is only not finished): the id was not read as an option.
+    assert "This assessment is not finished yet." in result.output, result.output

@@ -11,6 +11,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 
+from assessment import models
 from assessment.extensions import db
 from assessment.models import Answer, Assessment
 
@@ -67,3 +68,10 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(app):
             pytest.skip("SQLite settings only")
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_a_new_public_id_never_starts_with_a_dash(monkeypatch):
+    # An id like "-Qx…" would be read as an option by `flask plan ID`; such a draw is redrawn.
+    draws = iter(["-starts-with-a-dash", "--two-dashes", "fine-Id_1"])
+    monkeypatch.setattr(models.secrets, "token_urlsafe", lambda n: next(draws))
+    assert models.new_public_id() == "fine-Id_1"
