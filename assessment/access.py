@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import and_, false, select
+from sqlalchemy.orm import contains_eager
 
 from assessment.extensions import db, login_manager
 from assessment.models import MEMBER, OWNER, VIEWER, Assessment, Membership, Team
-from assessment.queries import get_assessment_or_404
 
 RANK = {VIEWER: 1, MEMBER: 2, OWNER: 3}
 
@@ -32,7 +32,11 @@ def require_role(team: Team, needed: str) -> str:
     Signed out: sign in first. Not a member: 404, so other teams' pages stay unknown.
     A member whose role is too low: 403. Anyone may read the demo team's assessments.
     """
-    role = role_in(team)
+    return check_role(team, role_in(team), needed)
+
+
+def check_role(team: Team, role: str | None, needed: str) -> str:
+    """require_role, given the user's role in the team (None: not a member)."""
     if role is None and team.is_demo and needed == VIEWER:
         return VIEWER
     if not current_user.is_authenticated:
@@ -45,9 +49,22 @@ def require_role(team: Team, needed: str) -> str:
 
 
 def assessment_for(public_id: str, needed: str) -> tuple[Assessment, str]:
-    """The assessment behind the link and the user's role, if the role allows what is needed."""
-    assessment = get_assessment_or_404(public_id)
-    return assessment, require_role(assessment.team, needed)
+    """The assessment behind the link and the user's role, if the role allows what is needed.
+    One query loads the assessment, its team and the user's membership."""
+    user_id = current_user.id if current_user.is_authenticated else None
+    is_member = and_(Membership.team_id == Assessment.team_id, Membership.user_id == user_id) \
+        if user_id is not None else false()
+    row = db.session.execute(
+        select(Assessment, Membership.role)
+        .join(Assessment.team)
+        .outerjoin(Membership, is_member)
+        .options(contains_eager(Assessment.team))
+        .where(Assessment.public_id == public_id)
+    ).one_or_none()
+    if row is None:
+        abort(404)
+    assessment, role = row
+    return assessment, check_role(assessment.team, role, needed)
 
 
 def team_or_404(team_id: int, needed: str) -> tuple[Team, str]:

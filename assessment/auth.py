@@ -14,6 +14,8 @@ from assessment.extensions import db, login_manager
 from assessment.models import User
 
 SIGNED_IN_AT, SEEN_AT = "signed_in_at", "seen_at"
+# Activity moves the idle deadline in steps of this size (a minute of a 30-minute limit).
+SEEN_AT_PRECISION_SECONDS = 60
 # Pages whose posted answers survive an expired session, and how they are carried.
 KEEPS_POSTED_FORM = {"take.pillar", "plan.add_action", "plan.edit_action"}
 KEEP_PREFIX = "keep-"
@@ -76,7 +78,8 @@ def end_expired_session() -> None:
         end_session()
         flash("You were signed out because you were away for a while. Sign in again.", "info")
         return
-    session[SEEN_AT] = now
+    if now - session.get(SEEN_AT, 0) >= SEEN_AT_PRECISION_SECONDS:
+        session[SEEN_AT] = now  # at most once a minute: otherwise every reply re-signs the cookie
 
 
 def ask_to_sign_in() -> Response:

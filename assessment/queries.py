@@ -169,24 +169,20 @@ def answers_by_question(assessment: Assessment) -> dict[str, AnswerRow]:
     return dict(team_answers(assessment).rows)
 
 
-def own_response(assessment: Assessment, user_id: int | None) -> Response | None:
-    """The user's response; without one, the response from before accounts, if any."""
-    responses = db.session.scalars(select(Response).where(
-        Response.assessment_id == assessment.id,
-        (Response.user_id == user_id) | Response.user_id.is_(None))).all()
-    return next((r for r in responses if r.user_id == user_id), None) or \
-        next((r for r in responses if r.user_id is None), None)
-
-
 def my_answers(assessment: Assessment, user_id: int | None) -> dict[str, AnswerRow]:
-    """One respondent's own answers by question id, as plain rows."""
-    response = own_response(assessment, user_id)
-    if response is None:
-        return {}
+    """One respondent's own answers by question id, as plain rows (one query). The response
+    is the user's own; without one, the response from before accounts, if any."""
     rows = db.session.execute(
-        select(Answer.question_id, Answer.choice, Answer.level, Answer.note)
-        .where(Answer.response_id == response.id))
-    return {row.question_id: row for row in rows}
+        select(Response.id.label("response_id"), Response.user_id,
+               Answer.question_id, Answer.choice, Answer.level, Answer.note)
+        .outerjoin(Answer, Answer.response_id == Response.id)
+        .where(Response.assessment_id == assessment.id,
+               (Response.user_id == user_id) | Response.user_id.is_(None))
+        .order_by(Response.id)).all()
+    chosen = next((row.response_id for row in rows if row.user_id == user_id), None) or \
+        next((row.response_id for row in rows if row.user_id is None), None)
+    return {row.question_id: row for row in rows
+            if row.response_id == chosen and row.question_id is not None}
 
 
 @dataclass(frozen=True)

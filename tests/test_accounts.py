@@ -131,6 +131,21 @@ def test_an_idle_session_is_signed_out_on_the_next_request(client, make_user):
     assert "Sign out" not in page and "You were signed out" in page
 
 
+def test_activity_keeps_a_session_alive_and_the_cookie_is_sent_only_when_it_changes(
+        client, make_user):
+    sign_in_as(client, make_user())
+    with client.session_transaction() as session:
+        session["seen_at"] = time.time() - 29 * 60
+    busy = client.get("/")
+    assert "Sign out" in busy.data.decode()
+    assert "session=" in busy.headers.get("Set-Cookie", "")  # the idle clock moved
+    with client.session_transaction() as session:
+        assert time.time() - session["seen_at"] < 60
+    again = client.get("/")
+    assert "Sign out" in again.data.decode()
+    assert "Set-Cookie" not in again.headers  # nothing changed within the minute
+
+
 def test_a_session_ends_twelve_hours_after_signing_in_however_busy(client, make_user):
     sign_in_as(client, make_user())
     with client.session_transaction() as session:

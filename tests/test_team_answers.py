@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from assessment.extensions import db
-from assessment.models import MEMBER, Assessment, Response
-from assessment.queries import results_for
+from assessment.models import CHOICE_LEVEL, MEMBER, Answer, Assessment, Response
+from assessment.queries import my_answers, results_for
 from tests.conftest import check_page, page_text, sign_in_as
 
 
@@ -180,3 +180,34 @@ def test_the_plan_says_how_many_people_answered(app, team, questionnaire, csrf_t
                           data={"csrf_token": csrf_token(review)})
     assert "2 people answered." in " ".join(pdf_text(download(clients["owner"], public_id))
                                              .split())
+
+
+# Responses of one assessment, in the order they are stored: (whose, {question: level}).
+# "me" is the signed-in user, "other" another member, None answers from before accounts.
+@pytest.mark.parametrize(("responses", "expected"), [
+    ([(None, {"q1": 2}), ("me", {"q1": 4, "q2": 5})], {"q1": 4, "q2": 5}),  # my own first
+    ([(None, {"q1": 2}), ("other", {"q1": 3})], {"q1": 2}),  # else those from before accounts
+    ([(None, {"q1": 2}), ("me", {})], {}),  # my own response, even with nothing in it yet
+    ([("other", {"q1": 3})], {}),  # never another member's
+    ([(None, {"q1": 1}), (None, {"q1": 5})], {"q1": 1}),  # the first of those from before
+    ([], {}),
+])
+def test_my_answers_are_my_own_response_or_else_the_one_from_before_accounts(
+        app, make_assessment, make_user, responses, expected):
+    public_id = make_assessment()
+    users = {"me": make_user("me@state.gov"), "other": make_user("other@state.gov"), None: None}
+    with app.app_context():
+        assessment = db.session.scalar(db.select(Assessment).filter_by(public_id=public_id))
+        for response in assessment.responses:
+            db.session.delete(response)
+        db.session.flush()
+        for whose, levels in responses:
+            response = Response(assessment_id=assessment.id, user_id=users[whose])
+            db.session.add(response)
+            db.session.flush()
+            db.session.add_all(Answer(response_id=response.id, question_id=q, choice=CHOICE_LEVEL,
+                                      level=level) for q, level in levels.items())
+            db.session.flush()
+        db.session.commit()
+        found = my_answers(assessment, users["me"])
+        assert {q: row.level for q, row in found.items()} == expected
