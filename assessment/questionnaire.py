@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -76,7 +77,7 @@ class Pillar:
     a11_function: str | None
     practices: tuple[Practice, ...]
 
-    @property
+    @cached_property  # asked on every page of the journey; a pillar never changes
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for p in self.practices for q in p.questions)
 
