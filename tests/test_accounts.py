@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import secrets
 import time
 
 import pytest
+from bs4 import BeautifulSoup
 
-from assessment import accounts
+from assessment import accounts, create_app
 from assessment.auth import safe_next, session_has_expired
 from assessment.extensions import db
 from assessment.models import User
@@ -109,6 +111,51 @@ def test_sign_in_posts_are_throttled_per_address(app, client, csrf_token, make_u
     assert statuses == [200, 200, 200, 429]
     page = check_page(sign_in(client, csrf_token).data.decode())
     assert "You tried too many times" in page.get_text()
+
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.mark.parametrize(("storage", "fourth_try"), [
+    ("memory://", 200),  # each app server counts on its own
+    (REDIS_URL, 429),    # REDIS_URL: every app server counts together
+])
+def test_with_redis_the_sign_in_throttle_counts_across_app_servers(app, make_user, storage,
+                                                                    fourth_try):
+    import redis
+
+    # A made-up address of this test's own: the throttle counts per address.
+    address = "10.{}.{}.{}".format(*secrets.token_bytes(3))
+    store = redis.Redis.from_url(REDIS_URL)
+    try:
+        store.ping()
+    except redis.RedisError as error:
+        pytest.skip(f"no Redis server at {REDIS_URL} ({type(error).__name__})")
+    make_user()
+    config = {"TESTING": True, "SECRET_KEY": "test-secret",
+              "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+              "RATELIMIT_STORAGE_URI": storage, "SIGN_IN_RATE_LIMIT": "3 per minute"}
+
+    def wrong_password(server_app) -> int:
+        client = server_app.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        page = BeautifulSoup(client.get("/sign-in").data, "html.parser")
+        token = page.find("input", attrs={"name": "csrf_token"})["value"]
+        return client.post("/sign-in", data={"csrf_token": token, "email": "lead@state.gov",
+                                             "password": "wrong password!", "next": ""}
+                           ).status_code
+
+    servers = [create_app(config)]
+    try:
+        assert [wrong_password(servers[0]) for _ in range(3)] == [200, 200, 200]
+        servers.append(create_app(config))  # another app server, with its own connection
+        assert wrong_password(servers[1]) == fourth_try
+    finally:
+        for key in store.scan_iter(f"*/{address}/*"):
+            store.delete(key)
+        for server_app in servers:
+            with server_app.app_context():
+                db.engine.dispose()
 
 
 @pytest.mark.parametrize(("signed_in", "seen", "now", "expired"), [
