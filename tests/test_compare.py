@@ -305,3 +305,13 @@ def test_the_results_page_shows_other_teams_spread_only_from_five_teams(
     else:
         assert row_of(page, "Your score and other teams", "Culture") == \
             ["Culture", "1.0", "Below the middle half", "1.0", "2.0", "3.0", "4.0", "5.0", "5"]
+
+
+def test_the_team_page_dates_each_assessment_as_the_history_does(client, team_of,
+                                                                   questionnaire):
+    # Finished ones by the day they were finished (as on the history and compare pages).
+    team_id, _ = team_of((everything(questionnaire, "2"), True), ({}, False))
+    items = [" ".join(li.get_text().split()) for li in
+             check_page(client.get(f"/teams/{team_id}").data.decode()).select("main li")]
+    assert "Assessment finished November 14, 2024" in items
+    assert "Assessment started November 4, 2025: in progress" in items
