@@ -119,12 +119,8 @@ def remove_member(team_id: int, membership_id: int) -> Response:
     email = membership.user.email
     if membership.user_id == current_user.id:
         return leave(team_id)
-    try:
-        teams.remove_member(membership)
-    except teams.TeamError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for(".team", team_id=team.id))
+    if refused := _remove_or_explain(membership):
+        return refused
     audit.record_event("member_removed", team=team, detail=email)
     db.session.commit()
     flash(f"You removed {email} from the team. The answers they gave stay in your "
@@ -140,16 +136,25 @@ def leave(team_id: int) -> Response:
     membership = teams.membership_of(team, current_user)
     if membership is None:  # the demo team, read without being in it
         abort(404)
+    if refused := _remove_or_explain(membership):
+        return refused
+    audit.record_event("member_left", team=team)
+    db.session.commit()
+    flash(f"You left the team for {team.service}.", "success")
+    return redirect(url_for(".index"))
+
+
+def _remove_or_explain(membership: Membership) -> Response | None:
+    """Take the member off the team; when the rules forbid it (the last owner), say why on
+    the team page instead."""
+    team_id = membership.team_id
     try:
         teams.remove_member(membership)
     except teams.TeamError as error:
         db.session.rollback()
         flash(str(error), "error")
-        return redirect(url_for(".team", team_id=team.id))
-    audit.record_event("member_left", team=team)
-    db.session.commit()
-    flash(f"You left the team for {team.service}.", "success")
-    return redirect(url_for(".index"))
+        return redirect(url_for(".team", team_id=team_id))
+    return None
 
 
 @bp.get("/teams/<int:team_id>/audit")
