@@ -33,7 +33,8 @@ from benchmarks.serving import ROOT, Browser, fresh_database, gunicorn  # noqa: 
 HERE = Path(__file__).resolve().parent
 ROUNDS, SECONDS, CONNECTIONS = 3, 5, 8
 WORKERS = os.cpu_count() or 2
-FLOORS = {"scoring page, signed in", "health check, signed in"}
+# Pages measured for context only, with no goal: what any signed-in request costs here.
+FLOORS = {"scoring page, signed in": "/how-scoring-works", "health check, signed in": "/healthz"}
 
 
 def wrk(url: str, cookie: str = "") -> float:
@@ -78,10 +79,7 @@ def request_ratios(database_url: str) -> list[tuple[str, float, float, float, fl
             "pillar page": f"{base}/assessments/{draft}/pillars/customer-understanding",
             "results page": f"{base}/assessments/{finished}/results",
             "history page": f"{base}/teams/{team_id}/history",
-            # Floors, for context: what any signed-in request costs here.
-            "scoring page, signed in": f"{base}/how-scoring-works",
-            "health check, signed in": f"{base}/healthz",
-        }
+        } | {name: base + path for name, path in FLOORS.items()}
         cookie = browser.cookie_header()
         for name, url in pages.items():
             status, html, _ = browser.request(url.removeprefix(base))
