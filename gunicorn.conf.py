@@ -32,7 +32,7 @@ logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "json": {"()": "assessment.log.JsonFormatter"},
+        "json": {"()": "assessment.web.log.JsonFormatter"},
         "raw": {"format": "%(message)s"},
     },
     "handlers": {
@@ -52,4 +52,4 @@ logconfig_dict = {
 def pre_fork(server, worker):  # noqa: ANN001, ARG001 - gunicorn's hook signature
     """Load WeasyPrint once in the master, so every worker shares it and the first plan a
     worker renders is not slowed by the import (the app itself imports it lazily)."""
-    import assessment.report  # noqa: F401
+    import assessment.report.pdf  # noqa: F401

@@ -1,7 +1,7 @@
 """WSGI entry point: `flask --app wsgi run`, or gunicorn wsgi:app."""
 
 from assessment import create_app
-from assessment.questionnaire import QuestionnaireError
+from assessment.rules.questionnaire import QuestionnaireError
 
 try:
     app = create_app()

@@ -8,10 +8,11 @@ from typing import Any
 
 from flask import Flask
 
-from assessment import auth, database, log, routing, security
 from assessment.config import PROJECT_ROOT, load_config
 from assessment.extensions import csrf, db, limiter, migrate
-from assessment.questionnaire import load_questionnaire
+from assessment.rules.questionnaire import load_questionnaire
+from assessment.store import database
+from assessment.web import auth, log, routing, security
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -64,14 +65,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(compare.bp)
     from assessment.views import transfer  # issue 5: export and import
     app.register_blueprint(transfer.bp)
-    from assessment.views import api, api_tokens  # issue 5: read-only JSON API and its tokens
+    from assessment.api import views as api  # issue 5: read-only JSON API and its tokens
+    from assessment.views import api_tokens
     app.register_blueprint(api.bp)
     app.register_blueprint(api_tokens.bp)
 
 
 def register_handlers(app: Flask) -> None:
-    from assessment import fragments
     from assessment.views import errors
+    from assessment.web import fragments
 
     fragments.init_app(app)
     security.init_app(app)

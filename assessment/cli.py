@@ -9,12 +9,12 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from assessment import accounts, teams
-from assessment.demo import seed_demo_team
 from assessment.extensions import db
-from assessment.models import OWNER, Assessment, Team
-from assessment.questionnaire import QuestionnaireError, load_questionnaire
-from assessment.questionnaire_versions import questionnaire_for
+from assessment.rules.questionnaire import QuestionnaireError, load_questionnaire
+from assessment.store import accounts, teams
+from assessment.store.demo import seed_demo_team
+from assessment.store.models import OWNER, Assessment, Team
+from assessment.store.questionnaire_versions import questionnaire_for
 
 DEMO_OWNER_EMAIL = "demo-owner@example.gov"
 
@@ -83,7 +83,7 @@ def plan(assessment_id: str, output: str | None) -> None:
     if not assessment.is_finished:
         raise click.ClickException("This assessment is not finished yet. Finish it, "
                                    "then make its plan.")
-    from assessment import report  # WeasyPrint loads only for this command
+    from assessment.report import pdf as report  # WeasyPrint loads only for this command
 
     # Scored on the questionnaire version it was taken on, as the results page does.
     pdf = report.plan_pdf(questionnaire_for(assessment.questionnaire_version), assessment)

@@ -28,9 +28,10 @@ import weasyprint  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
-from assessment import create_app, report  # noqa: E402
-from assessment.demo import seed_demo_team  # noqa: E402
+from assessment import create_app  # noqa: E402
 from assessment.extensions import db  # noqa: E402
+from assessment.report import pdf as report
+from assessment.store.demo import seed_demo_team  # noqa: E402
 
 GOAL = 1.5
 FLOOR_CSS = "@page { size: letter; margin: 1in } body { font-family: sans-serif; font-size: 10pt }"

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from assessment.questionnaire import load_questionnaire  # noqa: E402
+from assessment.rules.questionnaire import load_questionnaire  # noqa: E402
 from benchmarks.serving import ROOT, Browser, fresh_database, gunicorn, postgres_available  # noqa: E402
 
 QUESTIONNAIRE = load_questionnaire(ROOT / "questions.yaml")

@@ -19,11 +19,12 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 
-from assessment import api_tokens, create_app, operations, teams
+from assessment import create_app
 from assessment.extensions import db
-from assessment.models import MEMBER, OWNER, VIEWER, Assessment, Membership, User
-from assessment.operations import SubmittedAnswer
-from assessment.questionnaire import Questionnaire, load_questionnaire
+from assessment.rules.questionnaire import Questionnaire, load_questionnaire
+from assessment.store import api_tokens, operations, teams
+from assessment.store.models import MEMBER, OWNER, VIEWER, Assessment, Membership, User
+from assessment.store.operations import SubmittedAnswer
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = PROJECT_ROOT / "questions.yaml"

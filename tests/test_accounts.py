@@ -9,10 +9,11 @@ import time
 import pytest
 from bs4 import BeautifulSoup
 
-from assessment import accounts, create_app
-from assessment.auth import safe_next, session_has_expired
+from assessment import create_app
 from assessment.extensions import db
-from assessment.models import User
+from assessment.store import accounts
+from assessment.store.models import User
+from assessment.web.auth import safe_next, session_has_expired
 from tests.conftest import PASSWORD, check_page, sign_in_as
 
 

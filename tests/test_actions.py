@@ -12,10 +12,10 @@ from bs4 import BeautifulSoup
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
-from assessment import operations
 from assessment.extensions import db
-from assessment.models import Action, Assessment
-from assessment.operations import ActionDetails
+from assessment.store import operations
+from assessment.store.models import Action, Assessment
+from assessment.store.operations import ActionDetails
 from tests.conftest import check_page, page_text
 
 
@@ -321,7 +321,7 @@ def test_the_database_refuses_an_unknown_action_status(app, weak):
 def test_an_impossible_due_date_is_a_clear_message_not_an_error(month, day, year):
     from wtforms.validators import ValidationError
 
-    from assessment.forms import parse_due_date
+    from assessment.web.forms import parse_due_date
 
     with pytest.raises(ValidationError, match="real due date"):
         parse_due_date(month, day, year)

@@ -9,11 +9,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event, select
 
-from assessment import api_data, api_tokens, operations
-from assessment.api_openapi import document
+from assessment.api import data as api_data
+from assessment.api.openapi import document
 from assessment.extensions import db
-from assessment.history import score_assessments, team_assessments
-from assessment.models import MEMBER, VIEWER, ApiToken, Assessment, Team, User
+from assessment.store import api_tokens, operations
+from assessment.store.history import score_assessments, team_assessments
+from assessment.store.models import MEMBER, VIEWER, ApiToken, Assessment, Team, User
 
 YEARS = (2024, 2025, 2026)
 
@@ -426,7 +427,7 @@ def test_an_unexpected_error_is_a_json_500_without_details(client, team3, monkey
     def broken(*_args):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("assessment.api_data.team_summary", broken)
+    monkeypatch.setattr("assessment.api.data.team_summary", broken)
     response = client.get("/api/v1/teams")
     assert response.status_code == 500
     assert response.json["error"]["status"] == 500

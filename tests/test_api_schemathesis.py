@@ -20,10 +20,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from assessment import api_tokens
-from assessment.api_openapi import document
+from assessment.api.openapi import document
 from assessment.extensions import db
-from assessment.models import User
+from assessment.store import api_tokens
+from assessment.store.models import User
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]

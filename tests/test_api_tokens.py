@@ -9,10 +9,10 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from assessment import api_tokens
-from assessment.api_tokens import bearer_secret, is_due_for_use_note, is_usable
 from assessment.extensions import db
-from assessment.models import MEMBER, OWNER, VIEWER, ApiToken, AuditEvent, User
+from assessment.store import api_tokens
+from assessment.store.api_tokens import bearer_secret, is_due_for_use_note, is_usable
+from assessment.store.models import MEMBER, OWNER, VIEWER, ApiToken, AuditEvent, User
 from tests.conftest import check_page, page_text
 
 NOW = dt.datetime(2026, 6, 1, 12, 0)

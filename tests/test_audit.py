@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assessment.extensions import db
-from assessment.models import MEMBER, Assessment, AuditEvent
+from assessment.store.models import MEMBER, Assessment, AuditEvent
 from tests.conftest import PASSWORD, check_page, page_text, sign_in_as
 
 

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from flask import url_for
 
 from assessment.extensions import db
-from assessment.models import MEMBER, OWNER, VIEWER, Membership
+from assessment.store.models import MEMBER, OWNER, VIEWER, Membership
 
 PUBLIC, SIGNED_IN, CLAIM = "public", "signed in", "claim"
 RANK = {VIEWER: 1, MEMBER: 2, OWNER: 3}

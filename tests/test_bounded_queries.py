@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import event, insert
 
-from assessment import operations, teams
 from assessment.extensions import db
-from assessment.models import (
+from assessment.store import operations, teams
+from assessment.store.models import (
     CHOICE_LEVEL,
     FINISHED,
     OWNER,
@@ -24,7 +24,7 @@ from assessment.models import (
     Response,
     User,
 )
-from assessment.questionnaire_versions import record_questionnaire
+from assessment.store.questionnaire_versions import record_questionnaire
 from tests.conftest import FAST_HASH
 
 

@@ -8,8 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from assessment.extensions import db
-from assessment.models import Assessment
-from assessment.queries import results_for
+from assessment.store.models import Assessment
+from assessment.store.queries import results_for
 
 
 def test_seed_demo_creates_three_finished_assessments_a_year_apart(app, questionnaire):

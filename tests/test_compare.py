@@ -9,9 +9,9 @@ from decimal import Decimal
 
 import pytest
 
-from assessment import operations, questionnaire_versions
 from assessment.extensions import db
-from assessment.models import VIEWER, Assessment, QuestionnaireSnapshot
+from assessment.store import operations, questionnaire_versions
+from assessment.store.models import VIEWER, Assessment, QuestionnaireSnapshot
 from tests.conftest import check_page, page_text, sign_in_as
 
 OLD = "2025.1"
@@ -253,7 +253,7 @@ def test_different_questionnaire_versions_compare_on_the_questions_both_ask(
 
 def test_the_results_and_plan_score_an_older_assessment_on_its_own_version(
         app, client, make_assessment, questionnaire, monkeypatch, tmp_path):
-    from assessment import report
+    from assessment.report import pdf as report
 
     public_id = make_assessment(everything(questionnaire, "2") | {KEPT: "5"}, finished=True)
     with app.app_context():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.consensus import disagrees, lower_median, spread, team_answer, team_answers
+from assessment.rules.consensus import disagrees, lower_median, spread, team_answer, team_answers
 
 
 @pytest.mark.parametrize(("levels", "median"), [

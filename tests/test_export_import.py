@@ -16,9 +16,10 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import event, select
 
-from assessment import accounts, create_app, operations, teams
+from assessment import create_app
 from assessment.extensions import db
-from assessment.models import (
+from assessment.store import accounts, operations, teams
+from assessment.store.models import (
     MEMBER,
     OWNER,
     VIEWER,
@@ -32,7 +33,7 @@ from assessment.models import (
     Team,
     User,
 )
-from assessment.operations import ActionDetails, SubmittedAnswer
+from assessment.store.operations import ActionDetails, SubmittedAnswer
 from assessment.transfer import parsing
 from assessment.transfer.checking import content_hash
 from assessment.transfer.document import to_data

@@ -8,9 +8,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from assessment import operations, teams
 from assessment.extensions import db
-from assessment.history_rows import (
+from assessment.rules.history_rows import (
     OVERALL,
     Change,
     Score,
@@ -21,9 +20,10 @@ from assessment.history_rows import (
     previous_finished,
     trend,
 )
-from assessment.models import OWNER, VIEWER, PillarTarget, Team, User
-from assessment.operations import SubmittedAnswer
-from assessment.peers import Spread
+from assessment.rules.peers import Spread
+from assessment.store import operations, teams
+from assessment.store.models import OWNER, VIEWER, PillarTarget, Team, User
+from assessment.store.operations import SubmittedAnswer
 from tests.conftest import check_page, page_text
 
 FINISHED_ON = (dt.datetime(2024, 11, 14, 15, 0), dt.datetime(2025, 11, 13, 15, 0),

@@ -11,9 +11,9 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 
-from assessment import models
 from assessment.extensions import db
-from assessment.models import Answer, Assessment
+from assessment.store import models
+from assessment.store.models import Answer, Assessment
 
 
 def test_the_migrations_build_exactly_the_models_schema(app):

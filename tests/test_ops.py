@@ -6,7 +6,7 @@ import json
 import logging
 
 from assessment import create_app
-from assessment.log import JsonFormatter
+from assessment.web.log import JsonFormatter
 
 
 def test_the_health_check_says_ok_when_the_database_answers(client, questionnaire):

@@ -8,13 +8,13 @@ from decimal import Decimal as D
 
 import pytest
 
-from assessment.comparison import compare, direction, shared_answers, version_differences
-from assessment.peers import MIN_TEAMS, spread
-from assessment.scoring import score_assessment
-from assessment.side_by_side import Taken as SideTaken
-from assessment.side_by_side import answer_text, choose, options, side_by_side
-from assessment.trend_chart import trend_chart
-from assessment.version_changes import QuestionsOfPillar, version_changes
+from assessment.rules.comparison import compare, direction, shared_answers, version_differences
+from assessment.rules.peers import MIN_TEAMS, spread
+from assessment.rules.scoring import score_assessment
+from assessment.rules.side_by_side import Taken as SideTaken
+from assessment.rules.side_by_side import answer_text, choose, options, side_by_side
+from assessment.rules.trend_chart import trend_chart
+from assessment.rules.version_changes import QuestionsOfPillar, version_changes
 
 
 @pytest.mark.parametrize(("before", "after", "expected"), [

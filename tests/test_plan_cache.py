@@ -6,7 +6,7 @@ import secrets
 
 import pytest
 
-from assessment.plan_cache import PlanCache, RedisPlanCache, plan_cache_for
+from assessment.report.cache import PlanCache, RedisPlanCache, plan_cache_for
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 

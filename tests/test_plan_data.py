@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from assessment.plan_data import Team, action_rows, build_plan, describe_change
-from assessment.scoring import score_assessment
+from assessment.report.plan_data import Team, action_rows, build_plan, describe_change
+from assessment.rules.scoring import score_assessment
 
 
 @pytest.mark.parametrize(("earlier", "now", "text"), [

@@ -12,7 +12,7 @@ import yaml
 from flask import Flask
 
 from assessment import create_app
-from assessment.questionnaire import (
+from assessment.rules.questionnaire import (
     RESOURCE_FORMATS,
     Questionnaire,
     QuestionnaireError,

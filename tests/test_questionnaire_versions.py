@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from assessment import history, operations, questionnaire_versions
 from assessment.extensions import db
-from assessment.models import Assessment, QuestionnaireSnapshot, Team
-from assessment.queries import results_for
+from assessment.store import history, operations, questionnaire_versions
+from assessment.store.models import Assessment, QuestionnaireSnapshot, Team
+from assessment.store.queries import results_for
 
 OLD = "2025.1"
 RENAMED = ("strategy.big-picture.q1", "strategy.big-picture.q0")
@@ -85,7 +85,7 @@ def test_changed_text_under_the_same_version_keeps_the_first_and_warns(app, ques
     with app.app_context():
         questionnaire_versions.record_questionnaire(questionnaire)
         edited = replace(questionnaire, source=questionnaire.source + "\n# edited\n")
-        with caplog.at_level(logging.WARNING, logger="assessment.questionnaire_versions"):
+        with caplog.at_level(logging.WARNING, logger="assessment.store.questionnaire_versions"):
             questionnaire_versions.record_questionnaire(edited)
         kept = db.session.get(QuestionnaireSnapshot, questionnaire.version)
         assert kept.source == questionnaire.source
@@ -111,7 +111,7 @@ def test_kept_text_that_no_longer_loads_falls_back_to_the_current_questionnaire(
         app, questionnaire, caplog):
     with app.app_context():
         keep_version("version: [broken")
-        with caplog.at_level(logging.ERROR, logger="assessment.questionnaire_versions"):
+        with caplog.at_level(logging.ERROR, logger="assessment.store.questionnaire_versions"):
             found = questionnaire_versions.questionnaire_for(OLD)
     assert found is app.extensions["questionnaire"]
     assert f"version {OLD} does not load" in caplog.text

@@ -15,11 +15,12 @@ import weasyprint
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from assessment import operations, report, teams
 from assessment.extensions import db
-from assessment.models import OWNER, Assessment, User
-from assessment.operations import ActionDetails, SubmittedAnswer
-from assessment.plan_cache import PlanCache
+from assessment.report import pdf as report
+from assessment.report.cache import PlanCache
+from assessment.store import operations, teams
+from assessment.store.models import OWNER, Assessment, User
+from assessment.store.operations import ActionDetails, SubmittedAnswer
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 

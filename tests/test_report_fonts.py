@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 
-from assessment import report
+from assessment.report import pdf as report
 
 
 class FakeHTML:

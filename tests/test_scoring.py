@@ -9,8 +9,15 @@ from fractions import Fraction
 
 import pytest
 
-from assessment.questionnaire import A11Function, Level, Pillar, Practice, Question, Questionnaire
-from assessment.scoring import (
+from assessment.rules.questionnaire import (
+    A11Function,
+    Level,
+    Pillar,
+    Practice,
+    Question,
+    Questionnaire,
+)
+from assessment.rules.scoring import (
     DEFAULT_TARGET,
     Answer,
     Results,

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessment import operations
 from assessment.extensions import db
-from assessment.models import Assessment, PillarTarget
+from assessment.store import operations
+from assessment.store.models import Assessment, PillarTarget
 from tests.conftest import check_page
 
 LATER = dt.date(2030, 3, 31)
@@ -127,7 +127,7 @@ def test_a_tampered_date_is_refused(app, client, csrf_token, finished, questionn
 
 def test_the_plan_prints_the_target_date_and_a_new_date_makes_a_new_plan(
         app, finished, questionnaire):
-    from assessment import report
+    from assessment.report import pdf as report
 
     with app.app_context(), app.test_request_context():
         operations.set_targets(by_id(finished), {"strategy": Decimal("3.5")},

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from assessment.extensions import db
-from assessment.models import CHOICE_LEVEL, MEMBER, Answer, Assessment, Response
-from assessment.queries import my_answers, results_for
+from assessment.store.models import CHOICE_LEVEL, MEMBER, Answer, Assessment, Response
+from assessment.store.queries import my_answers, results_for
 from tests.conftest import check_page, page_text, sign_in_as
 
 

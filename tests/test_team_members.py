@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assessment.extensions import db
-from assessment.models import MEMBER, OWNER, VIEWER, Assessment, AuditEvent, Membership
+from assessment.store.models import MEMBER, OWNER, VIEWER, Assessment, AuditEvent, Membership
 from tests.conftest import check_page, page_text, sign_in_as
 
 
@@ -110,7 +110,7 @@ def test_removing_needs_an_owner_of_that_team(app, client, csrf_token, make_asse
 
 
 def invites(app) -> list[tuple[str, str]]:
-    from assessment.models import Invite
+    from assessment.store.models import Invite
     with app.app_context():
         return [(i.role, i.token_hash) for i in db.session.scalars(db.select(Invite))]
 
@@ -166,7 +166,7 @@ def test_a_mistyped_invite_address_keeps_what_was_typed_and_makes_no_link(
 
 def test_an_invite_the_mail_server_refuses_still_shows_the_link(
         app, client, csrf_token, make_assessment, monkeypatch):
-    from assessment import mail
+    from assessment.web import mail
 
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("no mail server")

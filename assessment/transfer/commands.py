@@ -9,9 +9,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from assessment import accounts, audit, teams
 from assessment.extensions import db
-from assessment.models import OWNER, Assessment, Team
+from assessment.store import accounts, audit, teams
+from assessment.store.models import OWNER, Assessment, Team
 from assessment.transfer import exporting, importing
 from assessment.transfer.parsing import TransferError
 
@@ -82,7 +82,7 @@ def import_json(path: str, owner_email: str, team_id: int | None) -> None:
 
 
 def _write(data: dict, team: Team, date: dt.date, what: str, output: str | None) -> None:
-    from assessment.report import download_name  # WeasyPrint loads only when needed
+    from assessment.report.pdf import download_name  # WeasyPrint loads only when needed
 
     output = output or download_name(team.service, date, what)
     with click.open_file(output, "w", encoding="utf-8") as file:

@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import select
 
 from assessment.extensions import db
-from assessment.history import ScoredAssessment, score_assessments, team_assessments
-from assessment.models import (
+from assessment.rules.questionnaire import Questionnaire
+from assessment.store.history import ScoredAssessment, score_assessments, team_assessments
+from assessment.store.models import (
     Action,
     AgreedAnswer,
     Answer,
@@ -28,9 +29,8 @@ from assessment.models import (
     User,
     utcnow,
 )
-from assessment.queries import Row
-from assessment.questionnaire import Questionnaire
-from assessment.questionnaire_versions import current_questionnaire
+from assessment.store.queries import Row
+from assessment.store.questionnaire_versions import current_questionnaire
 from assessment.transfer.checking import content_hash
 from assessment.transfer.document import (
     ASSESSMENT,

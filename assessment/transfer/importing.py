@@ -10,9 +10,10 @@ from collections.abc import Iterable
 
 from sqlalchemy import func, select
 
-from assessment.accounts import UNUSABLE_PASSWORD_HASH
 from assessment.extensions import db
-from assessment.models import (
+from assessment.rules.questionnaire import Questionnaire
+from assessment.store.accounts import UNUSABLE_PASSWORD_HASH
+from assessment.store.models import (
     OWNER,
     Action,
     AgreedAnswer,
@@ -25,8 +26,7 @@ from assessment.models import (
     Team,
     User,
 )
-from assessment.questionnaire import Questionnaire
-from assessment.questionnaire_versions import current_questionnaire, questionnaire_for
+from assessment.store.questionnaire_versions import current_questionnaire, questionnaire_for
 from assessment.transfer.checking import check_against, content_hash, questionnaire_in_file
 from assessment.transfer.document import TEAM, AssessmentData, Document
 from assessment.transfer.parsing import TransferError, parse_document, read_json

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from assessment.models import ACTION_STATUSES, CHOICE_LEVEL, CHOICE_NA, CHOICE_UNKNOWN, ROLES
+from assessment.store.models import ACTION_STATUSES, CHOICE_LEVEL, CHOICE_NA, CHOICE_UNKNOWN, ROLES
 from assessment.transfer.document import (
     ASSESSMENT,
     FORMAT,

@@ -8,11 +8,11 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-from assessment.exports import _cell
-from assessment.history import ScoredAssessment
-from assessment.models import CHOICE_LEVEL
-from assessment.queries import Row
-from assessment.questionnaire import Questionnaire
+from assessment.report.actions_csv import _cell
+from assessment.rules.questionnaire import Questionnaire
+from assessment.store.history import ScoredAssessment
+from assessment.store.models import CHOICE_LEVEL
+from assessment.store.queries import Row
 
 ANSWER_COLUMNS = ("Pillar", "Practice", "Question ID", "Question", "Team answer", "Level name",
                   "Agreed by the team", "Team note")

@@ -16,8 +16,10 @@ from flask import (
 from werkzeug import Response
 from werkzeug.datastructures import MultiDict
 
-from assessment import accounts, audit, auth, mail
-from assessment.account_forms import (
+from assessment.extensions import db, limiter
+from assessment.store import accounts, audit
+from assessment.web import auth, mail
+from assessment.web.account_forms import (
     NewPasswordForm,
     ResetRequestForm,
     SignInForm,
@@ -26,8 +28,7 @@ from assessment.account_forms import (
     reset_request_fields,
     sign_in_fields,
 )
-from assessment.extensions import db, limiter
-from assessment.forms import find_tampering, remove_fields
+from assessment.web.forms import find_tampering, remove_fields
 
 bp = Blueprint("account", __name__)
 

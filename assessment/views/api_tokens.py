@@ -9,10 +9,10 @@ from werkzeug import Response
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from assessment import api_tokens, audit
 from assessment.extensions import db
-from assessment.forms import CSRF_TOKEN_MAX, FieldRules, find_tampering, remove_fields
-from assessment.models import utcnow
+from assessment.store import api_tokens, audit
+from assessment.store.models import utcnow
+from assessment.web.forms import CSRF_TOKEN_MAX, FieldRules, find_tampering, remove_fields
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/account/api-tokens")
 

@@ -7,7 +7,7 @@ from flask_wtf.csrf import validate_csrf
 from itsdangerous import BadData, URLSafeTimedSerializer
 from wtforms.validators import ValidationError
 
-from assessment.questionnaire import Questionnaire
+from assessment.rules.questionnaire import Questionnaire
 
 _EXPIRED = "The CSRF token has expired."
 # A genuine token whose session has gone: the cookie expired or the browser was restarted.

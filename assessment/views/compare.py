@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from assessment import history, side_by_side
-from assessment.access import team_or_404
-from assessment.models import VIEWER
-from assessment.queries import scoring_answers
+from assessment.rules import side_by_side
+from assessment.store import history
+from assessment.store.models import VIEWER
+from assessment.store.queries import scoring_answers
+from assessment.web.access import team_or_404
 
 bp = Blueprint("compare", __name__)
 

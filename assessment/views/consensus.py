@@ -6,13 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from werkzeug import Response
 
-from assessment import audit, operations
-from assessment.access import assessment_for
 from assessment.extensions import db
-from assessment.forms import CSRF_TOKEN_MAX, NOTE_MAX_LENGTH, answer_choices, find_tampering
-from assessment.models import OWNER, VIEWER
-from assessment.queries import respondent_progress, team_answers
+from assessment.store import audit, operations
+from assessment.store.models import OWNER, VIEWER
+from assessment.store.queries import respondent_progress, team_answers
 from assessment.views.common import current_questionnaire
+from assessment.web.access import assessment_for
+from assessment.web.forms import CSRF_TOKEN_MAX, NOTE_MAX_LENGTH, answer_choices, find_tampering
 
 bp = Blueprint("consensus", __name__)
 CHOICE_LABELS = {"na": "Not applicable", "unknown": "Don't know"}

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from assessment import history
-from assessment.access import team_or_404
-from assessment.history_rows import history_page
-from assessment.models import VIEWER
-from assessment.peers import MIN_TEAMS
+from assessment.rules.history_rows import history_page
+from assessment.rules.peers import MIN_TEAMS
+from assessment.store import history
+from assessment.store.models import VIEWER
 from assessment.views.common import current_questionnaire
+from assessment.web.access import team_or_404
 
 bp = Blueprint("history", __name__)
 

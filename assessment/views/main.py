@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from assessment.queries import demo_assessments
-from assessment.scoring import DEFAULT_TARGET, PRIORITY_COUNT
+from assessment.rules.scoring import DEFAULT_TARGET, PRIORITY_COUNT
+from assessment.store.queries import demo_assessments
 from assessment.views.common import current_questionnaire
 
 bp = Blueprint("main", __name__)

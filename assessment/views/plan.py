@@ -5,21 +5,22 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug import Response
 
-from assessment import audit, exports, operations
-from assessment.access import assessment_for
 from assessment.extensions import csrf, db
-from assessment.forms import (
+from assessment.report import actions_csv as exports
+from assessment.report.plan_data import action_rows, find_practice
+from assessment.store import audit, operations
+from assessment.store.models import MEMBER, VIEWER, Action, Assessment
+from assessment.store.queries import get_action_or_404, results_for
+from assessment.store.questionnaire_versions import questionnaire_for
+from assessment.views.common import STALE_FORM_MESSAGE, form_is_stale
+from assessment.web.access import assessment_for
+from assessment.web.forms import (
     ActionForm,
     action_fields,
     action_form_data,
     find_tampering,
     remove_fields,
 )
-from assessment.models import MEMBER, VIEWER, Action, Assessment
-from assessment.plan_data import action_rows, find_practice
-from assessment.queries import get_action_or_404, results_for
-from assessment.questionnaire_versions import questionnaire_for
-from assessment.views.common import STALE_FORM_MESSAGE, form_is_stale
 
 bp = Blueprint("plan", __name__)
 
@@ -74,7 +75,9 @@ def remove_action(public_id: str, action_id: int) -> str | Response:
 def plan_pdf(public_id: str) -> Response:
     assessment = finished_assessment_or_redirect(
         public_id, "Finish the assessment to download your improvement plan.", VIEWER)
-    from assessment import report  # WeasyPrint loads on the first plan, not at start-up
+    from assessment.report import (
+        pdf as report,  # WeasyPrint loads on the first plan, not at start-up
+    )
 
     pdf = report.plan_pdf(questionnaire_for(assessment.questionnaire_version), assessment)
     return download(pdf, "application/pdf", assessment, "improvement-plan.pdf")
@@ -139,7 +142,7 @@ def back_to_practice(public_id: str, practice_id: str) -> str:
 
 
 def download(body: bytes, mimetype: str, assessment: Assessment, what: str) -> Response:
-    from assessment import report
+    from assessment.report import pdf as report
 
     name = report.download_name(assessment.team.service, report.plan_date(assessment), what)
     audit.record_event("export", team=assessment.team, detail=name)

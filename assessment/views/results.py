@@ -16,13 +16,13 @@ from flask import (
 )
 from werkzeug import Response
 
-from assessment import history, operations
-from assessment.access import assessment_for
-from assessment.charts import pillar_bar_chart
 from assessment.extensions import db
-from assessment.forms import find_tampering, target_fields, target_form_class, target_form_data
-from assessment.models import OWNER, VIEWER, Assessment, utcnow
-from assessment.queries import actions_by_practice
+from assessment.rules.charts import pillar_bar_chart
+from assessment.store import history, operations
+from assessment.store.models import OWNER, VIEWER, Assessment, utcnow
+from assessment.store.queries import actions_by_practice
+from assessment.web.access import assessment_for
+from assessment.web.forms import find_tampering, target_fields, target_form_class, target_form_data
 
 bp = Blueprint("results", __name__)
 

@@ -8,10 +8,20 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from werkzeug import Response
 
-from assessment import audit, operations, teams
-from assessment.access import assessment_for
 from assessment.extensions import csrf, db
-from assessment.forms import (
+from assessment.rules.progress import journey_progress
+from assessment.store import audit, operations, teams
+from assessment.store.models import MEMBER, OWNER, VIEWER, Assessment
+from assessment.store.queries import (
+    AnswerRow,
+    get_assessment_or_404,
+    my_answers,
+    respondent_progress,
+)
+from assessment.store.questionnaire_versions import move_to_questionnaire
+from assessment.views.common import STALE_FORM_MESSAGE, current_questionnaire, form_is_stale
+from assessment.web.access import assessment_for
+from assessment.web.forms import (
     StartForm,
     answer_field_name,
     find_tampering,
@@ -22,16 +32,6 @@ from assessment.forms import (
     start_fields,
     submitted_answers,
 )
-from assessment.models import MEMBER, OWNER, VIEWER, Assessment
-from assessment.progress import journey_progress
-from assessment.queries import (
-    AnswerRow,
-    get_assessment_or_404,
-    my_answers,
-    respondent_progress,
-)
-from assessment.questionnaire_versions import move_to_questionnaire
-from assessment.views.common import STALE_FORM_MESSAGE, current_questionnaire, form_is_stale
 
 bp = Blueprint("take", __name__)
 

@@ -17,13 +17,14 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug import Response
 
-from assessment import audit, mail, operations, teams
-from assessment.access import role_in, team_or_404
-from assessment.account_forms import InviteForm, invite_fields
 from assessment.extensions import db
-from assessment.forms import CSRF_TOKEN_MAX, find_tampering, remove_fields
-from assessment.models import OWNER, ROLES, VIEWER, Membership, Team
+from assessment.store import audit, operations, teams
+from assessment.store.models import OWNER, ROLES, VIEWER, Membership, Team
 from assessment.views.common import current_questionnaire
+from assessment.web import mail
+from assessment.web.access import role_in, team_or_404
+from assessment.web.account_forms import InviteForm, invite_fields
+from assessment.web.forms import CSRF_TOKEN_MAX, find_tampering, remove_fields
 
 bp = Blueprint("team", __name__)
 

@@ -21,15 +21,15 @@ from werkzeug import Response
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.validators import ValidationError
 
-from assessment import audit, teams
-from assessment.access import assessment_for, team_or_404
 from assessment.extensions import csrf, db
-from assessment.forms import CSRF_TOKEN_MAX, find_tampering
-from assessment.history import score_assessments, team_history
-from assessment.models import OWNER, VIEWER, Assessment, Team
+from assessment.store import audit, teams
+from assessment.store.history import score_assessments, team_history
+from assessment.store.models import OWNER, VIEWER, Assessment, Team
 from assessment.transfer import exporting, importing, spreadsheets
 from assessment.transfer.document import ASSESSMENT
 from assessment.transfer.parsing import TransferError
+from assessment.web.access import assessment_for, team_or_404
+from assessment.web.forms import CSRF_TOKEN_MAX, find_tampering
 
 bp = Blueprint("transfer", __name__)
 JSON, CSV = "application/json", "text/csv; charset=utf-8"
@@ -152,7 +152,7 @@ def assessment_date(assessment: Assessment) -> dt.date:
 
 def download(text: str, mimetype: str, team: Team, date: dt.date, what: str) -> Response:
     """The file as an attachment named after the service and the date; the audit log notes it."""
-    from assessment.report import download_name  # WeasyPrint loads on first use, not start-up
+    from assessment.report.pdf import download_name  # WeasyPrint loads on first use, not start-up
 
     name = download_name(team.service, date, what)
     audit.record_event("export", team=team, detail=name)

@@ -19,9 +19,10 @@ from flask_migrate import upgrade
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from assessment import create_app, operations
+from assessment import create_app
 from assessment.extensions import db
-from assessment.questionnaire import Questionnaire
+from assessment.rules.questionnaire import Questionnaire
+from assessment.store import operations
 from tests.browser.site import (
     Site,
     SitePage,
@@ -137,7 +138,7 @@ OWNER_EMAIL, PASSWORD = "owner@state.gov", "correct horse battery staple"
 @pytest.fixture(scope="session")
 def owner_id(live_app: LiveApp) -> int:
     """The user who owns the teams made here, and whom new browser contexts are signed in as."""
-    from assessment import accounts
+    from assessment.store import accounts
 
     with live_app.app.app_context():
         user = accounts.create_user(OWNER_EMAIL, PASSWORD)
@@ -238,8 +239,8 @@ def site(live_app: LiveApp, make_assessment: Callable[..., str], owner_id: int) 
 
 def team_pages(live_app: LiveApp, public_id: str, unowned: str) -> list[SitePage]:
     """Teams: the list, a team page as its owner, an invite link, a team from before accounts."""
-    from assessment import teams
-    from assessment.models import MEMBER, Assessment
+    from assessment.store import teams
+    from assessment.store.models import MEMBER, Assessment
 
     with live_app.app.app_context():
         team = db.session.scalar(db.select(Assessment).filter_by(public_id=public_id)).team
@@ -261,7 +262,7 @@ def history_teams(live_app: LiveApp, make_assessment: Callable[..., str]) -> tup
     teams' finished ones so the peer spread shows; and a team with only a draft (issue 5)."""
     import datetime as dt
 
-    from assessment.models import Assessment
+    from assessment.store.models import Assessment
 
     questions = [q for *_, q in live_app.questionnaire.questions()]
     years = [make_assessment({q.id: str(min(5, level + i % 2)) for i, q in enumerate(questions)},
@@ -283,7 +284,7 @@ def history_teams(live_app: LiveApp, make_assessment: Callable[..., str]) -> tup
 
 def reset_path(live_app: LiveApp) -> str:
     """The path of a working password reset link, for the page it opens."""
-    from assessment import accounts
+    from assessment.store import accounts
 
     with live_app.app.app_context():
         user = accounts.create_user("reset@state.gov", "correct horse battery staple")
@@ -296,8 +297,8 @@ def add_action(live_app: LiveApp, public_id: str, practice_id: str) -> int:
     """An action in the assessment's improvement plan, for the pages that show one (issue 3)."""
     import datetime as dt
 
-    from assessment.models import Assessment
-    from assessment.operations import ActionDetails
+    from assessment.store.models import Assessment
+    from assessment.store.operations import ActionDetails
 
     with live_app.app.app_context():
         assessment = db.session.scalar(db.select(Assessment).filter_by(public_id=public_id))

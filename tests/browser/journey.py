@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
-from assessment.questionnaire import Pillar, Question
+from assessment.rules.questionnaire import Pillar, Question
 
 TEAM = {"Agency": "Department of State", "Office or team": "Bureau of Consular Affairs",
         "Service you are assessing": "Passport Services"}

@@ -14,7 +14,7 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 from playwright.sync_api import Page, Response
 
-from assessment.questionnaire import Questionnaire
+from assessment.rules.questionnaire import Questionnaire
 
 # Arguments we can fill in for routes nobody listed: an assessment, a pillar, a practice, an action,
 # and the team of the assessment.
@@ -180,10 +180,10 @@ def compare_pages(app: Flask, questionnaire: Questionnaire, finished: str) -> li
     """A later finished assessment in the team of `finished`, with other answers, so the team
     has two to compare; the compare page with them, with a bad choice, and the targets page
     with an impossible date."""
-    from assessment import operations
     from assessment.extensions import db
-    from assessment.models import Assessment
-    from assessment.operations import SubmittedAnswer
+    from assessment.store import operations
+    from assessment.store.models import Assessment
+    from assessment.store.operations import SubmittedAnswer
 
     with app.app_context():
         team = db.session.scalar(db.select(Assessment).filter_by(public_id=finished)).team
@@ -231,7 +231,7 @@ def unlisted_routes(app: Flask, listed: set[str], values: dict[str, str],
 
 def team_of(app: Flask, public_id: str) -> int:
     from assessment.extensions import db
-    from assessment.models import Assessment
+    from assessment.store.models import Assessment
 
     with app.app_context():
         return db.session.scalar(db.select(Assessment.team_id).filter_by(public_id=public_id))

@@ -1,0 +1,398 @@
+"""The improvement plan as plain data: everything the PDF prints, built from scores and answers.
+
+Pure functions over the questionnaire and the scoring results; no Flask and no database. The
+report templates get these frozen values, never ORM objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol
+
+from assessment.rules.charts import BarChart, pillar_bar_chart_for_print
+from assessment.rules.questionnaire import Pillar, Practice, Questionnaire
+from assessment.rules.scoring import (
+    DEFAULT_TARGET,
+    PRIORITY_COUNT,
+    PillarScore,
+    Results,
+    score_a11_functions,
+)
+from assessment.store.models import ACTION_STATUSES
+
+
+class RecordedAnswer(Protocol):
+    choice: str | None  # "level", "na", "unknown" or None
+    level: int | None
+    note: str
+
+
+class PlannedAction(Protocol):
+    practice_id: str
+    title: str
+    owner: str
+    due_date: dt.date | None
+    status: str
+
+
+@dataclass(frozen=True)
+class LevelText:
+    number: int
+    name: str
+    description: str
+
+    @property
+    def label(self) -> str:
+        return f"Level {self.number}: {self.name}"
+
+
+@dataclass(frozen=True)
+class Team:
+    agency: str
+    office: str
+    service: str
+
+
+@dataclass(frozen=True)
+class ResourceLine:
+    title: str
+    url: str
+    publisher: str
+    format: str
+    size: str | None
+
+
+@dataclass(frozen=True)
+class PracticeRow:
+    name: str
+    summary: str
+    score: Decimal | None
+    level: LevelText | None
+    below_target: bool
+
+
+@dataclass(frozen=True)
+class PillarPage:
+    id: str
+    name: str
+    purpose: str
+    a11_function: str | None
+    score: Decimal | None
+    level: LevelText | None
+    target: Decimal
+    meets_target: bool | None
+    scored_questions: int
+    total_questions: int
+    practices: tuple[PracticeRow, ...]
+    target_date: dt.date | None = None  # when the team means to reach the target
+
+    @property
+    def below_target_count(self) -> int:
+        return sum(1 for p in self.practices if p.below_target)
+
+
+@dataclass(frozen=True)
+class Extreme:
+    """The strongest or weakest pillars: every pillar that shares the highest or lowest score."""
+
+    names: tuple[str, ...]
+    score: Decimal
+
+
+@dataclass(frozen=True)
+class Priority:
+    rank: int
+    practice: str
+    summary: str
+    pillar: str
+    score: Decimal
+    level: LevelText
+    target: Decimal
+    gap: Decimal
+    next_step: str
+    resources: tuple[ResourceLine, ...]
+
+
+@dataclass(frozen=True)
+class KnowledgeGap:
+    pillar: str
+    practice: str
+    question: str
+    note: str
+
+
+@dataclass(frozen=True)
+class FunctionRow:
+    name: str
+    pillars: tuple[str, ...]
+    score: Decimal | None
+    level: LevelText | None
+    covered: int
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    priority: int | None  # the practice's rank among weak practices, if it is one
+    pillar: str
+    practice: str
+    title: str
+    owner: str
+    due_date: dt.date | None
+    status: str
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    practice: str
+    question: str
+    answer: str
+    statement: str | None  # the level statement the team chose
+    note: str
+
+
+@dataclass(frozen=True)
+class AnswerSection:
+    pillar: str
+    rows: tuple[AnswerRow, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    name: str
+    earlier: Decimal | None
+    now: Decimal | None
+
+    @property
+    def text(self) -> str:
+        return describe_change(self.earlier, self.now)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    earlier_finished_on: dt.date
+    earlier_version: str
+    overall: Change
+    pillars: tuple[Change, ...]
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """A team's earlier finished assessment, scored, to show the change since then."""
+
+    finished_on: dt.date
+    questionnaire_version: str
+    results: Results
+
+
+@dataclass(frozen=True)
+class Plan:
+    title: str
+    team: Team
+    finished_on: dt.date
+    questionnaire_version: str
+    overall: Decimal | None
+    overall_level: LevelText | None
+    pillars_covered: int
+    unanswered: int
+    strongest: Extreme | None
+    weakest: Extreme | None
+    pillars: tuple[PillarPage, ...]
+    chart: BarChart
+    chart_alt: str
+    priorities: tuple[Priority, ...]  # every weak practice, largest gap first
+    knowledge_gaps: tuple[KnowledgeGap, ...]
+    functions: tuple[FunctionRow, ...]
+    unmapped_pillars: tuple[str, ...]
+    actions: tuple[ActionRow, ...]
+    answers: tuple[AnswerSection, ...]
+    comparison: Comparison | None
+    levels: tuple[LevelText, ...]
+    default_target: Decimal = DEFAULT_TARGET
+    priority_count: int = PRIORITY_COUNT
+    respondents: int = 1  # people who answered; the team's answer combines theirs
+
+    @property
+    def top_priorities(self) -> tuple[Priority, ...]:
+        return self.priorities[:self.priority_count]
+
+
+def build_plan(questionnaire: Questionnaire, results: Results, team: Team,
+               finished_on: dt.date, questionnaire_version: str,
+               answers: Mapping[str, RecordedAnswer], actions: Iterable[PlannedAction],
+               earlier: Earlier | None = None,
+               target_dates: Mapping[str, dt.date | None] | None = None) -> Plan:
+    """Everything the improvement plan prints, as plain values. `target_dates`: by pillar id,
+    when the team means to reach each target."""
+    level = _level_text(questionnaire)
+    scored = [p for p in results.pillars if p.score is not None]
+    return Plan(
+        title=f"CX improvement plan: {team.service}",
+        team=team,
+        finished_on=finished_on,
+        questionnaire_version=questionnaire_version,
+        overall=results.score,
+        overall_level=level(results.level),
+        pillars_covered=results.pillars_covered,
+        unanswered=results.unanswered,
+        strongest=_extreme(scored, max),
+        weakest=_extreme(scored, min),
+        pillars=tuple(_pillar_page(questionnaire, p, (target_dates or {}).get(p.pillar.id))
+                      for p in results.pillars),
+        chart=pillar_bar_chart_for_print(results.pillars),
+        chart_alt=chart_alt(results.pillars),
+        priorities=tuple(
+            Priority(rank, w.practice.practice.name, w.practice.practice.summary, w.pillar.name,
+                     w.practice.score, level(w.practice.level), w.target, w.gap, w.next_step,
+                     tuple(_resource(r) for r in w.practice.practice.resources))
+            for rank, w in enumerate(results.weak_practices, start=1)
+        ),
+        knowledge_gaps=tuple(
+            KnowledgeGap(pillar.name, practice.name, question.text,
+                         _note(answers.get(question.id)))
+            for pillar, practice, question in results.knowledge_gaps
+        ),
+        functions=tuple(
+            FunctionRow(f.function.name, tuple(p.pillar.name for p in f.pillars), f.score,
+                        level(f.level), f.pillars_covered)
+            for f in score_a11_functions(questionnaire, results.pillars)
+        ),
+        unmapped_pillars=tuple(p.name for p in questionnaire.pillars
+                               if questionnaire.a11_function(p.a11_function) is None),
+        actions=action_rows(questionnaire, results, actions),
+        answers=_answer_sections(questionnaire, answers),
+        comparison=None if earlier is None else _comparison(results, earlier),
+        levels=tuple(level(n) for n in range(1, len(questionnaire.levels) + 1)),
+    )
+
+
+def action_rows(questionnaire: Questionnaire, results: Results,
+                actions: Iterable[PlannedAction]) -> tuple[ActionRow, ...]:
+    """Actions in plan order: by their practice's priority, then questionnaire order, then due."""
+    ranks = {w.practice.practice.id: i for i, w in enumerate(results.weak_practices, start=1)}
+    order = {pr.id: i for i, (_, pr) in enumerate(practices_of(questionnaire))}
+    places = {pr.id: (p, pr) for p, pr in practices_of(questionnaire)}
+
+    def sort_key(action: PlannedAction) -> tuple:
+        return (ranks.get(action.practice_id, len(ranks) + 1),
+                order.get(action.practice_id, len(order)), action.due_date is None,
+                action.due_date or dt.date.min)
+
+    rows = []
+    for action in sorted(actions, key=sort_key):  # stable: equal keys keep the order given
+        pillar, practice = places.get(action.practice_id, (None, None))
+        rows.append(ActionRow(
+            ranks.get(action.practice_id),
+            pillar.name if pillar else "",
+            practice.name if practice else f"A practice no longer asked ({action.practice_id})",
+            action.title, action.owner, action.due_date,
+            ACTION_STATUSES.get(action.status, action.status),
+        ))
+    return tuple(rows)
+
+
+def practices_of(questionnaire: Questionnaire) -> Iterable[tuple[Pillar, Practice]]:
+    return ((pillar, practice) for pillar in questionnaire.pillars
+            for practice in pillar.practices)
+
+
+def find_practice(questionnaire: Questionnaire,
+                  practice_id: str) -> tuple[Pillar, Practice] | None:
+    return next((pair for pair in practices_of(questionnaire) if pair[1].id == practice_id), None)
+
+
+def describe_change(earlier: Decimal | None, now: Decimal | None) -> str:
+    """A change between two displayed scores, in words a screen reader reads well."""
+    if earlier is None:
+        return "No score either time" if now is None else "New score"
+    if now is None:
+        return "No score now"
+    difference = now - earlier
+    if difference == 0:
+        return "No change"
+    return f"Up {difference}" if difference > 0 else f"Down {-difference}"
+
+
+def chart_alt(pillars: Iterable[PillarScore]) -> str:
+    """The chart's alternative text: what it shows, and every number in it."""
+    parts = [
+        f"{p.pillar.name} {p.score if p.score is not None else 'not enough answers'}, "
+        f"target {p.target}."
+        for p in pillars
+    ]
+    return "Bar chart of your score out of 5 for each pillar, with each target marked. " + \
+        " ".join(parts)
+
+
+def _level_text(questionnaire: Questionnaire):
+    def level(number: int | None) -> LevelText | None:
+        if number is None:
+            return None
+        found = questionnaire.level(number)
+        return LevelText(found.number, found.name, found.description)
+    return level
+
+
+def _extreme(scored: list[PillarScore], pick) -> Extreme | None:
+    if not scored:
+        return None
+    score = pick(p.score for p in scored)
+    return Extreme(tuple(p.pillar.name for p in scored if p.score == score), score)
+
+
+def _pillar_page(questionnaire: Questionnaire, pillar: PillarScore,
+                 target_date: dt.date | None = None) -> PillarPage:
+    level = _level_text(questionnaire)
+    function = questionnaire.a11_function(pillar.pillar.a11_function)
+    return PillarPage(
+        pillar.pillar.id, pillar.pillar.name, pillar.pillar.purpose,
+        function.name if function else None, pillar.score, level(pillar.level), pillar.target,
+        pillar.meets_target, pillar.scored_questions, pillar.total_questions,
+        tuple(PracticeRow(p.practice.name, p.practice.summary, p.score, level(p.level),
+                          p.score is not None and p.score < pillar.target)
+              for p in pillar.practices),
+        target_date,
+    )
+
+
+def _resource(resource) -> ResourceLine:
+    return ResourceLine(resource.title, resource.url, resource.publisher, resource.format,
+                        resource.size)
+
+
+def _note(answer: RecordedAnswer | None) -> str:
+    return answer.note if answer is not None else ""
+
+
+def _answer_sections(questionnaire: Questionnaire,
+                     answers: Mapping[str, RecordedAnswer]) -> tuple[AnswerSection, ...]:
+    level = _level_text(questionnaire)
+    sections = []
+    for pillar in questionnaire.pillars:
+        rows = []
+        for practice in pillar.practices:
+            for question in practice.questions:
+                answer = answers.get(question.id)
+                choice = answer.choice if answer else None
+                statement = None
+                if choice == "level" and answer.level is not None:
+                    text = level(answer.level).label
+                    statement = question.levels[answer.level - 1]
+                else:
+                    text = {"na": "Not applicable", "unknown": "Don't know"}.get(choice or "",
+                                                                                  "Not answered")
+                rows.append(AnswerRow(practice.name, question.text, text, statement,
+                                      _note(answer)))
+        sections.append(AnswerSection(pillar.name, tuple(rows)))
+    return tuple(sections)
+
+
+def _comparison(results: Results, earlier: Earlier) -> Comparison:
+    before = {p.pillar.id: p.score for p in earlier.results.pillars}
+    return Comparison(
+        earlier.finished_on, earlier.questionnaire_version,
+        Change("Overall", earlier.results.score, results.score),
+        tuple(Change(p.pillar.name, before.get(p.pillar.id), p.score) for p in results.pillars),
+    )

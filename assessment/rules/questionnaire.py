@@ -1,0 +1,153 @@
+"""The questionnaire: questions.yaml, validated once at start-up into frozen, typed structures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from functools import cached_property
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+LEVEL_COUNT = 5
+RESOURCE_FORMATS = ("PDF", "Word", "Excel", "PowerPoint", "Video", "Web page", "Email")
+
+
+class QuestionnaireError(Exception):
+    """questions.yaml is broken: says which file, where inside it, and what is wrong."""
+
+    def __init__(self, path: str | Path, place: str, problem: str, line: int | None = None):
+        self.path, self.place, self.problem, self.line = str(path), place, problem, line
+        where = f"{self.path}, line {line}" if line else self.path
+        super().__init__(f"{where}: {place}: {problem}" if place else f"{where}: {problem}")
+
+
+@dataclass(frozen=True)
+class Level:
+    number: int
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class A11Function:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Resource:
+    title: str
+    url: str
+    publisher: str
+    format: str
+    size: str | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    levels: tuple[str, ...]
+    help: str | None = None
+
+
+@dataclass(frozen=True)
+class Practice:
+    id: str
+    name: str
+    summary: str
+    questions: tuple[Question, ...]
+    next_steps: tuple[str, ...]  # index 0 holds the step out of level 1
+    resources: tuple[Resource, ...]
+    weight: Fraction = Fraction(1)
+
+    def next_step(self, level: int) -> str:
+        """What to do next for a team at this level (1–5)."""
+        return self.next_steps[level - 1]
+
+
+@dataclass(frozen=True)
+class Pillar:
+    id: str
+    name: str
+    purpose: str
+    a11_function: str | None
+    practices: tuple[Practice, ...]
+
+    @cached_property  # asked on every page of the journey; a pillar never changes
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for p in self.practices for q in p.questions)
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    version: str
+    date: dt.date
+    title: str
+    levels: tuple[Level, ...]
+    a11_functions: tuple[A11Function, ...]
+    pillars: tuple[Pillar, ...]
+    source: str = field(default="", repr=False, compare=False)  # the YAML text it came from
+    _index: MappingProxyType = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, Any] = {}
+        for pillar in self.pillars:
+            index[pillar.id] = pillar
+            for practice in pillar.practices:
+                index[practice.id] = practice
+                for question in practice.questions:
+                    index[question.id] = question
+        object.__setattr__(self, "_index", MappingProxyType(index))
+
+    def pillar(self, pillar_id: str) -> Pillar:
+        found = self._index.get(pillar_id)
+        if not isinstance(found, Pillar):
+            raise KeyError(pillar_id)
+        return found
+
+    def has_pillar(self, pillar_id: str) -> bool:
+        return isinstance(self._index.get(pillar_id), Pillar)
+
+    def has_question(self, question_id: str) -> bool:
+        return isinstance(self._index.get(question_id), Question)
+
+    def questions(self) -> Iterator[tuple[Pillar, Practice, Question]]:
+        for pillar in self.pillars:
+            for practice in pillar.practices:
+                for question in practice.questions:
+                    yield pillar, practice, question
+
+    @property
+    def question_count(self) -> int:
+        return sum(1 for _ in self.questions())
+
+    def level(self, number: int) -> Level:
+        return self.levels[number - 1]
+
+    def a11_function(self, function_id: str | None) -> A11Function | None:
+        return next((f for f in self.a11_functions if f.id == function_id), None)
+
+
+def load_questionnaire(path: str | Path) -> Questionnaire:
+    """Read, parse and validate questions.yaml; raise QuestionnaireError on any problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise QuestionnaireError(path, "", f"cannot read the file ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise QuestionnaireError(path, "", "the file is not UTF-8 text") from None
+    return questionnaire_from_text(path, text)
+
+
+def questionnaire_from_text(path: str | Path, text: str) -> Questionnaire:
+    """Parse and validate questionnaire text; path names where it came from in errors."""
+    # The validator builds the types above, so it is imported here rather than at the top.
+    from assessment.rules import questionnaire_schema as schema
+
+    path = Path(path)
+    return replace(schema.build(path, schema.parse_yaml(path, text)), source=text)

@@ -1,0 +1,313 @@
+"""Checks questions.yaml field by field and builds the frozen Questionnaire.
+
+Every problem is reported as a QuestionnaireError naming the file, the line, the place
+inside the document (e.g. ``pillars[3].practices[2].questions[0].levels``) and the problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from assessment.rules.questionnaire import (
+    LEVEL_COUNT,
+    RESOURCE_FORMATS,
+    A11Function,
+    Level,
+    Pillar,
+    Practice,
+    Question,
+    Questionnaire,
+    QuestionnaireError,
+    Resource,
+)
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+HOST = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?", re.IGNORECASE)
+
+
+class _Mapping(dict):
+    """A YAML mapping that remembers the line it starts on and the line of each key."""
+
+    line: int = 0
+    key_lines: dict
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loader that records lines, refuses duplicate keys and leaves dates as text."""
+
+
+# Dates stay text so that a typo such as 2026-13-22 is reported like any other bad field.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Mapping:
+    loader.flatten_mapping(node)
+    mapping = _Mapping()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = key_node.start_mark.line + 1
+    return mapping
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def parse_yaml(path: Path, text: str) -> Any:
+    """Parse YAML text; a syntax error names the line and column."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        place = f"column {mark.column + 1}" if mark else "YAML"
+        raise QuestionnaireError(path, place, error.problem or error.context or "invalid YAML",
+                                 line) from None
+    except yaml.YAMLError as error:
+        raise QuestionnaireError(path, "YAML syntax", str(error)) from None
+
+
+class _Checker:
+    """Walks the parsed document, keeping the file and line for error messages."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.seen_ids: dict[str, dict[str, str]] = {}  # namespace -> id -> first place
+
+    def fail(self, place: str, problem: str, node: Any = None,
+             key: Any = None) -> QuestionnaireError:
+        """An error at a place; the line is the key's line when known, else the mapping's."""
+        line = getattr(node, "line", None)
+        if key is not None and isinstance(node, _Mapping):
+            line = node.key_lines.get(key, line)
+        return QuestionnaireError(self.path, place, problem, line)
+
+    def mapping(self, value: Any, place: str, required: set[str], optional: set[str] = frozenset(),
+                parent: Any = None) -> dict:
+        if not isinstance(value, dict):
+            raise self.fail(place, f"expected a mapping of fields, found {_kind(value)}", parent)
+        missing = sorted(required - value.keys())
+        if missing:
+            raise self.fail(place, f"missing field {missing[0]!r}", value)
+        unknown = sorted(str(k) for k in value.keys() - required - optional)
+        if unknown:
+            raise self.fail(place, f"unknown field {unknown[0]!r}", value)
+        return value
+
+    def text(self, parent: dict, key: str, place: str, optional: bool = False) -> str | None:
+        value = parent.get(key)
+        if value is None and optional:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(_join(place, key), f"expected text, found {_kind(value)}", parent, key)
+        return value.strip()
+
+    def sequence(self, parent: dict, key: str, place: str, allow_empty: bool = False) -> list:
+        value = parent.get(key)
+        if not isinstance(value, list):
+            raise self.fail(_join(place, key), f"expected a list, found {_kind(value)}",
+                            parent, key)
+        if not value and not allow_empty:
+            raise self.fail(_join(place, key), "the list is empty", parent, key)
+        return value
+
+    def unique_id(self, parent: dict, place: str, prefix: str = "",
+                  namespace: str = "content") -> str:
+        value = self.text(parent, "id", place)
+        local = value.removeprefix(prefix + ".") if prefix else value
+        if (prefix and not value.startswith(prefix + ".")) or not SLUG.match(local):
+            expected = f"'{prefix}.' followed by " if prefix else ""
+            raise self.fail(f"{place}.id", f"id {value!r} must be {expected}lowercase words "
+                                           "joined by hyphens", parent, "id")
+        seen = self.seen_ids.setdefault(namespace, {})
+        if value in seen:
+            raise self.fail(f"{place}.id", f"duplicate id {value!r} (first used at {seen[value]})",
+                            parent, "id")
+        seen[value] = place
+        return value
+
+
+def build(path: Path, document: Any) -> Questionnaire:
+    """Validate the parsed document and return the frozen Questionnaire."""
+    check = _Checker(path)
+    root = check.mapping(document, "document",
+                         {"version", "date", "title", "levels", "a11_functions", "pillars"})
+    version = root["version"]
+    if isinstance(version, bool) or not isinstance(version, str | int | float) \
+            or not str(version).strip():
+        raise check.fail("version", 'expected a version such as "2026.1"', root, "version")
+    levels = _levels(check, root)
+    functions = _a11_functions(check, root)
+    function_ids = {f.id for f in functions}
+    pillars = tuple(
+        _pillar(check, item, f"pillars[{i}]", function_ids)
+        for i, item in enumerate(check.sequence(root, "pillars", "document"))
+    )
+    return Questionnaire(version=str(version), date=_date(check, root),
+                         title=check.text(root, "title", "document"),
+                         levels=levels, a11_functions=functions, pillars=pillars)
+
+
+def _date(check: _Checker, root: dict) -> dt.date:
+    value = root["date"]
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise check.fail("date", f"expected a real date like 2026-11-22, found {value!r}",
+                         root, "date") from None
+
+
+def _levels(check: _Checker, root: dict) -> tuple[Level, ...]:
+    items = check.sequence(root, "levels", "document")
+    if len(items) != LEVEL_COUNT:
+        raise check.fail("levels", f"expected {LEVEL_COUNT} levels, found {len(items)}", root,
+                         "levels")
+    levels = []
+    for i, item in enumerate(items):
+        place = f"levels[{i}]"
+        check.mapping(item, place, {"level", "name", "description"}, parent=root)
+        if isinstance(item["level"], bool) or item["level"] != i + 1:
+            raise check.fail(f"{place}.level",
+                             f"expected level {i + 1} here, found {item['level']!r}", item, "level")
+        levels.append(Level(i + 1, check.text(item, "name", place),
+                            check.text(item, "description", place)))
+    return tuple(levels)
+
+
+def _a11_functions(check: _Checker, root: dict) -> tuple[A11Function, ...]:
+    functions = []
+    for i, item in enumerate(check.sequence(root, "a11_functions", "document")):
+        place = f"a11_functions[{i}]"
+        check.mapping(item, place, {"id", "name"}, parent=root)
+        functions.append(A11Function(check.unique_id(item, place, namespace="a11"),
+                                     check.text(item, "name", place)))
+    return tuple(functions)
+
+
+def _pillar(check: _Checker, item: Any, place: str, function_ids: set[str]) -> Pillar:
+    check.mapping(item, place, {"id", "name", "purpose", "a11_function", "practices"})
+    pillar_id = check.unique_id(item, place)
+    function = item["a11_function"]
+    if function is not None and (not isinstance(function, str) or function not in function_ids):
+        known = ", ".join(sorted(function_ids))
+        raise check.fail(f"{place}.a11_function",
+                         f"unknown A-11 function {function!r} (use one of: {known}, or null)",
+                         item, "a11_function")
+    practices = tuple(
+        _practice(check, p, f"{place}.practices[{j}]", pillar_id)
+        for j, p in enumerate(check.sequence(item, "practices", place))
+    )
+    return Pillar(pillar_id, check.text(item, "name", place), check.text(item, "purpose", place),
+                  function, practices)
+
+
+def _practice(check: _Checker, item: Any, place: str, pillar_id: str) -> Practice:
+    check.mapping(item, place, {"id", "name", "summary", "questions", "next_steps", "resources"},
+                  {"weight"})
+    practice_id = check.unique_id(item, place, prefix=pillar_id)
+    questions = tuple(
+        _question(check, q, f"{place}.questions[{k}]", practice_id)
+        for k, q in enumerate(check.sequence(item, "questions", place))
+    )
+    resources = tuple(
+        _resource(check, r, f"{place}.resources[{k}]")
+        for k, r in enumerate(check.sequence(item, "resources", place, allow_empty=True))
+    )
+    return Practice(practice_id, check.text(item, "name", place),
+                    check.text(item, "summary", place), questions, _next_steps(check, item, place),
+                    resources, _weight(check, item, place))
+
+
+def _weight(check: _Checker, item: dict, place: str) -> Fraction:
+    weight = item.get("weight", 1)
+    if isinstance(weight, bool) or not isinstance(weight, int | float) \
+            or not math.isfinite(weight) or weight <= 0:
+        raise check.fail(f"{place}.weight", f"expected a positive number, found {weight!r}",
+                         item, "weight")
+    return Fraction(str(weight))
+
+
+def _next_steps(check: _Checker, item: dict, place: str) -> tuple[str, ...]:
+    steps = item["next_steps"]
+    wanted = set(range(1, LEVEL_COUNT + 1))
+    if not isinstance(steps, dict) or set(steps) != wanted:
+        found = ", ".join(sorted(map(repr, steps))) if isinstance(steps, dict) else _kind(steps)
+        raise check.fail(f"{place}.next_steps",
+                         f"expected one next step for each level 1 to {LEVEL_COUNT}, "
+                         f"found keys {found}", item, "next_steps")
+    return tuple(check.text(steps, n, f"{place}.next_steps") for n in sorted(wanted))
+
+
+def _question(check: _Checker, item: Any, place: str, practice_id: str) -> Question:
+    check.mapping(item, place, {"id", "text", "levels"}, {"help"})
+    question_id = check.unique_id(item, place, prefix=practice_id)
+    levels = check.sequence(item, "levels", place)
+    if len(levels) != LEVEL_COUNT:
+        raise check.fail(f"{place}.levels",
+                         f"expected {LEVEL_COUNT} level statements, found {len(levels)}",
+                         item, "levels")
+    statements = []
+    for n, statement in enumerate(levels):
+        if not isinstance(statement, str) or not statement.strip():
+            raise check.fail(f"{place}.levels[{n}]",
+                             f"expected text, found {_kind(statement)}", item, "levels")
+        statements.append(statement.strip())
+    return Question(question_id, check.text(item, "text", place), tuple(statements),
+                    check.text(item, "help", place, optional=True))
+
+
+def _resource(check: _Checker, item: Any, place: str) -> Resource:
+    check.mapping(item, place, {"title", "url", "publisher", "format"}, {"size"})
+    url = check.text(item, "url", place)
+    if not _is_good_url(url):
+        raise check.fail(f"{place}.url", f"{url!r} is not a full http(s) or mailto address",
+                         item, "url")
+    fmt = check.text(item, "format", place)
+    if fmt not in RESOURCE_FORMATS:
+        raise check.fail(f"{place}.format",
+                         f"unknown format {fmt!r} (use one of: {', '.join(RESOURCE_FORMATS)})",
+                         item, "format")
+    return Resource(check.text(item, "title", place), url,
+                    check.text(item, "publisher", place), fmt,
+                    check.text(item, "size", place, optional=True))
+
+
+def _is_good_url(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme == "mailto":
+        return re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", parts.path, re.IGNORECASE) is not None
+    return parts.scheme in {"http", "https"} and HOST.fullmatch(parts.netloc) is not None \
+        and " " not in url
+
+
+def _join(place: str, key: object) -> str:
+    return str(key) if place == "document" else f"{place}.{key}"
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        return "empty text" if not value.strip() else f"text {value!r}"
+    for kind, name in ((bool, "true/false"), (dict, "a mapping"), (list, "a list"),
+                       (int | float, "a number")):
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__

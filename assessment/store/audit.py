@@ -1,0 +1,57 @@
+"""The audit log: who did what, when, from which address, and the outcome."""
+
+from __future__ import annotations
+
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from assessment.extensions import db
+from assessment.store.models import AuditEvent, Membership, Team, User
+
+SUCCESS, FAILURE = "success", "failure"
+# What each action is called on the owners' page.
+ACTIONS = {
+    "sign_in": "Signed in",
+    "answers_saved": "Saved answers",
+    "assessment_finished": "Finished the assessment",
+    "assessment_reopened": "Reopened the assessment",
+    "assessment_opened": "Opened or closed the assessment to the team",
+    "agreed_answer": "Recorded an agreed answer",
+    "role_changed": "Changed a role",
+    "member_removed": "Removed a member",
+    "member_left": "Left the team",
+    "invite_created": "Made an invite link",
+    "invite_accepted": "Joined by invite",
+    "export": "Downloaded",
+    "import": "Imported from a file",
+    "api_token_created": "Made an API token",
+    "api_token_revoked": "Revoked an API token",
+}
+
+
+def record_event(action: str, *, team: Team | None = None, user: User | None = None,
+                 email: str = "", outcome: str = SUCCESS, detail: str = "") -> AuditEvent:
+    """Add an event to the log; the request commits it (failed sign-ins commit on their own)."""
+    if user is None and has_request_context() and current_user.is_authenticated:
+        user = current_user
+    event = AuditEvent(
+        action=action, outcome=outcome, detail=detail[:500],
+        user_id=user.id if user is not None else None,
+        email=(user.email if user is not None else email)[:254],
+        team_id=team.id if team is not None else None,
+        address=(request.remote_addr or "")[:45] if has_request_context() else "",
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def team_events(team: Team, limit: int = 200) -> list[AuditEvent]:
+    """The team's events, newest first, with its current members' sign-ins."""
+    members = select(Membership.user_id).where(Membership.team_id == team.id)
+    return list(db.session.scalars(
+        select(AuditEvent)
+        .where(or_(AuditEvent.team_id == team.id,
+                   (AuditEvent.team_id.is_(None)) & AuditEvent.user_id.in_(members)))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)))

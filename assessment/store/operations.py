@@ -1,0 +1,210 @@
+"""State changes, named as verbs. They flush; the request (or CLI command) commits once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select, update
+
+from assessment.extensions import db
+from assessment.rules.questionnaire import Questionnaire
+from assessment.store.models import (
+    CHOICE_LEVEL,
+    DRAFT,
+    FINISHED,
+    Action,
+    AgreedAnswer,
+    Answer,
+    Assessment,
+    PillarTarget,
+    Response,
+    Team,
+    utcnow,
+)
+from assessment.store.questionnaire_versions import record_questionnaire
+
+
+@dataclass(frozen=True)
+class SubmittedAnswer:
+    """What a respondent sent for one question: a choice ('1'-'5', 'na', 'unknown' or None)."""
+
+    choice: str | None
+    note: str = ""
+
+
+def create_team(agency: str, office: str, service: str, is_demo: bool = False) -> Team:
+    """Create the team that owns assessments of one service."""
+    team = Team(agency=agency.strip(), office=office.strip(), service=service.strip(),
+                is_demo=is_demo)
+    db.session.add(team)
+    db.session.flush()
+    return team
+
+
+def start_assessment(questionnaire: Questionnaire, team: Team) -> Assessment:
+    """Start a draft assessment for a team, on the current questionnaire, with one response.
+    The questionnaire's text is kept, so the assessment can be scored on it later. The team's
+    targets carry over from its latest assessment, so a team sets them once."""
+    record_questionnaire(questionnaire)
+    latest = db.session.scalar(
+        select(Assessment).where(Assessment.team_id == team.id)
+        .order_by(Assessment.started_at.desc(), Assessment.id.desc()).limit(1))
+    targets = _targets_to_copy(latest, {p.id for p in questionnaire.pillars}) if latest else []
+    assessment = Assessment(team=team, questionnaire_version=questionnaire.version, status=DRAFT,
+                            targets=targets)
+    assessment.responses.append(Response())
+    db.session.add(assessment)
+    db.session.flush()
+    return assessment
+
+
+def _targets_to_copy(source: Assessment, pillar_ids: set[str]) -> list[PillarTarget]:
+    """Copies of the targets of the pillars the questionnaire still has. A target date that
+    has passed is left out: the team chooses a new one."""
+    today = utcnow().date()
+    return [PillarTarget(pillar_id=t.pillar_id, target=t.target,
+                         target_date=t.target_date if t.target_date and t.target_date >= today
+                         else None)
+            for t in source.targets if t.pillar_id in pillar_ids]
+
+
+def response_for(assessment: Assessment, user_id: int) -> Response:
+    """The user's own response, made on first save. The first member to save takes over a
+    response from before accounts; the update only succeeds while it has no user, so two
+    members saving at once never share one."""
+    own = db.session.scalar(select(Response).where(Response.assessment_id == assessment.id,
+                                                   Response.user_id == user_id))
+    if own is not None:
+        return own
+    unowned = db.session.scalar(select(Response.id).where(
+        Response.assessment_id == assessment.id, Response.user_id.is_(None)).limit(1))
+    if unowned is not None and db.session.execute(
+            update(Response).where(Response.id == unowned, Response.user_id.is_(None))
+            .values(user_id=user_id)).rowcount == 1:
+        response = db.session.get(Response, unowned)
+        db.session.refresh(response)
+        return response
+    response = Response(user_id=user_id)
+    assessment.responses.append(response)
+    db.session.flush()
+    return response
+
+
+def open_to_team(assessment: Assessment, is_open: bool) -> None:
+    """Let every member answer on their own (or, closed, only the owners)."""
+    assessment.open_to_team = is_open
+    db.session.flush()
+
+
+def agree_answer(assessment: Assessment, question_id: str, choice: str | None, note: str,
+                 decided_by: int | None) -> None:
+    """Record the team's agreed answer to one question, or clear it (choice None)."""
+    row = db.session.scalar(select(AgreedAnswer).where(
+        AgreedAnswer.assessment_id == assessment.id, AgreedAnswer.question_id == question_id))
+    if choice is None:
+        if row is not None:
+            db.session.delete(row)
+        db.session.flush()
+        return
+    if row is None:
+        row = AgreedAnswer(assessment_id=assessment.id, question_id=question_id)
+        db.session.add(row)
+    row.choice, row.level = _choice_and_level(choice)
+    row.note, row.decided_by_id = note.strip(), decided_by
+    assessment.updated_at = utcnow()
+    db.session.flush()
+
+
+def save_answers(response: Response, submitted: Mapping[str, SubmittedAnswer]) -> None:
+    """Store the submitted answers of one respondent, replacing earlier ones for those questions."""
+    existing = {a.question_id: a for a in response.answers}
+    for question_id, answer in submitted.items():
+        row = existing.get(question_id)
+        note = answer.note.strip()
+        if answer.choice is None and not note:
+            if row is not None:
+                response.answers.remove(row)
+            continue
+        if row is None:
+            row = Answer(question_id=question_id)
+            response.answers.append(row)
+        row.choice, row.level = _choice_and_level(answer.choice)
+        row.note = note
+    response.updated_at = utcnow()
+    response.assessment.updated_at = utcnow()
+    db.session.flush()
+
+
+def finish_assessment(assessment: Assessment) -> None:
+    """Mark the assessment finished; the first finish date is kept if it is reopened later."""
+    assessment.status = FINISHED
+    assessment.finished_at = assessment.finished_at or utcnow()
+    db.session.flush()
+
+
+def reopen_assessment(assessment: Assessment) -> None:
+    """Put a finished assessment back into draft so its answers can change."""
+    assessment.status = DRAFT
+    db.session.flush()
+
+
+def set_targets(assessment: Assessment, targets: Mapping[str, Decimal],
+                dates: Mapping[str, dt.date | None] | None = None) -> None:
+    """Set the target level for each pillar given and, when dates are given, the date the team
+    means to reach it by (None: no date). Pillars left out of `dates` keep their date."""
+    dates = dates or {}
+    current = {t.pillar_id: t for t in assessment.targets}
+    for pillar_id, target in targets.items():
+        row = current.get(pillar_id)
+        if row is None:
+            row = PillarTarget(pillar_id=pillar_id, target=target)
+            assessment.targets.append(row)
+        row.target = target
+        if pillar_id in dates:
+            row.target_date = dates[pillar_id]
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class ActionDetails:
+    """What a team wrote about one action: the form's fields, checked."""
+
+    title: str
+    owner: str
+    due_date: dt.date | None
+    status: str
+
+
+def add_action(assessment: Assessment, practice_id: str, details: ActionDetails) -> Action:
+    """Add an action for one practice to the assessment's improvement plan."""
+    action = Action(practice_id=practice_id)
+    _apply(action, details)
+    assessment.actions.append(action)
+    db.session.flush()
+    return action
+
+
+def update_action(action: Action, details: ActionDetails) -> None:
+    """Change an action's title, owner, due date or status."""
+    _apply(action, details)
+    db.session.flush()
+
+
+def remove_action(action: Action) -> None:
+    """Take an action out of the improvement plan."""
+    action.assessment.actions.remove(action)
+    db.session.flush()
+
+
+def _apply(action: Action, details: ActionDetails) -> None:
+    action.title, action.owner = details.title.strip(), details.owner.strip()
+    action.due_date, action.status = details.due_date, details.status
+
+
+def _choice_and_level(choice: str | None) -> tuple[str | None, int | None]:
+    if choice is None or not choice.isdigit():
+        return choice, None
+    return CHOICE_LEVEL, int(choice)

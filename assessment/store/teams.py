@@ -1,0 +1,108 @@
+"""Teams, as verbs: add and remove members, invite by link, change roles, claim a team from before
+accounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from sqlalchemy import func, select
+
+from assessment.extensions import db
+from assessment.store.models import OWNER, Invite, Membership, Team, User, utcnow
+
+INVITE_DAYS = 7
+
+
+class TeamError(ValueError):
+    """Why a change to a team was refused, in words for the user."""
+
+
+def add_member(team: Team, user: User, role: str) -> Membership:
+    """Add the user to the team with a role, or change the role of a member already there."""
+    membership = membership_of(team, user)
+    if membership is None:
+        membership = Membership(team=team, user=user, role=role)
+        db.session.add(membership)
+    else:
+        membership.role = role
+    db.session.flush()
+    return membership
+
+
+def membership_of(team: Team, user: User) -> Membership | None:
+    return db.session.scalar(select(Membership).where(Membership.team_id == team.id,
+                                                      Membership.user_id == user.id))
+
+
+def change_role(membership: Membership, role: str) -> None:
+    """Give a member another role; a team always keeps at least one owner."""
+    if membership.role == OWNER and role != OWNER and owner_count(membership.team) == 1:
+        raise TeamError("A team needs at least one owner. Make someone else an owner first.")
+    membership.role = role
+    db.session.flush()
+
+
+def remove_member(membership: Membership) -> None:
+    """Take someone out of the team (or let them leave). Answers they gave stay part of the
+    team's assessments. A team always keeps at least one owner."""
+    if membership.role == OWNER and owner_count(membership.team) == 1:
+        raise TeamError("A team needs at least one owner. Make someone else an owner first.")
+    db.session.delete(membership)
+    db.session.flush()
+
+
+def owner_count(team: Team) -> int:
+    return db.session.scalar(select(func.count()).select_from(Membership).where(
+        Membership.team_id == team.id, Membership.role == OWNER)) or 0
+
+
+def has_members(team: Team) -> bool:
+    return db.session.scalar(select(func.count()).select_from(Membership)
+                             .where(Membership.team_id == team.id)) > 0
+
+
+def create_invite(team: Team, role: str, created_by: User | None) -> str:
+    """A new invite link's token; only its hash is stored."""
+    token = secrets.token_urlsafe(24)
+    db.session.add(Invite(team=team, role=role, token_hash=_hash(token),
+                          created_by_id=created_by.id if created_by else None,
+                          expires_at=utcnow() + dt.timedelta(days=INVITE_DAYS)))
+    db.session.flush()
+    return token
+
+
+def find_invite(token: str) -> Invite | None:
+    """The invite behind a token while it is unused and not expired."""
+    invite = db.session.scalar(select(Invite).where(Invite.token_hash == _hash(token)))
+    if invite is None or invite.used_at is not None or invite.expires_at <= utcnow():
+        return None
+    return invite
+
+
+def accept_invite(invite: Invite, user: User) -> Membership:
+    """Join the team; an invite never lowers the role of someone already in it."""
+    invite.used_at = utcnow()
+    existing = membership_of(invite.team, user)
+    if existing is not None:
+        db.session.flush()
+        return existing
+    return add_member(invite.team, user, invite.role)
+
+
+def claim_team(team: Team, user: User) -> Membership:
+    """Make the user the owner of a team from before accounts (one with no members yet)."""
+    if has_members(team) or team.is_demo:
+        raise TeamError("This team already has members.")
+    return add_member(team, user, OWNER)
+
+
+def teams_of(user: User) -> list[Membership]:
+    return list(db.session.scalars(
+        select(Membership).join(Team).where(Membership.user_id == user.id)
+        .order_by(Team.service, Team.id)))
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,119 @@
+"""Who is signed in: Flask-Login set-up, session lifetimes, and safe places to go next."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug import Response
+from werkzeug.datastructures import MultiDict
+
+from assessment.extensions import db, login_manager
+from assessment.store.models import User
+
+SIGNED_IN_AT, SEEN_AT = "signed_in_at", "seen_at"
+# Activity moves the idle deadline in steps of this size (a minute of a 30-minute limit).
+SEEN_AT_PRECISION_SECONDS = 60
+# Pages whose posted answers survive an expired session, and how they are carried.
+KEEPS_POSTED_FORM = {"take.pillar", "plan.add_action", "plan.edit_action"}
+KEEP_PREFIX = "keep-"
+KEPT_FIELDS_MAX, KEPT_VALUE_MAX = 400, 2000
+
+
+def kept_fields(form: MultiDict) -> list[tuple[str, str]]:
+    """The fields of a post worth keeping across signing in (never its old token)."""
+    return [(key, value[:KEPT_VALUE_MAX]) for key, value in form.items(multi=True)
+            if key != "csrf_token"][:KEPT_FIELDS_MAX]
+
+
+def carried_fields(form: MultiDict) -> list[tuple[str, str]]:
+    """The kept fields a sign-in form carried, without their prefix."""
+    return [(key.removeprefix(KEEP_PREFIX), value[:KEPT_VALUE_MAX])
+            for key, value in form.items(multi=True)
+            if key.startswith(KEEP_PREFIX)][:KEPT_FIELDS_MAX]
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+    login_manager.unauthorized_handler(ask_to_sign_in)
+    app.before_request(end_expired_session)
+
+
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def start_session(user: User) -> None:
+    """Sign the user in: a fresh session that ends after idle time or its absolute lifetime."""
+    session.clear()  # nothing from before signing in carries over (no session fixation)
+    g.pop("csrf_token", None)  # Flask-WTF caches the old session's token for this request
+    session.permanent = True
+    login_user(user)
+    session[SIGNED_IN_AT] = session[SEEN_AT] = time.time()
+
+
+def end_session() -> None:
+    logout_user()
+    session.clear()
+
+
+def session_has_expired(signed_in_at: float, seen_at: float, now: float,
+                        idle_limit: float, absolute_limit: float) -> bool:
+    """True when the user was idle too long, or signed in too long ago."""
+    return now - seen_at > idle_limit or now - signed_in_at > absolute_limit
+
+
+def end_expired_session() -> None:
+    """Before each request: sign out a session that was idle or open too long."""
+    if request.endpoint == "static" or "_user_id" not in session:
+        return
+    now = time.time()
+    if session_has_expired(session.get(SIGNED_IN_AT, 0), session.get(SEEN_AT, 0), now,
+                           current_app.config["SESSION_IDLE_SECONDS"],
+                           current_app.config["SESSION_ABSOLUTE_SECONDS"]):
+        end_session()
+        flash("You were signed out because you were away for a while. Sign in again.", "info")
+        return
+    if now - session.get(SEEN_AT, 0) >= SEEN_AT_PRECISION_SECONDS:
+        session[SEEN_AT] = now  # at most once a minute: otherwise every reply re-signs the cookie
+
+
+def ask_to_sign_in() -> Response:
+    """A signed-out user on a page that needs an account: sign in, then come back here.
+
+    A form posted after the session ended is kept: the sign-in page carries what was chosen,
+    and after signing in the user saves it with one button.
+    """
+    if request.method == "POST" and request.endpoint in KEEPS_POSTED_FORM:
+        from assessment.views.account import sign_in_page_keeping
+
+        return sign_in_page_keeping(kept_fields(request.form), here())
+    if "_flashes" not in session:
+        flash("Sign in to continue.", "info")
+    return redirect(url_for("account.sign_in", next=here()))
+
+
+def here() -> str:
+    """The current page as a path (with its query), for next=."""
+    query = request.query_string.decode("utf-8", "replace")
+    return request.path + (f"?{query}" if query else "")
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """A next= value we may redirect to: a path on this site, never another site."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return default
+    if any(ord(c) < 32 or c == "\\" for c in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target
+
+
+def signed_in_user() -> User | None:
+    return current_user if current_user.is_authenticated else None
