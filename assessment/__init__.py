@@ -12,7 +12,7 @@ from assessment.config import PROJECT_ROOT, load_config
 from assessment.extensions import csrf, db, limiter, migrate
 from assessment.rules.questionnaire import load_questionnaire
 from assessment.store import database
-from assessment.web import auth, log, routing, security
+from assessment.web import auth, log, routing, security, wording
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -31,6 +31,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     register_extensions(app)
     routing.init_app(app)
+    wording.init_app(app)
     register_blueprints(app)
     register_handlers(app)
     register_commands(app)
@@ -59,13 +60,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(results.bp)
     app.register_blueprint(plan.bp)
     app.register_blueprint(consensus.bp)
-    from assessment.views import history  # issue 5: a team's scores over time
+    from assessment.views import history  # a team's scores over time
     app.register_blueprint(history.bp)
-    from assessment.views import compare  # issue 5: two assessments side by side
+    from assessment.views import compare  # two assessments side by side
     app.register_blueprint(compare.bp)
-    from assessment.views import transfer  # issue 5: export and import
+    from assessment.views import transfer  # export and import
     app.register_blueprint(transfer.bp)
-    from assessment.api import views as api  # issue 5: read-only JSON API and its tokens
+    from assessment.api import views as api  # the read-only JSON API and its tokens
     from assessment.views import api_tokens
     app.register_blueprint(api.bp)
     app.register_blueprint(api_tokens.bp)

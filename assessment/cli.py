@@ -14,7 +14,6 @@ from assessment.rules.questionnaire import QuestionnaireError, load_questionnair
 from assessment.store import accounts, teams
 from assessment.store.demo import seed_demo_team
 from assessment.store.models import OWNER, Assessment, Team
-from assessment.store.questionnaire_versions import questionnaire_for
 
 DEMO_OWNER_EMAIL = "demo-owner@example.gov"
 
@@ -24,7 +23,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(plan)
     app.cli.add_command(create_user)
-    from assessment.transfer.commands import COMMANDS  # issue 5: export-team, import-json …
+    from assessment.transfer.commands import COMMANDS  # export-team, import-json …
     for command in COMMANDS:
         app.cli.add_command(command)
 
@@ -86,7 +85,7 @@ def plan(assessment_id: str, output: str | None) -> None:
     from assessment.report import pdf as report  # WeasyPrint loads only for this command
 
     # Scored on the questionnaire version it was taken on, as the results page does.
-    pdf = report.plan_pdf(questionnaire_for(assessment.questionnaire_version), assessment)
+    pdf = report.plan_pdf(assessment)
     output = output or report.download_name(assessment.team.service,
                                             report.plan_date(assessment), "improvement-plan.pdf")
     with click.open_file(output, "wb") as file:

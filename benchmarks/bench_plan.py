@@ -99,7 +99,7 @@ def main() -> int:
             db.session.commit()
 
             context_time, html = timed(
-                lambda: report.render_plan_html(report.plan_context(questionnaire, latest)))
+                lambda: report.render_plan_html(report.plan_context(latest)))
             pdf = report.render_pdf(html, app.static_folder)  # warm up: fonts, caches
             pages = page_count(pdf)
             floor = floor_html(pages)
@@ -110,8 +110,8 @@ def main() -> int:
                 plan_runs.append(cpu_timed(report.render_pdf, html, app.static_folder))
                 floor_runs.append(cpu_timed(render_floor, floor))
 
-            report.plan_pdf(questionnaire, latest)  # fills the cache
-            cached_times = [timed(report.plan_pdf, questionnaire, latest)[0] for _ in range(5)]
+            report.plan_pdf(latest)  # fills the cache
+            cached_times = [timed(report.plan_pdf, latest)[0] for _ in range(5)]
 
             memory = None
             if args.memory:

@@ -13,8 +13,8 @@ from assessment.api import data as api_data
 from assessment.api.openapi import document
 from assessment.extensions import db
 from assessment.store import api_tokens, operations
-from assessment.store.history import score_assessments, team_assessments
 from assessment.store.models import MEMBER, VIEWER, ApiToken, Assessment, Team, User
+from assessment.store.read_model import scored_team
 
 YEARS = (2024, 2025, 2026)
 
@@ -103,7 +103,7 @@ def num(value: Decimal | None) -> float | None:
 
 def scored(app, team_id: int):
     with app.app_context():
-        return score_assessments(team_assessments(db.session.get(Team, team_id)))
+        return scored_team(db.session.get(Team, team_id))
 
 
 def test_teams_lists_the_callers_teams_and_roles(client, team3, make_assessment):

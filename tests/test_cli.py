@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from assessment.extensions import db
 from assessment.store.models import Assessment
-from assessment.store.queries import results_for
+from assessment.store.read_model import scored_assessment
 
 
 def test_seed_demo_creates_three_finished_assessments_a_year_apart(app, questionnaire):
@@ -27,9 +27,9 @@ def test_seed_demo_creates_three_finished_assessments_a_year_apart(app, question
         assert all(a.is_finished for a in assessments)
         years = [a.finished_at.year for a in assessments]
         assert years == [years[0], years[0] + 1, years[0] + 2]
-        overall = [results_for(questionnaire, a).score for a in assessments]
+        overall = [scored_assessment(a).results.score for a in assessments]
         assert overall[0] < overall[1] < overall[2], overall
-        first_year = results_for(questionnaire, assessments[0])
+        first_year = scored_assessment(assessments[0]).results
         assert first_year.knowledge_gaps, "the first year should have things to find out"
 
 

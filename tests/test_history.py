@@ -9,18 +9,18 @@ from decimal import Decimal as D
 import pytest
 
 from assessment.extensions import db
+from assessment.rules.comparison import ScoreChange
 from assessment.rules.history_rows import (
     OVERALL,
-    Change,
     Score,
     Snapshot,
-    box_plot,
     current_target,
     history_rows,
     previous_finished,
     trend,
 )
-from assessment.rules.peers import Spread
+from assessment.rules.peers import Spread, box_plot
+from assessment.rules.wording import Dated
 from assessment.store import operations, teams
 from assessment.store.models import OWNER, VIEWER, PillarTarget, Team, User
 from assessment.store.operations import SubmittedAnswer
@@ -89,7 +89,8 @@ def test_every_assessment_is_a_row_newest_first_with_arrows_in_words(client, tea
     assert headers == ["Date", "Overall", *[p.name for p in questionnaire.pillars]]
     rows = table.select("tbody tr")
     dates = [r.th.contents[0].strip() for r in rows]
-    assert dates == ["Nov 20, 2026", "Nov 12, 2026", "Nov 13, 2025", "Nov 14, 2024"]
+    assert dates == ["Started November 20, 2026", "Finished November 12, 2026",
+                     "Finished November 13, 2025", "Finished November 14, 2024"]
     draft, latest, middle, first = ([cell_text(td) for td in r.select("td")] for r in rows)
     # A draft shows no scores: they could still change.
     assert draft == ["In progress: scores show when you finish."]
@@ -177,8 +178,8 @@ def test_other_teams_spread_shows_with_five_teams_and_names_none(app, client, te
     page = history_page(client, team_id)
     table = page.select_one("table.app-peers")
     strategy = next(r for r in table.select("tbody tr") if r.th.get_text() == "Strategy")
-    assert [cell_text(td) for td in strategy.select("td")][:6] == \
-        ["3.0", "1.0", "2.0 to 4.0", "3.0", "5.0", "5"]
+    assert [cell_text(td) for td in strategy.select("td")][:7] == \
+        ["3.0", "In the middle half", "1.0", "2.0 to 4.0", "3.0", "5.0", "5"]
     assert strategy.svg["role"] == "img"
     assert "latest finished assessment of every other team using this app" in page_text(page)
     assert "Hidden team" not in page.get_text()
@@ -224,25 +225,27 @@ def test_the_team_page_links_to_the_history(client, team_id):
 # The rules, table-driven.
 
 def snap(key: str, day: int, finished: bool = True, targets=None, **scores: str | None):
-    return Snapshot(key, dt.datetime(2025, 1, day), finished,
+    return Snapshot(key, Dated(dt.datetime(2025, 1, day), finished), finished,
                     {name: Score(None if s is None else D(s), None, "", D("3.0"))
                      for name, s in scores.items()}, targets or {})
 
 
+def change(before: str | None, after: str | None, since: dt.date | None) -> ScoreChange:
+    return ScoreChange(OVERALL, "", None if before is None else D(before),
+                       None if after is None else D(after), since)
+
+
 @pytest.mark.parametrize(("change", "arrow", "shown", "words"), [
-    (Change(D("3.1"), "up", D("0.6"), dt.date(2025, 11, 3)), "▲", "+0.6",
-     "up 0.6 from November 2025"),
-    (Change(D("2.0"), "down", D("-1.5"), dt.date(2024, 6, 1)), "▼", "−1.5",
-     "down 1.5 from June 2024"),
-    (Change(D("2.0"), "same", D("0.0"), dt.date(2024, 6, 1)), "=", "0.0",
-     "no change from June 2024"),
-    (Change(D("2.0"), "new", None, dt.date(2024, 6, 1)), "", "",
+    (change("2.5", "3.1", dt.date(2025, 11, 3)), "▲", "+0.6", "up 0.6 from November 2025"),
+    (change("3.5", "2.0", dt.date(2024, 6, 1)), "▼", "−1.5", "down 1.5 from June 2024"),
+    (change("2.0", "2.0", dt.date(2024, 6, 1)), "=", "0.0", "no change from June 2024"),
+    (change(None, "2.0", dt.date(2024, 6, 1)), "", "",
      "no score in June 2024 to compare with"),
-    (Change(D("2.0"), "new", None, None), "", "", ""),  # the first finished assessment
-    (Change(None, "gone", None, dt.date(2024, 6, 1)), "", "", ""),  # no score now
+    (change(None, "2.0", None), "", "", ""),  # the first finished assessment
+    (change("2.0", None, dt.date(2024, 6, 1)), "", "", ""),  # no score now
 ], ids=["up", "down", "same", "no-score-before", "first", "no-score-now"])
 def test_a_change_is_an_arrow_a_number_and_words(change, arrow, shown, words):
-    assert (change.arrow, change.shown, change.words) == (arrow, shown, words)
+    assert (change.arrow, change.shown, change.since_words) == (arrow, shown, words)
 
 
 @pytest.mark.parametrize(("finished", "expected"), [
@@ -261,10 +264,12 @@ def test_rows_are_newest_first_and_drafts_have_no_scores():
                  snap("c", 3, overall="2.5")]
     rows = history_rows(snapshots, [OVERALL])
     assert [r.public_id for r in rows] == ["c", "b", "a"]
-    assert rows[0].changes[OVERALL] == Change(D("2.5"), "up", D("0.5"), dt.date(2025, 1, 1))
+    assert rows[0].changes[OVERALL] == change("2.0", "2.5", dt.date(2025, 1, 1))
+    assert rows[0].changes[OVERALL].direction == "up"
     assert rows[0].previous == "a"
     assert rows[1].changes == {} and rows[1].previous is None
-    assert rows[2].changes[OVERALL] == Change(D("2.0"), "new", None, None)
+    assert rows[2].changes[OVERALL] == change(None, "2.0", None)
+    assert rows[2].changes[OVERALL].direction == "new"
 
 
 @pytest.mark.parametrize(("targets", "expected"), [

@@ -179,7 +179,7 @@ def test_the_whole_journey_ends_in_scored_results_with_next_steps(
         assert weak[0].find("a", href=resource.url)
     assert unknown.text in page.select_one("#knowledge-gaps").find_next("ul").get_text()
     svg = page.select_one("figure svg[role=img]")
-    assert svg.title and "Measurement: 2.0" in svg.desc.get_text()
+    assert "Measurement 2.0, target 3.0." in svg.title.get_text()  # the one alt text
 
 
 def test_a_finished_assessment_can_be_reopened_and_changed(

@@ -10,11 +10,12 @@ import pytest
 
 from assessment.rules.comparison import compare, direction, shared_answers, version_differences
 from assessment.rules.peers import MIN_TEAMS, spread
+from assessment.rules.scored import ScoredAssessment, TargetSetting, TeamAnswers
 from assessment.rules.scoring import score_assessment
-from assessment.rules.side_by_side import Taken as SideTaken
 from assessment.rules.side_by_side import answer_text, choose, options, side_by_side
 from assessment.rules.trend_chart import trend_chart
 from assessment.rules.version_changes import QuestionsOfPillar, version_changes
+from assessment.store.read_model import on_shared_questions
 
 
 @pytest.mark.parametrize(("before", "after", "expected"), [
@@ -201,14 +202,26 @@ def test_a_new_version_says_what_both_ask_and_what_only_one_asks(questionnaire):
     assert (changes.only_before_count, changes.only_after_count) == (1, 1)
 
 
+def scored(questionnaire, given, targets=None) -> ScoredAssessment:
+    """A finished assessment scored on all its answers, as the read model returns it."""
+    settings = {pillar_id: TargetSetting(*t) for pillar_id, t in (targets or {}).items()}
+    return ScoredAssessment(
+        id=1, public_id="x", team_id=1, status="finished", finished=True, open_to_team=False,
+        questionnaire_version=questionnaire.version, started_at=day(1), finished_at=day(2),
+        updated_at=day(2), questionnaire=questionnaire, answers=TeamAnswers({}, {}, 1, {}),
+        given=given, targets=settings,
+        results=score_assessment(questionnaire, given,
+                                 {pillar_id: s.target for pillar_id, s in settings.items()}))
+
+
 def test_side_by_side_across_versions_scores_only_shared_questions(questionnaire):
     later_questionnaire = renamed_version(questionnaire, "2027.1")
     dropped = questionnaire.pillars[0].questions[0].id
     before = {q.id: 2 for *_, q in questionnaire.questions()} | {dropped: 5}
     after = {q.id: 2 for *_, q in later_questionnaire.questions()} | {"strategy.new.q1": 5}
-    page = side_by_side(SideTaken(questionnaire, before, {}, {}),
-                        SideTaken(later_questionnaire, after, {"strategy": D("2.0")},
-                                  {"strategy": dt.date(2027, 1, 31)}))
+    page = side_by_side(*on_shared_questions(
+        scored(questionnaire, before),
+        scored(later_questionnaire, after, {"strategy": (D("2.0"), dt.date(2027, 1, 31))})))
     strategy = page.pillars[0]
     assert (strategy.change.before, strategy.change.after) == (D("2.0"), D("2.0"))
     assert (strategy.change.met_before, strategy.change.met_after) == (False, True)

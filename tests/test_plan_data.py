@@ -1,28 +1,15 @@
-"""The plan's plain data: changes in words, strongest and weakest pillars, action order."""
+"""The plan's plain data: strongest and weakest pillars, action order (its changes in words are
+in tests/test_wording.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
 import pytest
 
-from assessment.report.plan_data import Team, action_rows, build_plan, describe_change
+from assessment.report.plan_data import Team, action_rows, build_plan
 from assessment.rules.scoring import score_assessment
-
-
-@pytest.mark.parametrize(("earlier", "now", "text"), [
-    ("2.4", "3.2", "Up 0.8"),
-    ("3.2", "2.9", "Down 0.3"),
-    ("3.0", "3.0", "No change"),
-    (None, "2.0", "New score"),
-    ("2.0", None, "No score now"),
-    (None, None, "No score either time"),
-])
-def test_a_change_between_two_scores_is_said_in_words(earlier, now, text):
-    as_decimal = [None if v is None else Decimal(v) for v in (earlier, now)]
-    assert describe_change(*as_decimal) == text
 
 
 @dataclass

@@ -9,9 +9,10 @@ from decimal import Decimal
 import pytest
 
 from assessment.extensions import db
-from assessment.store import history, operations, questionnaire_versions
+from assessment.rules.scoring import score_assessment
+from assessment.store import operations, peers, questionnaire_versions, read_model
 from assessment.store.models import Assessment, QuestionnaireSnapshot, Team
-from assessment.store.queries import results_for
+from assessment.store.queries import scoring_answers, team_answers
 
 OLD = "2025.1"
 RENAMED = ("strategy.big-picture.q1", "strategy.big-picture.q0")
@@ -57,14 +58,15 @@ def test_an_assessment_on_an_older_version_is_scored_on_that_version(app, make_a
         assessment = assessment_by(public_id)
         assessment.questionnaire_version = OLD
         db.session.commit()
-        [scored] = history.score_assessments([assessment])
+        scored = read_model.scored_assessment(assessment)
         assert scored.questionnaire.version == OLD
         assert scored.questionnaire.has_question(RENAMED[1])
         assert not scored.questionnaire.has_question(RENAMED[0])
         # The answer to the question the old version did not ask is not scored there...
         assert scored.pillar("strategy").score == Decimal("2.0")
         # ...while the current version scores it.
-        now = results_for(questionnaire, assessment)
+        now = score_assessment(questionnaire,
+                               scoring_answers(team_answers(assessment).rows.values()))
         assert next(p for p in now.pillars if p.pillar.id == "strategy").score > Decimal("2.0")
 
 
@@ -74,7 +76,7 @@ def test_a_version_with_no_kept_text_is_scored_on_the_current_questionnaire(
     with app.app_context():
         assessment = assessment_by(public_id)
         assessment.questionnaire_version = "2019.1"
-        [scored] = history.score_assessments([assessment])
+        scored = read_model.scored_assessment(assessment)
     assert scored.questionnaire is app.extensions["questionnaire"]
     assert scored.results.score == Decimal("2.0")
 
@@ -125,10 +127,11 @@ def test_history_scores_match_each_assessments_own_results(app, make_assessment,
         assessment_by(second).team_id = team.id
         operations.set_targets(assessment_by(second), {"strategy": Decimal("4.5")})
         db.session.commit()
-        scored = history.team_history(db.session.get(Team, team.id))
-        assert [s.assessment.public_id for s in scored] == [first, second]
+        scored = read_model.scored_team(db.session.get(Team, team.id))
+        assert [s.public_id for s in scored] == [first, second]
         for item in scored:
-            assert item.results == results_for(questionnaire, item.assessment)
+            assert item.results == read_model.scored_assessment(assessment_by(item.public_id)
+                                                                ).results
         assert scored[1].targets["strategy"].target == Decimal("4.5")
         assert scored[1].pillar("strategy").target == Decimal("4.5")
 
@@ -160,10 +163,10 @@ def test_peer_spread_uses_each_other_teams_latest_finished_assessment(
         assessment_by(demo).team.is_demo = True
         db.session.commit()
         team = assessment_by(ours).team
-        latest = history.latest_finished_of_other_teams(team)
+        latest = peers.latest_finished_assessments(exclude_team_id=team.id)
         assert len(latest) == other_teams
         assert all(a.team_id != team.id and a.is_finished for a in latest)
-        spreads = history.peer_spreads(team, questionnaire)
+        spreads = peers.peer_spreads(team, questionnaire)
     assert set(spreads) == {p.id for p in questionnaire.pillars}
     for spread in spreads.values():
         if expected is None:
@@ -202,19 +205,19 @@ def test_other_teams_scores_are_kept_until_an_assessment_is_finished(
         make_team_with(make_assessment, questionnaire, str(n + 1), service=f"Team {n}")
     fifth = make_team_with(make_assessment, questionnaire, "5", finished=False)
     scorings = []
-    real = history.score_assessments
-    monkeypatch.setattr(history, "score_assessments",
+    real = peers.score_assessments
+    monkeypatch.setattr(peers, "score_assessments",
                         lambda assessments: scorings.append(len(assessments)) or real(assessments))
     with app.app_context():
         team = assessment_by(ours).team
-        assert history.peer_spreads(team, questionnaire)["strategy"] is None
-        assert history.peer_spreads(team, questionnaire)["strategy"] is None
+        assert peers.peer_spreads(team, questionnaire)["strategy"] is None
+        assert peers.peer_spreads(team, questionnaire)["strategy"] is None
         assert scorings == [5]  # the second page view scored nothing
         operations.finish_assessment(assessment_by(fifth))
         db.session.commit()
-        spread = history.peer_spreads(team, questionnaire)["strategy"]
+        spread = peers.peer_spreads(team, questionnaire)["strategy"]
         assert spread is not None and spread.maximum == Decimal("5.0")
         assert scorings == [5, 6]
         operations.reopen_assessment(assessment_by(fifth))
         db.session.commit()
-        assert history.peer_spreads(team, questionnaire)["strategy"] is None
+        assert peers.peer_spreads(team, questionnaire)["strategy"] is None

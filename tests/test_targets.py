@@ -133,7 +133,7 @@ def test_the_plan_prints_the_target_date_and_a_new_date_makes_a_new_plan(
         operations.set_targets(by_id(finished), {"strategy": Decimal("3.5")},
                                {"strategy": LATER})
         db.session.commit()
-        plan = report.plan_context(questionnaire, by_id(finished))
+        plan = report.plan_context(by_id(finished))
         strategy = next(p for p in plan.pillars if p.id == "strategy")
         assert (strategy.target, strategy.target_date) == (Decimal("3.5"), LATER)
         html = report.render_plan_html(plan)
@@ -144,7 +144,7 @@ def test_the_plan_prints_the_target_date_and_a_new_date_makes_a_new_plan(
         operations.set_targets(by_id(finished), {"strategy": Decimal("3.5")},
                                {"strategy": dt.date(2030, 6, 30)})
         db.session.commit()
-        html = report.render_plan_html(report.plan_context(questionnaire, by_id(finished)))
+        html = report.render_plan_html(report.plan_context(by_id(finished)))
         assert "June 30, 2030" in html
         assert report.cache_key(html, app.static_folder) != first_key
 

@@ -7,7 +7,8 @@ import pytest
 
 from assessment.extensions import db
 from assessment.store.models import CHOICE_LEVEL, MEMBER, Answer, Assessment, Response
-from assessment.store.queries import my_answers, results_for
+from assessment.store.queries import my_answers
+from assessment.store.read_model import scored_assessment
 from tests.conftest import check_page, page_text, sign_in_as
 
 
@@ -43,7 +44,7 @@ def answer_strategy(client, questionnaire, public_id, choice):
 def pillar_score(app, questionnaire, public_id, pillar_id="strategy"):
     with app.app_context():
         assessment = db.session.scalar(db.select(Assessment).filter_by(public_id=public_id))
-        return next(p for p in results_for(questionnaire, assessment).pillars
+        return next(p for p in scored_assessment(assessment).results.pillars
                     if p.pillar.id == pillar_id).score
 
 

@@ -1,6 +1,7 @@
 """What the read-only API answers, as plain data: teams, assessments, scores and history.
 
-Pure functions over models and scored assessments; no Flask and no database. Scores are JSON
+Pure functions over teams and scored assessments (store/read_model.py); no Flask and no
+database. Scores are JSON
 numbers with one decimal, rounded half up as on the pages (2.95 shows as 3.0); times are
 ISO 8601 in UTC ("2026-09-30T14:05:00Z"), dates "2027-09-30".
 """
@@ -15,8 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from assessment.rules.questionnaire import Questionnaire
+from assessment.rules.scored import ScoredAssessment
 from assessment.rules.scoring import PillarScore, PracticeScore, WeakPractice
-from assessment.store.history import ScoredAssessment
 from assessment.store.models import Team
 
 API = "/api/v1"
@@ -89,7 +90,7 @@ def assessment_links(public_id: str, team_id: int) -> dict[str, str]:
 
 def assessment_summary(scored: ScoredAssessment) -> dict[str, Any]:
     """One line of a team's list: what it is, when, and its overall score."""
-    a = scored.assessment
+    a = scored
     return {"id": a.public_id, "team_id": a.team_id, "status": a.status,
             "questionnaire_version": a.questionnaire_version,
             "started_at": iso_datetime(a.started_at), "finished_at": iso_datetime(a.finished_at),
@@ -98,8 +99,8 @@ def assessment_summary(scored: ScoredAssessment) -> dict[str, Any]:
 
 def assessment_scores(scored: ScoredAssessment) -> dict[str, Any]:
     """Only the scores: overall, per pillar (with targets) and per practice."""
-    return {"id": scored.assessment.public_id,
-            "questionnaire_version": scored.assessment.questionnaire_version,
+    return {"id": scored.public_id,
+            "questionnaire_version": scored.questionnaire_version,
             "overall": overall(scored),
             "pillars": [pillar_score(scored, p) for p in scored.results.pillars]}
 
@@ -126,7 +127,7 @@ def assessment_detail(scored: ScoredAssessment) -> dict[str, Any]:
 
 def history_entry(scored: ScoredAssessment) -> dict[str, Any]:
     """One assessment in a team's history: overall and per-pillar scores and targets."""
-    a = scored.assessment
+    a = scored
     return {"id": a.public_id, "status": a.status, "date": iso_datetime(scored.when),
             "started_at": iso_datetime(a.started_at), "finished_at": iso_datetime(a.finished_at),
             "questionnaire_version": a.questionnaire_version, "overall": overall(scored),

@@ -29,9 +29,14 @@ from assessment.api import data as api_data
 from assessment.api import openapi as api_openapi
 from assessment.extensions import db, login_manager
 from assessment.store import api_tokens
-from assessment.store.history import score_assessments, team_assessments
 from assessment.store.models import VIEWER, Assessment, Membership, Team, User
 from assessment.store.queries import get_assessment_or_404
+from assessment.store.read_model import (
+    score_assessments,
+    scored_assessment,
+    scored_team,
+    team_assessments,
+)
 from assessment.web.access import require_role, role_in
 
 bp = Blueprint("api", __name__, url_prefix=api_data.API)
@@ -142,9 +147,8 @@ def teams() -> Response:
 @bp.get(f"/teams/<{TEAM_ID}:team_id>")
 def team(team_id: int) -> Response:
     team, role = readable_team(db.session.get(Team, team_id))
-    scored = score_assessments(team_assessments(team))
     return jsonify(api_data.team_summary(team, role)
-                   | {"assessments": [api_data.assessment_summary(s) for s in scored]})
+                   | {"assessments": [api_data.assessment_summary(s) for s in scored_team(team)]})
 
 
 @bp.get(f"/teams/<{TEAM_ID}:team_id>/assessments")
@@ -172,14 +176,12 @@ def _paged(team_id: int, name: str, represent) -> Response:
 
 @bp.get("/assessments/<public_id>")
 def assessment(public_id: str) -> Response:
-    [scored] = score_assessments([readable_assessment(public_id)])
-    return jsonify(api_data.assessment_detail(scored))
+    return jsonify(api_data.assessment_detail(scored_assessment(readable_assessment(public_id))))
 
 
 @bp.get("/assessments/<public_id>/scores")
 def scores(public_id: str) -> Response:
-    [scored] = score_assessments([readable_assessment(public_id)])
-    return jsonify(api_data.assessment_scores(scored))
+    return jsonify(api_data.assessment_scores(scored_assessment(readable_assessment(public_id))))
 
 
 # Responses and errors -------------------------------------------------------------------

@@ -25,11 +25,9 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from assessment.report.cache import plan_cache_for
-from assessment.report.plan_data import Earlier, Plan, Team, build_plan
-from assessment.rules.questionnaire import Questionnaire
+from assessment.report.plan_data import Plan, Team, build_plan
 from assessment.store.models import Assessment
-from assessment.store.queries import earlier_finished_assessment, results_for, team_answers
-from assessment.store.questionnaire_versions import questionnaire_for
+from assessment.store.read_model import with_earlier
 
 _thread_state = threading.local()
 
@@ -65,21 +63,16 @@ class StaticFilesOnly(URLFetcher):
         return path if path.is_relative_to(self.folder) and path.is_file() else None
 
 
-def plan_context(questionnaire: Questionnaire, assessment: Assessment) -> Plan:
-    """Everything the plan prints about a finished assessment, as plain values."""
+def plan_context(assessment: Assessment) -> Plan:
+    """Everything the plan prints about a finished assessment, as plain values: the read
+    model's scores of it and of the team's finished assessment before it."""
     team = assessment.team
-    earlier = earlier_finished_assessment(assessment)
-    answers = team_answers(assessment)
+    scored, earlier = with_earlier(assessment)
     plan = build_plan(
-        questionnaire, results_for(questionnaire, assessment, answers),
-        Team(team.agency, team.office, team.service), plan_date(assessment),
-        assessment.questionnaire_version, answers.rows, assessment.actions,
-        earlier=None if earlier is None else Earlier(
-            plan_date(earlier), earlier.questionnaire_version,
-            results_for(questionnaire_for(earlier.questionnaire_version), earlier)),
-        target_dates={t.pillar_id: t.target_date for t in assessment.targets},
-    )
-    return replace(plan, respondents=answers.respondents)
+        scored.questionnaire, scored.results, Team(team.agency, team.office, team.service),
+        scored.dated.on.date(), scored.questionnaire_version, scored.answers.rows,
+        assessment.actions, earlier=earlier, target_dates=scored.target_dates)
+    return replace(plan, respondents=scored.answers.respondents)
 
 
 def render_plan_html(plan: Plan) -> str:
@@ -106,9 +99,9 @@ def _font_configuration() -> FontConfiguration:
     return fonts
 
 
-def plan_pdf(questionnaire: Questionnaire, assessment: Assessment) -> bytes:
+def plan_pdf(assessment: Assessment) -> bytes:
     """The plan as PDF bytes: from the cache when nothing it prints has changed."""
-    html = render_plan_html(plan_context(questionnaire, assessment))
+    html = render_plan_html(plan_context(assessment))
     static_folder = current_app.static_folder
     key = cache_key(html, static_folder)
     cache = plan_cache_for(current_app.config)
@@ -145,5 +138,5 @@ def download_name(team_service: str, date: dt.date, what: str) -> str:
 
 
 def plan_date(assessment: Assessment) -> dt.date:
-    """The date a plan carries: when the assessment was (first) finished."""
-    return (assessment.finished_at or assessment.updated_at).date()
+    """The date a plan or a download carries: the date the assessment goes by."""
+    return assessment.dated.on.date()

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from assessment.rules.charts import BarChart, pillar_bar_chart_for_print
+from assessment.rules.charts import PRINT, BarChart, pillar_bar_chart
+from assessment.rules.comparison import ScoreChange
 from assessment.rules.questionnaire import Pillar, Practice, Questionnaire
+from assessment.rules.scored import ScoredAssessment
 from assessment.rules.scoring import (
     DEFAULT_TARGET,
     PRIORITY_COUNT,
@@ -21,6 +23,7 @@ from assessment.rules.scoring import (
     Results,
     score_a11_functions,
 )
+from assessment.rules.wording import answer_words
 from assessment.store.models import ACTION_STATUSES
 
 
@@ -160,31 +163,11 @@ class AnswerSection:
 
 
 @dataclass(frozen=True)
-class Change:
-    name: str
-    earlier: Decimal | None
-    now: Decimal | None
-
-    @property
-    def text(self) -> str:
-        return describe_change(self.earlier, self.now)
-
-
-@dataclass(frozen=True)
 class Comparison:
     earlier_finished_on: dt.date
     earlier_version: str
-    overall: Change
-    pillars: tuple[Change, ...]
-
-
-@dataclass(frozen=True)
-class Earlier:
-    """A team's earlier finished assessment, scored, to show the change since then."""
-
-    finished_on: dt.date
-    questionnaire_version: str
-    results: Results
+    overall: ScoreChange
+    pillars: tuple[ScoreChange, ...]
 
 
 @dataclass(frozen=True)
@@ -200,8 +183,7 @@ class Plan:
     strongest: Extreme | None
     weakest: Extreme | None
     pillars: tuple[PillarPage, ...]
-    chart: BarChart
-    chart_alt: str
+    chart: BarChart  # its alt text is chart.alt
     priorities: tuple[Priority, ...]  # every weak practice, largest gap first
     knowledge_gaps: tuple[KnowledgeGap, ...]
     functions: tuple[FunctionRow, ...]
@@ -222,7 +204,7 @@ class Plan:
 def build_plan(questionnaire: Questionnaire, results: Results, team: Team,
                finished_on: dt.date, questionnaire_version: str,
                answers: Mapping[str, RecordedAnswer], actions: Iterable[PlannedAction],
-               earlier: Earlier | None = None,
+               earlier: ScoredAssessment | None = None,
                target_dates: Mapping[str, dt.date | None] | None = None) -> Plan:
     """Everything the improvement plan prints, as plain values. `target_dates`: by pillar id,
     when the team means to reach each target."""
@@ -241,8 +223,7 @@ def build_plan(questionnaire: Questionnaire, results: Results, team: Team,
         weakest=_extreme(scored, min),
         pillars=tuple(_pillar_page(questionnaire, p, (target_dates or {}).get(p.pillar.id))
                       for p in results.pillars),
-        chart=pillar_bar_chart_for_print(results.pillars),
-        chart_alt=chart_alt(results.pillars),
+        chart=pillar_bar_chart(results.pillars, PRINT),
         priorities=tuple(
             Priority(rank, w.practice.practice.name, w.practice.practice.summary, w.pillar.name,
                      w.practice.score, level(w.practice.level), w.target, w.gap, w.next_step,
@@ -303,29 +284,6 @@ def find_practice(questionnaire: Questionnaire,
     return next((pair for pair in practices_of(questionnaire) if pair[1].id == practice_id), None)
 
 
-def describe_change(earlier: Decimal | None, now: Decimal | None) -> str:
-    """A change between two displayed scores, in words a screen reader reads well."""
-    if earlier is None:
-        return "No score either time" if now is None else "New score"
-    if now is None:
-        return "No score now"
-    difference = now - earlier
-    if difference == 0:
-        return "No change"
-    return f"Up {difference}" if difference > 0 else f"Down {-difference}"
-
-
-def chart_alt(pillars: Iterable[PillarScore]) -> str:
-    """The chart's alternative text: what it shows, and every number in it."""
-    parts = [
-        f"{p.pillar.name} {p.score if p.score is not None else 'not enough answers'}, "
-        f"target {p.target}."
-        for p in pillars
-    ]
-    return "Bar chart of your score out of 5 for each pillar, with each target marked. " + \
-        " ".join(parts)
-
-
 def _level_text(questionnaire: Questionnaire):
     def level(number: int | None) -> LevelText | None:
         if number is None:
@@ -381,18 +339,18 @@ def _answer_sections(questionnaire: Questionnaire,
                     text = level(answer.level).label
                     statement = question.levels[answer.level - 1]
                 else:
-                    text = {"na": "Not applicable", "unknown": "Don't know"}.get(choice or "",
-                                                                                  "Not answered")
+                    text = answer_words(choice)
                 rows.append(AnswerRow(practice.name, question.text, text, statement,
                                       _note(answer)))
         sections.append(AnswerSection(pillar.name, tuple(rows)))
     return tuple(sections)
 
 
-def _comparison(results: Results, earlier: Earlier) -> Comparison:
+def _comparison(results: Results, earlier: ScoredAssessment) -> Comparison:
     before = {p.pillar.id: p.score for p in earlier.results.pillars}
     return Comparison(
-        earlier.finished_on, earlier.questionnaire_version,
-        Change("Overall", earlier.results.score, results.score),
-        tuple(Change(p.pillar.name, before.get(p.pillar.id), p.score) for p in results.pillars),
+        earlier.dated.on.date(), earlier.questionnaire_version,
+        ScoreChange("overall", "Overall", earlier.results.score, results.score),
+        tuple(ScoreChange(p.pillar.id, p.pillar.name, before.get(p.pillar.id), p.score)
+              for p in results.pillars),
     )

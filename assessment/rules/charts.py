@@ -1,77 +1,112 @@
-"""Geometry for the server-drawn SVG bar chart of pillar scores (templates draw it)."""
+"""Geometry for the server-drawn SVG bar chart of pillar scores, on screen and in the printed
+plan: one drawing (templates/_macros/chart.html), sized by a Layout."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from assessment.rules.scoring import PillarScore
 
-WIDTH, LEFT, RIGHT, TOP, ROW, BAR = 480, 10, 40, 10, 52, 18
 MAX_SCORE = 5
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Sizes of one use of the chart. Labels sit above their bar, or to the left of it."""
+
+    width: int
+    left: int  # where the bars start
+    right: int
+    top: int
+    row: int  # height of one pillar's row
+    bar: int  # height of a bar
+    labels_beside: bool  # True: each label to the left of its bar (the printed plan)
+    label_size: int
+    value_size: int
+    tick_size: int
+    note_size: int  # "Not enough answers"
+    tick_gap: int  # from the axis down to its numbers
+    bottom: int  # below the axis
+    overhang: int  # how far the target marker reaches above and below its bar
+    font: str
+    css_class: str
+
+
+SCREEN = Layout(width=480, left=10, right=40, top=10, row=52, bar=18, labels_beside=False,
+                label_size=15, value_size=14, tick_size=13, note_size=13, tick_gap=18,
+                bottom=26, overhang=4,
+                font="Source Sans Pro Web, Helvetica Neue, Arial, sans-serif",
+                css_class="app-chart")
+PRINT = Layout(width=600, left=200, right=40, top=6, row=30, bar=18, labels_beside=True,
+               label_size=14, value_size=13, tick_size=12, note_size=12, tick_gap=16,
+               bottom=22, overhang=3, font="Public Sans", css_class="chart")
 
 
 @dataclass(frozen=True)
 class Bar:
     label: str
     score: Decimal | None
+    label_x: int
     label_y: int
     bar_y: int
+    value_y: int  # baseline of the score written after the bar
     width: float
     target_x: float
 
 
 @dataclass(frozen=True)
 class BarChart:
-    width: int
+    layout: Layout
     height: int
-    left: int
     plot_width: int
-    bar_height: int
     ticks: tuple[tuple[float, int], ...]  # (x, score)
     bars: tuple[Bar, ...]
     axis_y: int
+    alt: str  # what the chart shows, with every number: its one alternative text
+
+    @property
+    def width(self) -> int:
+        return self.layout.width
+
+    @property
+    def left(self) -> int:
+        return self.layout.left
 
 
 def _x(score: Decimal, plot_width: int) -> float:
     return round(float(score) / MAX_SCORE * plot_width, 1)
 
 
-def pillar_bar_chart(pillars: Sequence[PillarScore]) -> BarChart:
-    """One bar per pillar on a 0–5 scale, its label above it and a marker at its target."""
-    plot_width = WIDTH - LEFT - RIGHT
-    bars = tuple(
-        Bar(
-            label=p.pillar.name,
-            score=p.score,
-            label_y=TOP + i * ROW + 14,
-            bar_y=TOP + i * ROW + 22,
-            width=0 if p.score is None else _x(p.score, plot_width),
-            target_x=LEFT + _x(p.target, plot_width),
-        )
-        for i, p in enumerate(pillars)
-    )
-    axis_y = TOP + len(pillars) * ROW + 4
-    ticks = tuple((LEFT + _x(Decimal(n), plot_width), n) for n in range(MAX_SCORE + 1))
-    return BarChart(WIDTH, axis_y + 26, LEFT, plot_width, BAR, ticks, bars, axis_y)
+def pillar_bar_chart(pillars: Sequence[PillarScore], layout: Layout = SCREEN) -> BarChart:
+    """One bar per pillar on a 0–5 scale, its label above it (or beside it) and a marker at
+    its target."""
+    plot_width = layout.width - layout.left - layout.right
+    bars = []
+    for i, p in enumerate(pillars):
+        row_top = layout.top + i * layout.row
+        if layout.labels_beside:  # the label's baseline level with the middle of the bar
+            label_x, label_y, bar_y = layout.left - 10, row_top + 14, row_top + 1
+            value_y = label_y
+        else:
+            label_x, label_y, bar_y = layout.left, row_top + 14, row_top + 22
+            value_y = bar_y + 14
+        bars.append(Bar(p.pillar.name, p.score, label_x, label_y, bar_y, value_y,
+                        0 if p.score is None else _x(p.score, plot_width),
+                        layout.left + _x(p.target, plot_width)))
+    axis_y = layout.top + len(pillars) * layout.row + (2 if layout.labels_beside else 4)
+    ticks = tuple((layout.left + _x(Decimal(n), plot_width), n) for n in range(MAX_SCORE + 1))
+    return BarChart(layout, axis_y + layout.bottom, plot_width, ticks, tuple(bars), axis_y,
+                    chart_alt(pillars))
 
 
-def pillar_bar_chart_for_print(pillars: Sequence[PillarScore]) -> BarChart:
-    """A compact version for the printed plan: each label to the left of its bar."""
-    width, left, right, top, row, bar_height = 600, 200, 40, 6, 30, 18
-    plot_width = width - left - right
-    bars = tuple(
-        Bar(
-            label=p.pillar.name,
-            score=p.score,
-            label_y=top + i * row + 14,  # baseline, level with the middle of the bar
-            bar_y=top + i * row + 1,
-            width=0 if p.score is None else _x(p.score, plot_width),
-            target_x=left + _x(p.target, plot_width),
-        )
-        for i, p in enumerate(pillars)
-    )
-    axis_y = top + len(pillars) * row + 2
-    ticks = tuple((left + _x(Decimal(n), plot_width), n) for n in range(MAX_SCORE + 1))
-    return BarChart(width, axis_y + 22, left, plot_width, bar_height, ticks, bars, axis_y)
+def chart_alt(pillars: Iterable[PillarScore]) -> str:
+    """The chart's alternative text: what it shows, and every number in it."""
+    parts = [
+        f"{p.pillar.name} {p.score if p.score is not None else 'not enough answers'}, "
+        f"target {p.target}."
+        for p in pillars
+    ]
+    return "Bar chart of your score out of 5 for each pillar, with each target marked. " + \
+        " ".join(parts)

@@ -7,24 +7,32 @@ Assessments taken on different questionnaire versions compare on the questions t
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
 from assessment.rules.scoring import Answer, Results
+from assessment.rules.wording import date_text
 
 Direction = Literal["up", "down", "same", "new", "gone", "none"]
+ARROWS = {"up": "▲", "down": "▼", "same": "="}
+# What a change says when it has no number to give, by direction.
+CHANGE_WORDS = {"same": "No change", "new": "New score", "gone": "No score now",
+                "none": "No score either time"}
 
 
 @dataclass(frozen=True)
 class ScoreChange:
-    """One score in an earlier and a later assessment (None: no score there)."""
+    """One score in an earlier and a later assessment (None: no score there), and how it
+    reads: the one type for a change, on the compare and history pages and in the plan."""
 
     id: str
     name: str
     before: Decimal | None
     after: Decimal | None
+    since: dt.date | None = None  # when the earlier score was made, where a page says it
 
     @property
     def change(self) -> Decimal | None:
@@ -35,6 +43,43 @@ class ScoreChange:
     @property
     def direction(self) -> Direction:
         return direction(self.before, self.after)
+
+    @property
+    def arrow(self) -> str:
+        """▲, ▼ or = beside the number; never the only sign of the change."""
+        return ARROWS.get(self.direction, "")
+
+    @property
+    def shown(self) -> str:
+        """The change as printed beside the arrow: +0.6, −0.3 or 0.0 (a true minus sign)."""
+        change = self.change
+        if change is None:
+            return ""
+        return f"+{change}" if change > 0 else f"−{-change}" if change < 0 else "0.0"
+
+    @property
+    def way(self) -> str:
+        """"Up" or "Down", said before the signed number beside the arrow; else empty."""
+        return {"up": "Up", "down": "Down"}.get(self.direction, "")
+
+    @property
+    def words(self) -> str:
+        """The change in words: "Up 0.6", "Down 0.3", "No change", "New score"…"""
+        change = self.change
+        if self.way and change is not None:
+            return f"{self.way} {abs(change)}"
+        return CHANGE_WORDS[self.direction]
+
+    @property
+    def since_words(self) -> str:
+        """The change since a dated earlier score, for screen readers beside an arrow:
+        "up 0.6 from March 2025", "no score in June 2024 to compare with"."""
+        if self.since is None or self.after is None:
+            return ""
+        month = date_text(self.since, "month")
+        if self.direction == "new":
+            return f"no score in {month} to compare with"
+        return f"{self.words[0].lower()}{self.words[1:]} from {month}"
 
 
 @dataclass(frozen=True)
@@ -100,7 +145,7 @@ def compare(before: Results, after: Results, before_answers: Mapping[str, Answer
         old = earlier_pillars.get(pillar.pillar.id)
         pillars.append(PillarChange(
             pillar.pillar.id, pillar.pillar.name, old.score if old else None, pillar.score,
-            old.target if old else pillar.target, pillar.target))
+            target_before=old.target if old else pillar.target, target_after=pillar.target))
         old_practices = {p.practice.id: p for p in old.practices} if old else {}
         for practice in pillar.practices:
             previous = old_practices.get(practice.practice.id)

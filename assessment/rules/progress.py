@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assessment.rules.questionnaire import Pillar, Question, Questionnaire
-from assessment.store.queries import AnswerRow
+from assessment.rules.scored import AnswerRow
 
 
 @dataclass(frozen=True)

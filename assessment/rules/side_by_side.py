@@ -1,8 +1,8 @@
 """Two assessments of a team side by side: which two to show, and what the page prints.
 
 Pure functions over assessments' plain fields, questionnaires and scores; no Flask, no database.
-Assessments taken on different questionnaire versions are scored again on the questions both
-versions ask, so the change is like for like.
+Assessments taken on different questionnaire versions come scored on the questions both
+versions ask (store/read_model.on_shared_questions), so the change is like for like.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Generic, Protocol, TypeVar
 
 from assessment.rules import comparison
 from assessment.rules.questionnaire import Question, Questionnaire
-from assessment.rules.scoring import DONT_KNOW, NOT_APPLICABLE, Answer, Results, score_assessment
-from assessment.rules.version_changes import VersionChanges, version_changes
+from assessment.rules.scoring import Answer, Results
+from assessment.rules.version_changes import VersionChanges
+from assessment.rules.wording import NOT_ANSWERED, answer_words, assessment_date
 
 
 class Choosable(Protocol):
@@ -41,10 +41,11 @@ def options(assessments: Sequence[Choosable]) -> list[Option]:
     """One choice per assessment, newest first: its date and whether it is finished. Two on
     the same day also show the time."""
     def label(a: Choosable, with_time: bool) -> str:
-        when = a.finished_at if a.is_finished and a.finished_at else a.started_at
-        text = f"{'Finished' if a.is_finished else 'Started'} {when:%B} {when.day}, {when.year}"
-        text += f" at {when:%-I:%M %p}" if with_time else ""
-        return text + ("" if a.is_finished else " (in progress)")
+        dated = assessment_date(a.started_at, a.finished_at)
+        text = dated.words + (f" at {dated.on:%-I:%M %p}" if with_time else "")
+        if a.is_finished:
+            return text
+        return text + (" (reopened, in progress)" if dated.by_finish else " (in progress)")
 
     plain = [label(a, False) for a in assessments]
     return [Option(a.public_id, label(a, plain.count(text) > 1))
@@ -85,14 +86,17 @@ def choose(assessments: Sequence[A], before: str | None, after: str | None) -> C
     return Choice(assessments[first], assessments[second])
 
 
-@dataclass(frozen=True)
-class Taken:
-    """One assessment as the comparison needs it: its questionnaire, answers and targets."""
+class Taken(Protocol):
+    """One scored assessment as the comparison needs it (rules/scored.ScoredAssessment)."""
 
-    questionnaire: Questionnaire
-    answers: Mapping[str, Answer]
-    targets: Mapping[str, Decimal]
-    target_dates: Mapping[str, dt.date | None]
+    @property
+    def questionnaire(self) -> Questionnaire: ...
+    @property
+    def given(self) -> Mapping[str, Answer]: ...
+    @property
+    def results(self) -> Results: ...
+    @property
+    def target_dates(self) -> Mapping[str, dt.date | None]: ...
 
 
 @dataclass(frozen=True)
@@ -127,15 +131,9 @@ class SideBySide:
     answers_changed: int
 
 
-def side_by_side(before: Taken, after: Taken) -> SideBySide:
-    """What moved between two assessments, on the questions both were asked."""
-    versions = version_changes(before.questionnaire, after.questionnaire)
-    before_answers, after_answers = before.answers, after.answers
-    if versions is not None:
-        before_answers = comparison.shared_answers(before.answers, versions.shared)
-        after_answers = comparison.shared_answers(after.answers, versions.shared)
-    result = comparison.compare(_score(before, before_answers), _score(after, after_answers),
-                                before_answers, after_answers)
+def side_by_side(before: Taken, after: Taken, versions: VersionChanges | None) -> SideBySide:
+    """What moved between two assessments, scored on the questions both were asked."""
+    result = comparison.compare(before.results, after.results, before.given, after.given)
     practices = {p.id: p for p in result.practices}
     pillars = []
     for change, pillar in zip(result.pillars, after.questionnaire.pillars, strict=True):
@@ -154,20 +152,13 @@ def side_by_side(before: Taken, after: Taken) -> SideBySide:
 def answer_text(questionnaire: Questionnaire, question_id: str,
                 answer: Answer | None) -> AnswerText:
     """An answer as people read it: the level with its name and statement, or what else."""
-    if answer == NOT_APPLICABLE:
-        return AnswerText("Not applicable", None)
-    if answer == DONT_KNOW:
-        return AnswerText("Don't know", None)
     if not isinstance(answer, int):
-        return AnswerText("Not answered", None)
+        return AnswerText(answer_words(answer, missing=NOT_ANSWERED), None)
     question = _find(questionnaire, question_id)
     statement = question.levels[answer - 1] if question and answer <= len(question.levels) \
         else None
-    return AnswerText(f"Level {answer}: {questionnaire.level(answer).name}", statement)
-
-
-def _score(taken: Taken, answers: Mapping[str, Answer]) -> Results:
-    return score_assessment(taken.questionnaire, answers, taken.targets)
+    return AnswerText(answer_words(answer, level_name=questionnaire.level(answer).name),
+                      statement)
 
 
 def _find(questionnaire: Questionnaire, question_id: str) -> Question | None:

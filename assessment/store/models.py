@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assessment.extensions import db
+from assessment.rules.wording import Dated, assessment_date
 
 DRAFT = "draft"
 FINISHED = "finished"
@@ -79,7 +80,9 @@ class Assessment(db.Model):
     # False: only owners answer. True: every member answers on their own.
     open_to_team: Mapped[bool] = mapped_column(default=False, server_default=false())
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The latest finish: finishing again moves it, reopening keeps it.
     finished_at: Mapped[dt.datetime | None]
+    # Moves on every change that scores see: with id and questionnaire version, a cache key.
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     team: Mapped[Team] = relationship(back_populates="assessments")
@@ -99,6 +102,15 @@ class Assessment(db.Model):
     @property
     def is_finished(self) -> bool:
         return self.status == FINISHED
+
+    @property
+    def reopened(self) -> bool:
+        return not self.is_finished and self.finished_at is not None
+
+    @property
+    def dated(self) -> Dated:
+        """The date it goes by: its latest finish, or its start if never finished."""
+        return assessment_date(self.started_at, self.finished_at)
 
 
 class PillarTarget(db.Model):
@@ -157,6 +169,12 @@ class Response(db.Model):
     user: Mapped[User | None] = relationship()
 
 
+_CHOICE_MATCHES_LEVEL = (
+    f"(choice = '{CHOICE_LEVEL}' AND level IS NOT NULL AND level BETWEEN 1 AND 5)"
+    f" OR (choice IN ('{CHOICE_NA}', '{CHOICE_UNKNOWN}') AND level IS NULL)"
+)
+
+
 class Answer(db.Model):
     """An answer to one question, by stable question id: a level 1–5, N/A or Don't know.
 
@@ -166,12 +184,9 @@ class Answer(db.Model):
     __tablename__ = "answer"
     __table_args__ = (
         UniqueConstraint("response_id", "question_id", name="uq_answer_one_per_question"),
-        CheckConstraint(
-            f"(choice = '{CHOICE_LEVEL}' AND level IS NOT NULL AND level BETWEEN 1 AND 5)"
-            f" OR (choice IN ('{CHOICE_NA}', '{CHOICE_UNKNOWN}') AND level IS NULL)"
-            " OR (choice IS NULL AND level IS NULL)",
-            name="choice_matches_level",
-        ),
+        # A respondent may keep a note before choosing; an agreed answer always has a choice.
+        CheckConstraint(f"{_CHOICE_MATCHES_LEVEL} OR (choice IS NULL AND level IS NULL)",
+                        name="choice_matches_level"),
         Index("ix_answer_question", "question_id"),
     )
 
@@ -184,12 +199,6 @@ class Answer(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     response: Mapped[Response] = relationship(back_populates="answers")
-
-
-_CHOICE_MATCHES_LEVEL = (
-    f"(choice = '{CHOICE_LEVEL}' AND level IS NOT NULL AND level BETWEEN 1 AND 5)"
-    f" OR (choice IN ('{CHOICE_NA}', '{CHOICE_UNKNOWN}') AND level IS NULL)"
-)
 
 
 class AgreedAnswer(db.Model):

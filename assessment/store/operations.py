@@ -107,6 +107,7 @@ def agree_answer(assessment: Assessment, question_id: str, choice: str | None, n
     if choice is None:
         if row is not None:
             db.session.delete(row)
+            assessment.updated_at = utcnow()  # scores change: see store/read_model.py
         db.session.flush()
         return
     if row is None:
@@ -139,9 +140,9 @@ def save_answers(response: Response, submitted: Mapping[str, SubmittedAnswer]) -
 
 
 def finish_assessment(assessment: Assessment) -> None:
-    """Mark the assessment finished; the first finish date is kept if it is reopened later."""
+    """Mark the assessment finished, now: it goes by its latest finish (rules/wording.py)."""
     assessment.status = FINISHED
-    assessment.finished_at = assessment.finished_at or utcnow()
+    assessment.finished_at = utcnow()
     db.session.flush()
 
 
@@ -165,6 +166,7 @@ def set_targets(assessment: Assessment, targets: Mapping[str, Decimal],
         row.target = target
         if pillar_id in dates:
             row.target_date = dates[pillar_id]
+    assessment.updated_at = utcnow()  # scores change: see store/read_model.py
     db.session.flush()
 
 

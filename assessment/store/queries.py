@@ -1,20 +1,19 @@
-"""Read-side helpers: load an assessment with what its pages need, and turn rows into scores."""
+"""Read-side helpers: load an assessment with what its pages need, and combine everyone's
+answers into the team's (store/read_model.py scores them)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Protocol
 
 from flask import abort
-from sqlalchemy import func, select, tuple_
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from assessment.extensions import db
 from assessment.rules import consensus, scoring
-from assessment.rules.questionnaire import Questionnaire
+from assessment.rules.scored import AnswerRow, Row, TeamAnswers
 from assessment.store.models import (
     CHOICE_LEVEL,
     FINISHED,
@@ -55,49 +54,6 @@ def actions_by_practice(assessment: Assessment) -> dict[str, list[Action]]:
                          key=lambda a: (a.due_date is None, a.due_date or dt.date.min, a.id)):
         grouped.setdefault(action.practice_id, []).append(action)
     return grouped
-
-
-def earlier_finished_assessment(assessment: Assessment) -> Assessment | None:
-    """The team's latest finished assessment started before this one, to compare against."""
-    return db.session.scalar(
-        select(Assessment)
-        .where(Assessment.team_id == assessment.team_id, Assessment.status == FINISHED,
-               tuple_(Assessment.started_at, Assessment.id)
-               < tuple_(assessment.started_at, assessment.id))
-        .order_by(Assessment.started_at.desc(), Assessment.id.desc())
-        .limit(1)
-        .options(selectinload(Assessment.targets),
-                 selectinload(Assessment.responses).selectinload(Response.answers))
-    )
-
-
-class AnswerRow(Protocol):
-    """What pages read of an answer; both Answer objects and light query rows have it."""
-
-    question_id: str
-    choice: str | None
-    level: int | None
-    note: str
-
-
-@dataclass(frozen=True)
-class Row:
-    """An answer as plain data: a respondent's, or the team's."""
-
-    question_id: str
-    choice: str | None
-    level: int | None
-    note: str
-
-
-@dataclass(frozen=True)
-class TeamAnswers:
-    """Everyone's answers to an assessment: per question the spread and the team's answer."""
-
-    spreads: dict[str, consensus.QuestionSpread]
-    rows: dict[str, Row]  # the team's answer per question, as pages and scoring read it
-    respondents: int  # people who answered at least one question
-    notes: dict[str, list[str]]  # respondents' notes per question
 
 
 def _answer(row: AnswerRow) -> scoring.Answer | None:
@@ -212,17 +168,6 @@ def scoring_answers(answers: Iterable[AnswerRow]) -> dict[str, scoring.Answer]:
         for a in answers
         if a.choice is not None
     }
-
-
-def targets_by_pillar(assessment: Assessment) -> dict[str, Decimal]:
-    return {t.pillar_id: Decimal(t.target).quantize(Decimal("0.1")) for t in assessment.targets}
-
-
-def results_for(questionnaire: Questionnaire, assessment: Assessment,
-                answers_given: TeamAnswers | None = None) -> scoring.Results:
-    """Score the team's answers (agreed, else the median) against the targets."""
-    answers = scoring_answers((answers_given or team_answers(assessment)).rows.values())
-    return scoring.score_assessment(questionnaire, answers, targets_by_pillar(assessment))
 
 
 def demo_assessments() -> list[Assessment]:

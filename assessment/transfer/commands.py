@@ -41,7 +41,7 @@ def export_assessment(public_id: str, output: str | None) -> None:
     assessment = db.session.scalar(select(Assessment).where(Assessment.public_id == public_id))
     if assessment is None:
         raise click.ClickException(f"There is no assessment with the id {public_id}.")
-    date = (assessment.finished_at or assessment.started_at).date()
+    date = assessment.dated.on.date()
     _write(exporting.assessment_export(assessment), assessment.team, date, "assessment.json",
            output)
 

@@ -2,7 +2,7 @@
 
 A fixed number of queries whatever the number of assessments, respondents and answers:
 assessments (1), members (1), responses (1), answers (1), agreed answers (1), actions (1),
-targets (1), emails (1), kept questionnaire texts (1), and scoring (history.score_assessments).
+targets (1), emails (1), kept questionnaire texts (1), and the read model's scoring.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from assessment.extensions import db
 from assessment.rules.questionnaire import Questionnaire
-from assessment.store.history import ScoredAssessment, score_assessments, team_assessments
+from assessment.rules.scored import Row, ScoredAssessment
 from assessment.store.models import (
     Action,
     AgreedAnswer,
@@ -29,8 +29,8 @@ from assessment.store.models import (
     User,
     utcnow,
 )
-from assessment.store.queries import Row
 from assessment.store.questionnaire_versions import current_questionnaire
+from assessment.store.read_model import score_assessments, team_assessments
 from assessment.transfer.checking import content_hash
 from assessment.transfer.document import (
     ASSESSMENT,
@@ -68,14 +68,14 @@ def assessment_export(assessment: Assessment) -> dict[str, Any]:
 def _export(kind: str, team: TeamData, assessments: Sequence[Assessment]) -> dict[str, Any]:
     scored = score_assessments(assessments)
     document = Document(kind, utcnow(), team, _questionnaire_texts(scored),
-                        tuple(_assessments(scored)))
+                        tuple(_assessments(assessments, scored)))
     return to_data(document, [scores(s) for s in scored])
 
 
 def _questionnaire_texts(scored: Sequence[ScoredAssessment]) -> tuple[QuestionnaireText, ...]:
     """The text of every questionnaire version the assessments use: the current questions.yaml
     for its own version (as scoring does), else the text kept when they started."""
-    versions = sorted({s.assessment.questionnaire_version for s in scored})
+    versions = sorted({s.questionnaire_version for s in scored})
     kept = {k.version: k for k in db.session.scalars(select(QuestionnaireSnapshot).where(
         QuestionnaireSnapshot.version.in_(versions)))} if versions else {}
     current = current_questionnaire()
@@ -90,8 +90,9 @@ def _questionnaire_texts(scored: Sequence[ScoredAssessment]) -> tuple[Questionna
     return tuple(texts)
 
 
-def _assessments(scored: Sequence[ScoredAssessment]) -> list[AssessmentData]:
-    ids = [s.assessment.id for s in scored]
+def _assessments(assessments: Sequence[Assessment],
+                 scored: Sequence[ScoredAssessment]) -> list[AssessmentData]:
+    ids = [a.id for a in assessments]
     if not ids:
         return []
     responses = _grouped(db.session.execute(
@@ -113,8 +114,8 @@ def _assessments(scored: Sequence[ScoredAssessment]) -> list[AssessmentData]:
     emails = dict(db.session.execute(select(User.id, User.email).where(User.id.in_(
         sorted(i for i in user_ids if i is not None)))).all()) if user_ids - {None} else {}
     result = []
-    for s in scored:
-        a, order = s.assessment, _order(s.questionnaire)
+    for a, s in zip(assessments, scored, strict=True):
+        order = _order(s.questionnaire)
         result.append(AssessmentData(
             a.questionnaire_version, a.status, a.open_to_team, a.started_at, a.finished_at,
             a.updated_at,

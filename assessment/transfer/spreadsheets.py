@@ -10,9 +10,9 @@ from collections.abc import Iterable, Sequence
 
 from assessment.report.actions_csv import _cell
 from assessment.rules.questionnaire import Questionnaire
-from assessment.store.history import ScoredAssessment
+from assessment.rules.scored import Row, ScoredAssessment
+from assessment.rules.wording import answer_words
 from assessment.store.models import CHOICE_LEVEL
-from assessment.store.queries import Row
 
 ANSWER_COLUMNS = ("Pillar", "Practice", "Question ID", "Question", "Team answer", "Level name",
                   "Agreed by the team", "Team note")
@@ -44,8 +44,9 @@ def scores_csv(scored: Iterable[ScoredAssessment]) -> str:
     """One row per assessment and area: overall, each pillar, each practice; oldest first."""
     rows = []
     for item in scored:
-        a, q, results = item.assessment, item.questionnaire, item.results
-        first = [item.when.date().isoformat(), a.status.capitalize(), a.questionnaire_version]
+        q, results = item.questionnaire, item.results
+        first = [item.when.date().isoformat(), item.status.capitalize(),
+                 item.questionnaire_version]
         rows.append([*first, "Overall", "", "Overall", *_score(q, results.score, results.level),
                      "", ""])
         for pillar in results.pillars:
@@ -61,11 +62,9 @@ def scores_csv(scored: Iterable[ScoredAssessment]) -> str:
 
 
 def answer_text(row: Row | None) -> str:
-    if row is None or row.choice is None:
-        return ""
-    if row.choice == CHOICE_LEVEL:
-        return f"Level {row.level}"
-    return "Not applicable" if row.choice == "na" else "Don't know"
+    """A stored answer as the CSV writes it: "Level 3", "Not applicable", "Don't know" or
+    nothing (the level's name has a column of its own)."""
+    return "" if row is None else answer_words(row.choice, row.level, missing="")
 
 
 def level_name(questionnaire: Questionnaire, row: Row | None) -> str:

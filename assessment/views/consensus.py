@@ -15,7 +15,6 @@ from assessment.web.access import assessment_for
 from assessment.web.forms import CSRF_TOKEN_MAX, NOTE_MAX_LENGTH, answer_choices, find_tampering
 
 bp = Blueprint("consensus", __name__)
-CHOICE_LABELS = {"na": "Not applicable", "unknown": "Don't know"}
 
 
 def agree_fields() -> dict:
@@ -30,7 +29,7 @@ def team_view(public_id: str) -> str:
     answers = team_answers(assessment)
     return render_template(
         "consensus/team_answers.html", assessment=assessment, role=role, answers=answers,
-        questionnaire=questionnaire, labels=CHOICE_LABELS,
+        questionnaire=questionnaire,
         team=respondent_progress(assessment, questionnaire.question_count))
 
 
@@ -53,5 +52,4 @@ def agree(public_id: str, question_id: str) -> str | Response:
         return redirect(url_for(".team_view", public_id=public_id, _anchor=f"q-{question_id}"))
     spread = team_answers(assessment).spreads.get(question_id)
     return render_template("consensus/agree.html", assessment=assessment, question=question,
-                           spread=spread, choices=answer_choices(), questionnaire=questionnaire,
-                           labels=CHOICE_LABELS)
+                           spread=spread, choices=answer_choices(), questionnaire=questionnaire)

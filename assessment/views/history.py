@@ -7,8 +7,9 @@ from flask import Blueprint, render_template
 
 from assessment.rules.history_rows import history_page
 from assessment.rules.peers import MIN_TEAMS
-from assessment.store import history
+from assessment.store import read_model
 from assessment.store.models import VIEWER
+from assessment.store.peers import peer_spreads
 from assessment.views.common import current_questionnaire
 from assessment.web.access import team_or_404
 
@@ -19,10 +20,8 @@ bp = Blueprint("history", __name__)
 def team_history(team_id: int) -> str:
     team, role = team_or_404(team_id, VIEWER)
     questionnaire = current_questionnaire()
-    scored = history.team_history(team)
-    finished = any(s.assessment.is_finished for s in scored)
-    # The demo team is open to everyone: it never shows other teams' scores.
-    spreads = history.peer_spreads(team, questionnaire) if finished and not team.is_demo else {}
+    scored = read_model.scored_team(team)
+    spreads = peer_spreads(team, questionnaire) if any(s.finished for s in scored) else {}
     return render_template(
         "history/history.html", team=team, role=role,
         page=history_page(scored, questionnaire, spreads), min_teams=MIN_TEAMS)

@@ -8,9 +8,9 @@ from werkzeug import Response
 from assessment.extensions import csrf, db
 from assessment.report import actions_csv as exports
 from assessment.report.plan_data import action_rows, find_practice
-from assessment.store import audit, operations
+from assessment.store import audit, operations, read_model
 from assessment.store.models import MEMBER, VIEWER, Action, Assessment
-from assessment.store.queries import get_action_or_404, results_for
+from assessment.store.queries import get_action_or_404
 from assessment.store.questionnaire_versions import questionnaire_for
 from assessment.views.common import STALE_FORM_MESSAGE, form_is_stale
 from assessment.web.access import assessment_for
@@ -79,7 +79,7 @@ def plan_pdf(public_id: str) -> Response:
         pdf as report,  # WeasyPrint loads on the first plan, not at start-up
     )
 
-    pdf = report.plan_pdf(questionnaire_for(assessment.questionnaire_version), assessment)
+    pdf = report.plan_pdf(assessment)
     return download(pdf, "application/pdf", assessment, "improvement-plan.pdf")
 
 
@@ -87,8 +87,8 @@ def plan_pdf(public_id: str) -> Response:
 def actions_csv(public_id: str) -> Response:
     assessment = finished_assessment_or_redirect(
         public_id, "Finish the assessment to download your actions.", VIEWER)
-    questionnaire = questionnaire_for(assessment.questionnaire_version)
-    rows = action_rows(questionnaire, results_for(questionnaire, assessment), assessment.actions)
+    scored = read_model.scored_assessment(assessment)
+    rows = action_rows(scored.questionnaire, scored.results, assessment.actions)
     return download(exports.actions_csv(rows).encode("utf-8"), "text/csv; charset=utf-8",
                     assessment, "actions.csv")
 
@@ -127,8 +127,9 @@ def form_is_saveable(form: ActionForm) -> bool:
 def action_page(assessment: Assessment, practice_id: str, form: ActionForm,
                 action: Action | None) -> str:
     """The add or change page, with the practice's scores and suggested next step."""
-    questionnaire = questionnaire_for(assessment.questionnaire_version)
-    weak = next((w for w in results_for(questionnaire, assessment).weak_practices
+    scored = read_model.scored_assessment(assessment)
+    questionnaire = scored.questionnaire
+    weak = next((w for w in scored.results.weak_practices
                  if w.practice.practice.id == practice_id), None)
     found = find_practice(questionnaire, practice_id)
     return render_template("plan/action.html", assessment=assessment, form=form, action=action,

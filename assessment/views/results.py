@@ -17,9 +17,11 @@ from flask import (
 from werkzeug import Response
 
 from assessment.extensions import db
-from assessment.rules.charts import pillar_bar_chart
-from assessment.store import history, operations
+from assessment.rules.charts import SCREEN, pillar_bar_chart
+from assessment.rules.peers import MIN_TEAMS, peer_rows
+from assessment.store import operations, read_model
 from assessment.store.models import OWNER, VIEWER, Assessment, utcnow
+from assessment.store.peers import peer_spreads
 from assessment.store.queries import actions_by_practice
 from assessment.web.access import assessment_for
 from assessment.web.forms import find_tampering, target_fields, target_form_class, target_form_data
@@ -33,16 +35,18 @@ def results(public_id: str) -> str | Response:
     if not assessment.is_finished:
         flash("Finish the assessment to see your results.", "info")
         return redirect(url_for("take.review", public_id=public_id))
-    [scored] = history.score_assessments([assessment])  # on the version it was taken on
+    scored = read_model.scored_assessment(assessment)  # on the version it was taken on
     team = assessment.team
-    finished = [a for a in history.team_assessments(team) if a.is_finished]
+    finished = [a for a in read_model.team_assessments(team) if a.is_finished]
+    pillars = scored.results.pillars
     return render_template(
-        "results/results.html", assessment=assessment, results=scored.results,
+        "results/results.html", assessment=assessment, scored=scored, results=scored.results,
         targets=scored.targets, respondents=scored.answers.respondents,
-        chart=pillar_bar_chart(scored.results.pillars), questionnaire=scored.questionnaire,
-        actions=actions_by_practice(assessment), role=role,
-        # The demo team is public: it never shows real teams' scores, even as a spread.
-        spreads=None if team.is_demo else history.peer_spreads(team, scored.questionnaire),
+        chart=pillar_bar_chart(pillars, SCREEN), questionnaire=scored.questionnaire,
+        actions=actions_by_practice(assessment), role=role, min_teams=MIN_TEAMS,
+        peers=peer_rows({p.pillar.id: p.score for p in pillars},
+                        [(p.pillar.id, p.pillar.name) for p in pillars],
+                        peer_spreads(team, scored.questionnaire)),
         compare_url=compare_url(assessment, finished),
         history_url=url_for("history.team_history", team_id=team.id)
         if "history.team_history" in current_app.view_functions else None)
@@ -62,7 +66,7 @@ def compare_url(assessment: Assessment, finished: list[Assessment]) -> str | Non
 @bp.route("/assessments/<public_id>/targets", methods=["GET", "POST"])
 def targets(public_id: str) -> str | Response:
     assessment, _ = assessment_for(public_id, OWNER)
-    [scored] = history.score_assessments([assessment])
+    scored = read_model.scored_assessment(assessment)
     questionnaire = scored.questionnaire
     if request.method == "POST" and (problem := find_tampering(request.form,
                                                                 target_fields(questionnaire))):

@@ -23,8 +23,8 @@ from wtforms.validators import ValidationError
 
 from assessment.extensions import csrf, db
 from assessment.store import audit, teams
-from assessment.store.history import score_assessments, team_history
 from assessment.store.models import OWNER, VIEWER, Assessment, Team
+from assessment.store.read_model import scored_assessment, scored_team
 from assessment.transfer import exporting, importing, spreadsheets
 from assessment.transfer.document import ASSESSMENT
 from assessment.transfer.parsing import TransferError
@@ -45,15 +45,15 @@ def assessment_json(public_id: str) -> Response:
 @bp.get("/assessments/<public_id>/answers.csv")
 def answers_csv(public_id: str) -> Response:
     assessment, _ = assessment_for(public_id, VIEWER)
-    scored = score_assessments([assessment])[0]
-    text = spreadsheets.answers_csv(scored, exporting.respondent_answers(assessment))
+    text = spreadsheets.answers_csv(scored_assessment(assessment),
+                                    exporting.respondent_answers(assessment))
     return download(text, CSV, assessment.team, assessment_date(assessment), "answers.csv")
 
 
 @bp.get("/assessments/<public_id>/scores.csv")
 def assessment_scores_csv(public_id: str) -> Response:
     assessment, _ = assessment_for(public_id, VIEWER)
-    text = spreadsheets.scores_csv(score_assessments([assessment]))
+    text = spreadsheets.scores_csv([scored_assessment(assessment)])
     return download(text, CSV, assessment.team, assessment_date(assessment), "scores.csv")
 
 
@@ -67,7 +67,7 @@ def team_json(team_id: int) -> Response:
 @bp.get("/teams/<int:team_id>/scores.csv")
 def team_scores_csv(team_id: int) -> Response:
     team, _ = team_or_404(team_id, VIEWER)
-    text = spreadsheets.scores_csv(team_history(team))
+    text = spreadsheets.scores_csv(scored_team(team))
     return download(text, CSV, team, today(), "team-scores.csv")
 
 
@@ -147,7 +147,7 @@ def today() -> dt.date:
 
 
 def assessment_date(assessment: Assessment) -> dt.date:
-    return (assessment.finished_at or assessment.started_at).date()
+    return assessment.dated.on.date()
 
 
 def download(text: str, mimetype: str, team: Team, date: dt.date, what: str) -> Response:

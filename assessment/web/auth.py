@@ -6,7 +6,7 @@ import time
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import login_user, logout_user
 from werkzeug import Response
 from werkzeug.datastructures import MultiDict
 
@@ -113,7 +113,3 @@ def safe_next(target: str | None, default: str) -> str:
     if parts.scheme or parts.netloc:
         return default
     return target
-
-
-def signed_in_user() -> User | None:
-    return current_user if current_user.is_authenticated else None

@@ -13,7 +13,8 @@ from wtforms import RadioField, SelectChoice, SelectField, StringField, TextArea
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from assessment.rules.questionnaire import LEVEL_COUNT, Pillar, Questionnaire
-from assessment.rules.scoring import DEFAULT_TARGET, DONT_KNOW, NOT_APPLICABLE
+from assessment.rules.scoring import DEFAULT_TARGET
+from assessment.rules.wording import ANSWER_WORDS, level_words
 from assessment.store.models import ACTION_STATUSES
 from assessment.store.operations import ActionDetails, SubmittedAnswer
 
@@ -49,9 +50,8 @@ def note_field_name(question_id: str) -> str:
 
 
 def answer_choices() -> list[SelectChoice]:
-    return [SelectChoice(str(n), f"Level {n}") for n in range(1, LEVEL_COUNT + 1)] + [
-        SelectChoice(NOT_APPLICABLE, "Not applicable"), SelectChoice(DONT_KNOW, "Don't know"),
-    ]
+    return [SelectChoice(str(n), level_words(n)) for n in range(1, LEVEL_COUNT + 1)] + [
+        SelectChoice(choice, words) for choice, words in ANSWER_WORDS.items()]
 
 
 @cache

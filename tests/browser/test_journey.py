@@ -72,7 +72,7 @@ def test_the_whole_journey_works_in_a_browser(page, new_context, live_app):
     expect(other.get_by_text("Level 3: Strategic", exact=True)).to_be_visible()
     assert pillar_row(other, "Measurement") == ["2.0", "2: Tactical", "3.0", "No"]
     assert pillar_row(other, "Strategy") == ["4.0", "4: Foundational", "3.0", "Yes"]
-    expect(other.get_by_role("img", name=re.compile("Maturity score by pillar"))).to_be_visible()
+    expect(other.get_by_role("img", name=re.compile("Bar chart of your score"))).to_be_visible()
     weak = other.locator(".app-weak")
     expect(weak).to_have_count(len(questionnaire.pillar("measurement").practices))
     expect(weak.first).to_contain_text("Priority 1")

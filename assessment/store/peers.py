@@ -1,0 +1,77 @@
+"""How other teams score: the spread of every other real team's latest finished scores, and
+the rule that the demo team never shows it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from assessment.extensions import db
+from assessment.rules import peers
+from assessment.rules.questionnaire import Questionnaire
+from assessment.store.models import FINISHED, AgreedAnswer, Assessment, Team
+from assessment.store.read_model import score_assessments
+
+_PEER_CACHE = "peer_scores"
+
+
+def latest_finished_assessments(exclude_team_id: int | None = None) -> list[Assessment]:
+    """The latest finished assessment of every real team (demo teams do not count)."""
+    conditions = [Assessment.status == FINISHED, Team.is_demo.is_(False)]
+    if exclude_team_id is not None:
+        conditions.append(Assessment.team_id != exclude_team_id)
+    ranked = (
+        select(Assessment.id, func.row_number().over(
+            partition_by=Assessment.team_id,
+            order_by=(Assessment.started_at.desc(), Assessment.id.desc())).label("rank"))
+        .join(Team).where(*conditions)
+        .subquery())
+    return list(db.session.scalars(
+        select(Assessment).join(ranked, ranked.c.id == Assessment.id)
+        .where(ranked.c.rank == 1).order_by(Assessment.id)))
+
+
+PeerScores = dict[int, dict[str, Decimal | None]]  # team id -> pillar id -> score
+
+
+def peer_spreads(team: Team, questionnaire: Questionnaire
+                 ) -> dict[str, peers.Spread | None] | None:
+    """Per pillar of the questionnaire, the spread of other teams' latest scores, or None when
+    fewer than peers.MIN_TEAMS teams have a score for it. No team is ever named.
+
+    None for the demo team: anyone can read it, so it never shows real teams' scores, even
+    as a spread. This is the one place that rule lives."""
+    if team.is_demo:
+        return None
+    scores = [pillars for team_id, pillars in latest_scores_of_every_team().items()
+              if team_id != team.id]
+    return {
+        pillar.id: peers.spread([score for pillars in scores
+                                 if (score := pillars.get(pillar.id)) is not None])
+        for pillar in questionnaire.pillars
+    }
+
+
+def latest_scores_of_every_team() -> PeerScores:
+    """Pillar scores of every real team's latest finished assessment. Scoring them all is work
+    that grows with the number of teams, so the result is kept in the process until an
+    assessment is finished, reopened or moved, or an agreed answer changes (one cheap query
+    checks that)."""
+    stamp = tuple(db.session.execute(select(
+        select(func.count(Assessment.id)).where(Assessment.status == FINISHED)
+        .scalar_subquery(),
+        select(func.max(Assessment.updated_at)).where(Assessment.status == FINISHED)
+        .scalar_subquery(),
+        select(func.count(AgreedAnswer.id)).scalar_subquery(),
+        select(func.max(AgreedAnswer.updated_at)).scalar_subquery(),
+        select(func.count(Team.id)).where(Team.is_demo.is_(True)).scalar_subquery(),
+    )).one())
+    cache = current_app.extensions.get(_PEER_CACHE)
+    if cache is not None and cache[0] == stamp:
+        return cache[1]
+    scores = {item.team_id: {p.pillar.id: p.score for p in item.results.pillars}
+              for item in score_assessments(latest_finished_assessments())}
+    current_app.extensions[_PEER_CACHE] = (stamp, scores)
+    return scores

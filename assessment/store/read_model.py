@@ -1,0 +1,116 @@
+"""The read model: the one place that loads and scores assessments. The results page, history,
+compare, the plan (HTML and PDF), the CSV files, the API and the export all read the frozen
+ScoredAssessment it returns (rules/scored.py); nothing else calls the scoring rules.
+
+Queries, whatever the number of assessments and respondents: answers and agreed answers (2),
+targets (1) and kept questionnaire versions (at most 1, once per process); loading a team's
+assessments adds 1.
+
+Caching: a scored assessment depends only on its rows, so it may be kept under
+ScoredAssessment.cache_key, (id, updated_at, questionnaire_version). Every state change that
+scores see (answers, agreed answers, targets, finishing, reopening, moving to another version)
+moves Assessment.updated_at: store/operations.py does it, and tests/test_read_model.py checks it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection, Sequence
+from decimal import Decimal
+
+from sqlalchemy import select, tuple_
+
+from assessment.extensions import db
+from assessment.rules import comparison, scoring
+from assessment.rules.scored import ScoredAssessment, TargetSetting
+from assessment.rules.version_changes import VersionChanges, version_changes
+from assessment.store.models import FINISHED, Assessment, PillarTarget, Team
+from assessment.store.queries import scoring_answers, team_answers_for
+from assessment.store.questionnaire_versions import questionnaires_for
+
+
+def target_setting(target: PillarTarget) -> TargetSetting:
+    """A stored target as scores read it: one decimal, with its date."""
+    return TargetSetting(Decimal(target.target).quantize(Decimal("0.1")), target.target_date)
+
+
+def score_assessments(assessments: Sequence[Assessment]) -> list[ScoredAssessment]:
+    """Score each assessment on its own questionnaire version, in the order given."""
+    ids = [a.id for a in assessments]
+    answers = team_answers_for(ids)
+    targets: dict[int, dict[str, TargetSetting]] = {i: {} for i in ids}
+    if ids:
+        for target in db.session.scalars(select(PillarTarget).where(
+                PillarTarget.assessment_id.in_(ids))):
+            targets[target.assessment_id][target.pillar_id] = target_setting(target)
+    versions = questionnaires_for({a.questionnaire_version for a in assessments})
+    scored = []
+    for assessment in assessments:
+        questionnaire = versions[assessment.questionnaire_version]
+        settings = targets[assessment.id]
+        given = scoring_answers(answers[assessment.id].rows.values())
+        results = scoring.score_assessment(
+            questionnaire, given, {pillar_id: s.target for pillar_id, s in settings.items()})
+        scored.append(ScoredAssessment(
+            id=assessment.id, public_id=assessment.public_id, team_id=assessment.team_id,
+            status=assessment.status, finished=assessment.status == FINISHED,
+            open_to_team=assessment.open_to_team,
+            questionnaire_version=assessment.questionnaire_version,
+            started_at=assessment.started_at, finished_at=assessment.finished_at,
+            updated_at=assessment.updated_at, questionnaire=questionnaire,
+            answers=answers[assessment.id], given=given, results=results, targets=settings))
+    return scored
+
+
+def scored_assessment(assessment: Assessment) -> ScoredAssessment:
+    """One assessment, scored on the questionnaire version it was taken on."""
+    return score_assessments([assessment])[0]
+
+
+def team_assessments(team: Team) -> list[Assessment]:
+    """Every assessment of the team, oldest first, in one query."""
+    return list(db.session.scalars(
+        select(Assessment).where(Assessment.team_id == team.id)
+        .order_by(Assessment.started_at, Assessment.id)))
+
+
+def scored_team(team: Team) -> list[ScoredAssessment]:
+    """Every assessment of the team, oldest first, scored."""
+    return score_assessments(team_assessments(team))
+
+
+def earlier_finished_assessment(assessment: Assessment) -> Assessment | None:
+    """The team's latest finished assessment started before this one, to compare against."""
+    return db.session.scalar(
+        select(Assessment)
+        .where(Assessment.team_id == assessment.team_id, Assessment.status == FINISHED,
+               tuple_(Assessment.started_at, Assessment.id)
+               < tuple_(assessment.started_at, assessment.id))
+        .order_by(Assessment.started_at.desc(), Assessment.id.desc())
+        .limit(1))
+
+
+def with_earlier(assessment: Assessment) -> tuple[ScoredAssessment, ScoredAssessment | None]:
+    """An assessment and the team's finished one before it, scored together (the plan)."""
+    earlier = earlier_finished_assessment(assessment)
+    scored = score_assessments([assessment] if earlier is None else [assessment, earlier])
+    return scored[0], scored[1] if earlier is not None else None
+
+
+def on_shared_questions(before: ScoredAssessment, after: ScoredAssessment
+                        ) -> tuple[ScoredAssessment, ScoredAssessment, VersionChanges | None]:
+    """Two scored assessments made comparable: taken on different questionnaire versions,
+    each is scored again on only the questions both versions ask, so a change is like for
+    like. Also returns what differs between the versions (None: the same version)."""
+    versions = version_changes(before.questionnaire, after.questionnaire)
+    if versions is None:
+        return before, after, None
+    return _rescored(before, versions.shared), _rescored(after, versions.shared), versions
+
+
+def _rescored(scored: ScoredAssessment, question_ids: Collection[str]) -> ScoredAssessment:
+    given = comparison.shared_answers(scored.given, question_ids)
+    results = scoring.score_assessment(
+        scored.questionnaire, given,
+        {pillar_id: s.target for pillar_id, s in scored.targets.items()})
+    return dataclasses.replace(scored, given=given, results=results)
