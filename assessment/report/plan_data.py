@@ -28,9 +28,12 @@ from assessment.store.models import ACTION_STATUSES
 
 
 class RecordedAnswer(Protocol):
-    choice: str | None  # "level", "na", "unknown" or None
-    level: int | None
-    note: str
+    @property
+    def choice(self) -> str | None: ...  # "level", "na", "unknown" or None
+    @property
+    def level(self) -> int | None: ...
+    @property
+    def note(self) -> str: ...
 
 
 class PlannedAction(Protocol):

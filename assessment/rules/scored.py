@@ -20,10 +20,14 @@ from assessment.rules.wording import Dated, assessment_date
 class AnswerRow(Protocol):
     """What pages read of an answer; stored answers, query rows and Row all have it."""
 
-    question_id: str
-    choice: str | None
-    level: int | None
-    note: str
+    @property
+    def question_id(self) -> str: ...
+    @property
+    def choice(self) -> str | None: ...
+    @property
+    def level(self) -> int | None: ...
+    @property
+    def note(self) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -11,4 +11,4 @@ from assessment.rules.wording import ANSWER_WORDS, date_text
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(date_text, "date")
-    app.add_template_global(ANSWER_WORDS, "answer_words")
+    app.jinja_env.globals["answer_words"] = ANSWER_WORDS
