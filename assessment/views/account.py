@@ -50,7 +50,6 @@ def after_sign_in(target: str | None) -> str:
 def sign_in() -> str | Response:
     form = SignInForm(data={"next": request.args.get("next", "")}
                       if request.method == "GET" else None)
-    form.refuse_tampering()
     kept = auth.carried_fields(request.form)
     locked = False
     if form.validate_on_submit():
@@ -78,7 +77,6 @@ def sign_in() -> str | Response:
 def sign_up() -> str | Response:
     form = SignUpForm(data={"next": request.args.get("next", "")}
                       if request.method == "GET" else None)
-    form.refuse_tampering()
     if form.validate_on_submit():
         try:
             user = accounts.create_user(form.email.data, form.password.data)
@@ -104,7 +102,6 @@ def sign_out() -> Response:
 @limiter.limit(_sign_in_limit, methods=["POST"])
 def reset_request() -> str | Response:
     form = ResetRequestForm()
-    form.refuse_tampering()
     if form.validate_on_submit():
         user = accounts.find_user(form.email.data)
         if user is not None:

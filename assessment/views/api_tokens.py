@@ -34,7 +34,6 @@ class TokenForm(StrictForm):
 @login_required
 def tokens() -> str:
     form = TokenForm()
-    form.refuse_tampering()
     if form.validate_on_submit():
         try:
             token, secret = api_tokens.make_token(current_user, form.name.data,

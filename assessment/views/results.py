@@ -66,7 +66,6 @@ def targets(public_id: str) -> str | Response:
     kept = {pillar_id: (s.target, s.target_date) for pillar_id, s in scored.targets.items()}
     form = target_form_class(questionnaire)(
         data=target_form_data(questionnaire, kept) if request.method == "GET" else None)
-    form.refuse_tampering()
     form.today = utcnow().date()
     form.kept_dates = {pillar_id: date for pillar_id, (_, date) in kept.items()}
     if form.validate_on_submit():
