@@ -177,7 +177,7 @@ def test_removing_an_action_asks_first_then_removes_it(client, csrf_token, weak,
     (lambda d: d | {"status": "cancelled"}, "value we do not accept"),
     (lambda d: d | {"due_month": "13"}, "value we do not accept"),
     (lambda d: d | {"title": "x" * 1001}, "longer than 1000"),
-    (lambda d: d | {"due_day": "1" * 21}, "longer than 20"),
+    (lambda d: d | {"due_day": "1" * 11}, "longer than 10"),
     (lambda d: MultiDict(list(d.items()) + [("title", "Second title")]), "more than once"),
 ], ids=["unknown-field", "unknown-status", "month-13", "huge-title", "huge-day", "title-twice"])
 @pytest.mark.parametrize("editing", [False, True], ids=["add", "edit"])

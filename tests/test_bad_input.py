@@ -41,7 +41,9 @@ def assert_rejected(response, load_assessment, public_id, before, phrase):
     (lambda d: d | {next(k for k in d if k.startswith("answer-")): "0"}, "value we do not accept"),
     (lambda d: d | {next(k for k in d if k.startswith("answer-")): "-1"}, "value we do not accept"),
     (lambda d: d | {"action": "delete-everything"}, "value we do not accept"),
-    (lambda d: d | {next(k for k in d if k.startswith("note-")): "x" * 2001}, "longer than 2000"),
+    # Up to five times the note's limit is typing (the field's message); beyond is not.
+    (lambda d: d | {next(k for k in d if k.startswith("note-")): "x" * 10001},
+     "longer than 10000"),
     (lambda d: d | {"answer-governance.cco.q1": "3"}, "a field we do not know"),
 ], ids=["unknown-question", "level-6", "level-0", "level-negative", "unknown-action",
         "note-too-long", "question-from-another-pillar"])

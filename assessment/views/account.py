@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     make_response,
@@ -14,7 +13,6 @@ from flask import (
     url_for,
 )
 from werkzeug import Response
-from werkzeug.datastructures import MultiDict
 
 from assessment.extensions import db, limiter
 from assessment.store import accounts, audit
@@ -24,24 +22,14 @@ from assessment.web.account_forms import (
     ResetRequestForm,
     SignInForm,
     SignUpForm,
-    new_password_fields,
-    reset_request_fields,
-    sign_in_fields,
 )
-from assessment.web.forms import find_tampering, remove_fields
+from assessment.web.strict_form import ButtonForm
 
 bp = Blueprint("account", __name__)
 
 
 def _sign_in_limit() -> str:
     return current_app.config["SIGN_IN_RATE_LIMIT"]
-
-
-def refuse_tampering(rules) -> None:
-    own_fields = MultiDict([(k, v) for k, v in request.form.items(multi=True)
-                            if not k.startswith(auth.KEEP_PREFIX)])
-    if request.method == "POST" and (problem := find_tampering(own_fields, rules)):
-        abort(400, description=problem)
 
 
 def sign_in_page_keeping(kept: list[tuple[str, str]], next_path: str) -> Response:
@@ -60,7 +48,6 @@ def after_sign_in(target: str | None) -> str:
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_sign_in_limit, methods=["POST"])
 def sign_in() -> str | Response:
-    refuse_tampering(sign_in_fields())
     form = SignInForm(data={"next": request.args.get("next", "")}
                       if request.method == "GET" else None)
     kept = auth.carried_fields(request.form)
@@ -88,7 +75,6 @@ def sign_in() -> str | Response:
 @bp.route("/sign-up", methods=["GET", "POST"])
 @limiter.limit(_sign_in_limit, methods=["POST"])
 def sign_up() -> str | Response:
-    refuse_tampering(sign_in_fields())
     form = SignUpForm(data={"next": request.args.get("next", "")}
                       if request.method == "GET" else None)
     if form.validate_on_submit():
@@ -106,7 +92,7 @@ def sign_up() -> str | Response:
 
 @bp.post("/sign-out")
 def sign_out() -> Response:
-    refuse_tampering(remove_fields())
+    ButtonForm().refuse_tampering()
     auth.end_session()
     flash("You are signed out.", "success")
     return redirect(url_for("main.home"))
@@ -115,7 +101,6 @@ def sign_out() -> Response:
 @bp.route("/reset-password", methods=["GET", "POST"])
 @limiter.limit(_sign_in_limit, methods=["POST"])
 def reset_request() -> str | Response:
-    refuse_tampering(reset_request_fields())
     form = ResetRequestForm()
     if form.validate_on_submit():
         user = accounts.find_user(form.email.data)
@@ -135,12 +120,12 @@ def reset_request() -> str | Response:
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 @limiter.limit(_sign_in_limit, methods=["POST"])
 def reset_password(token: str) -> str | Response:
-    refuse_tampering(new_password_fields())
+    form = NewPasswordForm()
+    form.refuse_tampering()
     user = accounts.user_for_reset_token(token, current_app.secret_key)
     if user is None:
         flash("That reset link has expired or was already used. Ask for a new one.", "warning")
         return redirect(url_for(".reset_request"))
-    form = NewPasswordForm()
     if form.validate_on_submit():
         accounts.set_password(user, form.password.data)
         db.session.commit()

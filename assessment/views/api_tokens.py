@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from werkzeug import Response
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
@@ -12,14 +11,14 @@ from wtforms.validators import DataRequired, Length
 from assessment.extensions import db
 from assessment.store import api_tokens, audit
 from assessment.store.models import utcnow
-from assessment.web.forms import CSRF_TOKEN_MAX, FieldRules, find_tampering, remove_fields
+from assessment.web.strict_form import ButtonForm, StrictForm
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/account/api-tokens")
 
 EXPIRY_LABELS = {"30": "In 30 days", "90": "In 90 days", "365": "In a year", "never": "Never"}
 
 
-class TokenForm(FlaskForm):
+class TokenForm(StrictForm):
     name = StringField(
         "Name", description="Say what will use it, so you know which token to revoke later. "
                             "For example: Quarterly dashboard.",
@@ -31,21 +30,9 @@ class TokenForm(FlaskForm):
                                    for value, label in EXPIRY_LABELS.items()])
 
 
-def token_fields() -> FieldRules:
-    return {"csrf_token": CSRF_TOKEN_MAX, "name": 5 * api_tokens.NAME_MAX,
-            "expires": set(api_tokens.EXPIRY_DAYS)}
-
-
-def refuse_tampering(rules: FieldRules) -> None:
-    if problem := find_tampering(request.form, rules):
-        abort(400, description=problem)
-
-
 @bp.route("", methods=["GET", "POST"])
 @login_required
 def tokens() -> str:
-    if request.method == "POST":
-        refuse_tampering(token_fields())
     form = TokenForm()
     if form.validate_on_submit():
         try:
@@ -65,7 +52,7 @@ def tokens() -> str:
 @bp.post("/<int(max=2147483647):token_id>/revoke")
 @login_required
 def revoke(token_id: int) -> Response:
-    refuse_tampering(remove_fields())
+    ButtonForm().refuse_tampering()
     token = api_tokens.own_token(current_user, token_id)
     if token is None:  # someone else's token is never found
         abort(404)

@@ -12,14 +12,9 @@ from assessment.store.models import OWNER, VIEWER
 from assessment.store.queries import respondent_progress, team_answers
 from assessment.views.common import current_questionnaire
 from assessment.web.access import assessment_for
-from assessment.web.forms import CSRF_TOKEN_MAX, NOTE_MAX_LENGTH, answer_choices, find_tampering
+from assessment.web.forms import AgreeForm
 
 bp = Blueprint("consensus", __name__)
-
-
-def agree_fields() -> dict:
-    return {"csrf_token": CSRF_TOKEN_MAX, "note": NOTE_MAX_LENGTH,
-            "choice": {c.value for c in answer_choices()} | {""}}
 
 
 @bp.get("/assessments/<public_id>/team-answers")
@@ -40,16 +35,18 @@ def agree(public_id: str, question_id: str) -> str | Response:
     if not questionnaire.has_question(question_id):
         abort(404)
     question = next(q for *_, q in questionnaire.questions() if q.id == question_id)
-    if request.method == "POST":
-        if problem := find_tampering(request.form, agree_fields()):
-            abort(400, description=problem)
-        operations.agree_answer(assessment, question_id, request.form.get("choice") or None,
-                                request.form.get("note", ""), current_user.id)
+    spread = team_answers(assessment).spreads.get(question_id)
+    agreed = spread.agreed if spread else None
+    form = AgreeForm(data={"choice": "" if agreed is None else str(agreed)}
+                     if request.method == "GET" else None)
+    if form.validate_on_submit():
+        choice = form.choice.data or None
+        operations.agree_answer(assessment, question_id, choice, form.note.data or "",
+                                current_user.id)
         audit.record_event("agreed_answer", team=assessment.team,
-                           detail=f"{question_id}: {request.form.get('choice') or 'cleared'}")
+                           detail=f"{question_id}: {choice or 'cleared'}")
         db.session.commit()
         flash("The team's answer is saved.", "success")
         return redirect(url_for(".team_view", public_id=public_id, _anchor=f"q-{question_id}"))
-    spread = team_answers(assessment).spreads.get(question_id)
     return render_template("consensus/agree.html", assessment=assessment, question=question,
-                           spread=spread, choices=answer_choices(), questionnaire=questionnaire)
+                           spread=spread, form=form, questionnaire=questionnaire)

@@ -14,13 +14,8 @@ from assessment.store.queries import get_action_or_404
 from assessment.store.questionnaire_versions import questionnaire_for
 from assessment.views.common import STALE_FORM_MESSAGE, form_is_stale
 from assessment.web.access import assessment_for
-from assessment.web.forms import (
-    ActionForm,
-    action_fields,
-    action_form_data,
-    find_tampering,
-    remove_fields,
-)
+from assessment.web.forms import ActionForm, action_form_data
+from assessment.web.strict_form import ButtonForm
 
 bp = Blueprint("plan", __name__)
 
@@ -60,8 +55,7 @@ def remove_action(public_id: str, action_id: int) -> str | Response:
     assessment = finished_assessment_or_redirect(public_id)
     action = get_action_or_404(assessment, action_id)
     if request.method == "POST":
-        if problem := find_tampering(request.form, remove_fields()):
-            abort(400, description=problem)
+        ButtonForm().refuse_tampering()
         operations.remove_action(action)
         db.session.commit()
         flash(f"You removed the action “{action.title}”.", "success")
@@ -116,8 +110,7 @@ def form_is_saveable(form: ActionForm) -> bool:
     """True for a sound, fresh, valid post. Tampering is a 400; a stale form is shown again."""
     if request.method != "POST":
         return False
-    if problem := find_tampering(request.form, action_fields()):
-        abort(400, description=problem)
+    form.refuse_tampering()
     if form_is_stale():
         flash(STALE_FORM_MESSAGE, "warning")
         return False

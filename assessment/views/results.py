@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -24,7 +23,7 @@ from assessment.store.models import OWNER, VIEWER, Assessment, utcnow
 from assessment.store.peers import peer_spreads
 from assessment.store.queries import actions_by_practice
 from assessment.web.access import assessment_for
-from assessment.web.forms import find_tampering, target_fields, target_form_class, target_form_data
+from assessment.web.forms import target_form_class, target_form_data
 
 bp = Blueprint("results", __name__)
 
@@ -68,9 +67,6 @@ def targets(public_id: str) -> str | Response:
     assessment, _ = assessment_for(public_id, OWNER)
     scored = read_model.scored_assessment(assessment)
     questionnaire = scored.questionnaire
-    if request.method == "POST" and (problem := find_tampering(request.form,
-                                                                target_fields(questionnaire))):
-        abort(400, description=problem)
     kept = {pillar_id: (s.target, s.target_date) for pillar_id, s in scored.targets.items()}
     form = target_form_class(questionnaire)(
         data=target_form_data(questionnaire, kept) if request.method == "GET" else None)

@@ -22,16 +22,14 @@ from assessment.store.questionnaire_versions import move_to_questionnaire
 from assessment.views.common import STALE_FORM_MESSAGE, current_questionnaire, form_is_stale
 from assessment.web.access import assessment_for
 from assessment.web.forms import (
+    OpenToTeamForm,
     StartForm,
     answer_field_name,
-    find_tampering,
     note_field_name,
-    pillar_fields,
     pillar_form_class,
-    remove_fields,
-    start_fields,
     submitted_answers,
 )
+from assessment.web.strict_form import ButtonForm
 
 bp = Blueprint("take", __name__)
 
@@ -42,8 +40,7 @@ bp = Blueprint("take", __name__)
 def start() -> str | Response:
     form = StartForm(meta={"csrf": False})
     if request.method == "POST":
-        if problem := find_tampering(request.form, start_fields()):
-            abort(400, description=problem)
+        form.refuse_tampering()
         if form_is_stale():
             flash(STALE_FORM_MESSAGE, "warning")
         elif form.validate():
@@ -92,19 +89,18 @@ def pillar(public_id: str, pillar_id: str) -> str | Response:
     if request.method == "GET":
         form = form_class(meta={"csrf": False}, data=_stored_form_data(answers))
     else:
-        if problem := find_tampering(request.form, pillar_fields(pillar)):
-            abort(400, description=problem)
         form = form_class(meta={"csrf": False})
+        form.refuse_tampering()
         if form_is_stale():
             flash(STALE_FORM_MESSAGE, "warning")
         elif form.validate():
             move_to_questionnaire(assessment, questionnaire)
             operations.save_answers(operations.response_for(assessment, current_user.id),
-                                    submitted_answers(request.form, pillar))
+                                    submitted_answers(form, pillar))
             audit.record_event("answers_saved", team=assessment.team,
                                detail=f"{pillar.name}, assessment {assessment.id}")
             db.session.commit()
-            return redirect(_after_save(assessment, pillar_id, request.form.get("action")))
+            return redirect(_after_save(assessment, pillar_id, form.data["action"]))
     progress = journey_progress(questionnaire, answers)
     return render_template("take/pillar.html", assessment=assessment, pillar=pillar, form=form,
                            progress=progress, questionnaire=questionnaire)
@@ -131,9 +127,9 @@ def review(public_id: str) -> str:
 def open_to_team(public_id: str) -> Response:
     """Open the assessment so every member answers on their own, or close it again."""
     assessment, _ = assessment_for(public_id, OWNER)
-    if problem := find_tampering(request.form, {**remove_fields(), "open": ("yes", "no")}):
-        abort(400, description=problem)
-    operations.open_to_team(assessment, request.form.get("open") == "yes")
+    form = OpenToTeamForm()
+    form.refuse_tampering()
+    operations.open_to_team(assessment, form.open.data == "yes")
     audit.record_event("assessment_opened", team=assessment.team,
                        detail=f"assessment {assessment.id}: "
                               f"{'open' if assessment.open_to_team else 'closed'}")
@@ -146,6 +142,7 @@ def open_to_team(public_id: str) -> Response:
 @bp.post("/assessments/<public_id>/finish")
 def finish(public_id: str) -> Response:
     assessment, _ = assessment_for(public_id, OWNER)
+    ButtonForm().refuse_tampering()
     move_to_questionnaire(assessment, current_questionnaire())
     operations.finish_assessment(assessment)
     audit.record_event("assessment_finished", team=assessment.team,
@@ -157,6 +154,7 @@ def finish(public_id: str) -> Response:
 @bp.post("/assessments/<public_id>/reopen")
 def reopen(public_id: str) -> Response:
     assessment, _ = assessment_for(public_id, OWNER)
+    ButtonForm().refuse_tampering()
     operations.reopen_assessment(assessment)
     audit.record_event("assessment_reopened", team=assessment.team,
                        detail=f"assessment {assessment.id}")
@@ -173,8 +171,7 @@ def claim(public_id: str) -> str | Response:
     if assessment.team.is_demo or teams.has_members(assessment.team):
         abort(404)
     if request.method == "POST":
-        if problem := find_tampering(request.form, remove_fields()):
-            abort(400, description=problem)
+        ButtonForm().refuse_tampering()
         teams.claim_team(assessment.team, current_user)
         db.session.commit()
         flash(f"You now own the team for {assessment.team.service}. "

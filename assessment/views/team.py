@@ -23,21 +23,10 @@ from assessment.store.models import OWNER, ROLES, VIEWER, Membership, Team
 from assessment.views.common import current_questionnaire
 from assessment.web import mail
 from assessment.web.access import role_in, team_or_404
-from assessment.web.account_forms import InviteForm, invite_fields
-from assessment.web.forms import CSRF_TOKEN_MAX, find_tampering, remove_fields
+from assessment.web.account_forms import InviteForm, RoleForm
+from assessment.web.strict_form import ButtonForm
 
 bp = Blueprint("team", __name__)
-
-
-def role_fields() -> dict:
-    return {"csrf_token": CSRF_TOKEN_MAX, "role": set(ROLES)}
-
-
-def refuse_tampering(rules: dict) -> None:
-    if problem := find_tampering(request.form, rules):
-        abort(400, description=problem)
-    if "role" in rules and "role" not in request.form:
-        abort(400, description="The form did not say which role to give.")
 
 
 @bp.get("/teams")
@@ -61,7 +50,6 @@ def render_team(team: Team, role: str, invite_form: InviteForm) -> str:
 @bp.post("/teams/<int:team_id>/invites")
 def invite(team_id: int) -> str | tuple[str, int]:
     team, role = team_or_404(team_id, OWNER)
-    refuse_tampering(invite_fields())
     form = InviteForm()
     if not form.validate():
         return render_team(team, role, form), 400
@@ -93,15 +81,16 @@ def send_invite(team: Team, role: str, email: str, link: str) -> bool:
 @bp.post("/teams/<int:team_id>/members/<int:membership_id>/role")
 def change_role(team_id: int, membership_id: int) -> Response:
     team, _ = team_or_404(team_id, OWNER)
-    refuse_tampering(role_fields())
+    form = RoleForm()
+    form.refuse_tampering()
     membership = membership_or_404(team, membership_id)
     before = membership.role
     try:
-        teams.change_role(membership, request.form["role"])
+        teams.change_role(membership, form.role.data)
     except teams.TeamError as error:
         db.session.rollback()
         audit.record_event("role_changed", team=team, outcome=audit.FAILURE,
-                           detail=f"{membership.user.email}: {before} to {request.form['role']}")
+                           detail=f"{membership.user.email}: {before} to {form.role.data}")
         db.session.commit()
         flash(str(error), "error")
     else:
@@ -115,7 +104,7 @@ def change_role(team_id: int, membership_id: int) -> Response:
 @bp.post("/teams/<int:team_id>/members/<int:membership_id>/remove")
 def remove_member(team_id: int, membership_id: int) -> Response:
     team, _ = team_or_404(team_id, OWNER)
-    refuse_tampering(remove_fields())
+    ButtonForm().refuse_tampering()
     membership = membership_or_404(team, membership_id)
     email = membership.user.email
     if membership.user_id == current_user.id:
@@ -133,7 +122,7 @@ def remove_member(team_id: int, membership_id: int) -> Response:
 def leave(team_id: int) -> Response:
     """Leave a team you belong to; its last owner cannot."""
     team, _ = team_or_404(team_id, VIEWER)
-    refuse_tampering(remove_fields())
+    ButtonForm().refuse_tampering()
     membership = teams.membership_of(team, current_user)
     if membership is None:  # the demo team, read without being in it
         abort(404)
@@ -169,7 +158,7 @@ def audit_log(team_id: int) -> str:
 @bp.post("/teams/<int:team_id>/assessments")
 def start_assessment(team_id: int) -> Response:
     team, _ = team_or_404(team_id, OWNER)
-    refuse_tampering(remove_fields())
+    ButtonForm().refuse_tampering()
     questionnaire = current_questionnaire()
     assessment = operations.start_assessment(questionnaire, team)
     db.session.commit()
@@ -184,7 +173,7 @@ def join(token: str) -> str | Response:
     if invite is None:
         abort(404)
     if request.method == "POST":
-        refuse_tampering(remove_fields())
+        ButtonForm().refuse_tampering()
         membership = teams.accept_invite(invite, current_user)
         audit.record_event("invite_accepted", team=invite.team, detail=f"as {membership.role}")
         db.session.commit()

@@ -29,7 +29,7 @@ from assessment.transfer import exporting, importing, spreadsheets
 from assessment.transfer.document import ASSESSMENT
 from assessment.transfer.parsing import TransferError
 from assessment.web.access import assessment_for, team_or_404
-from assessment.web.forms import CSRF_TOKEN_MAX, find_tampering
+from assessment.web.forms import import_form
 
 bp = Blueprint("transfer", __name__)
 JSON, CSV = "application/json", "text/csv; charset=utf-8"
@@ -94,11 +94,11 @@ def import_file() -> str | Response | tuple[str, int]:
     except ValidationError:
         abort(400, description="The form's security token was missing or out of date, so we "
                                "imported nothing. Reload the page and try again.")
-    if problem := find_tampering(request.form, {"csrf_token": CSRF_TOKEN_MAX, "team": 20}):
-        abort(400, description=problem)
+    form = import_form(owned)
+    form.refuse_tampering()
     if set(request.files) - {"file"} or len(request.files.getlist("file")) > 1:
         abort(400, description="The form sent more than one file. Choose one file to import.")
-    chosen = chosen_team(owned)
+    chosen = next((team for team in owned if str(team.id) == form.team.data), None)
     if upload is None or not upload.filename:
         return import_page(owned, "Choose a file to import.", chosen=chosen)
     try:
@@ -124,20 +124,10 @@ def owned_teams() -> list[Team]:
     return [m.team for m in teams.teams_of(current_user) if m.role == OWNER]
 
 
-def chosen_team(owned: list[Team]) -> Team | None:
-    """The team picked for a one-assessment file; only a team you own can be picked."""
-    value = request.form.get("team", "")
-    if not value:
-        return None
-    team = next((t for t in owned if str(t.id) == value), None)
-    if team is None:
-        abort(400, description="The form named a team you do not own.")
-    return team
-
-
 def import_page(owned: list[Team], error: str | None = None, chosen: Team | None = None,
                 status: int = 200) -> tuple[str, int]:
-    return render_template("transfer/import.html", owned=owned, error=error, chosen=chosen,
+    form = import_form(owned, formdata=None, data={"team": str(chosen.id) if chosen else ""})
+    return render_template("transfer/import.html", owned=owned, error=error, form=form,
                            max_mb=current_app.config["IMPORT_MAX_BYTES"] // (1024 * 1024)
                            ), status
 

@@ -1,14 +1,15 @@
-"""Forms for accounts: sign up, sign in, resetting a password, and inviting someone to a team."""
+"""Forms for accounts: sign up, sign in, resetting a password, inviting someone to a team and
+changing a member's role."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from assessment.store.accounts import PASSWORD_MIN_LENGTH
 from assessment.store.models import MEMBER, ROLES
-from assessment.web.forms import CSRF_TOKEN_MAX, FieldRules
+from assessment.web.auth import KEEP_PREFIX
+from assessment.web.strict_form import StrictForm
 
 EMAIL_MAX = 254
 PASSWORD_MAX = 200
@@ -24,59 +25,55 @@ _new_password = [DataRequired("Enter a password."),
                                 f"(and no more than {PASSWORD_MAX}).")]
 
 
-class SignInForm(FlaskForm):
+_next = HiddenField(validators=[Length(max=NEXT_MAX)])  # where to go after: a path we wrote
+
+
+class SignInForm(StrictForm):
+    carries_prefix = KEEP_PREFIX  # a form posted after the session ended, kept across signing in
+
     email = EmailField("Email address", validators=_email)
-    password = PasswordField("Password", validators=[DataRequired("Enter your password."),
-                                                     Length(max=PASSWORD_MAX)])
-    next = HiddenField()
+    password = PasswordField("Password", validators=[
+        DataRequired("Enter your password."),
+        Length(max=PASSWORD_MAX, message=f"Enter a password of {PASSWORD_MAX} characters or "
+                                         "fewer.")])
+    next = _next
 
 
-class SignUpForm(FlaskForm):
+class SignUpForm(StrictForm):
     email = EmailField("Email address", description="Use your work email address.",
                        validators=_email)
     password = PasswordField("Password", description=f"At least {PASSWORD_MIN_LENGTH} "
                              "characters. A few words you can remember work well.",
                              validators=_new_password)
-    next = HiddenField()
+    next = _next
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(StrictForm):
     email = EmailField("Email address", validators=_email)
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(StrictForm):
     password = PasswordField("New password", description=f"At least {PASSWORD_MIN_LENGTH} "
                              "characters.", validators=_new_password)
     confirm = PasswordField("Type the new password again",
-                            validators=[EqualTo("password", "The two passwords are not the same.")])
+                            validators=[EqualTo("password", "The two passwords are not the same."),
+                                        Length(max=PASSWORD_MAX, message="The two passwords are "
+                                                                         "not the same.")])
 
 
-class InviteForm(FlaskForm):
-    role = SelectField(
-        "Their role",
-        choices=[SelectChoice(v, label) for v, label in ROLES.items()],
-        default=MEMBER,
-        id="invite-role",
-    )
+_role_choices = [SelectChoice(value, label) for value, label in ROLES.items()]
+
+
+class InviteForm(StrictForm):
+    role = SelectField("Their role", choices=_role_choices, default=MEMBER, id="invite-role",
+                       validators=[DataRequired()])
     email = EmailField(
         "Their email address (optional)", id="invite-email",
         description="We email them the link. Leave it empty to copy the link yourself.",
         validators=[Optional(), *_email[1:]])
 
 
-def invite_fields() -> FieldRules:
-    return {"csrf_token": CSRF_TOKEN_MAX, "role": set(ROLES), "email": 2 * EMAIL_MAX}
+class RoleForm(StrictForm):
+    """A member's new role (the team page draws one select per member)."""
 
-
-def sign_in_fields() -> FieldRules:
-    return {"csrf_token": CSRF_TOKEN_MAX, "email": 2 * EMAIL_MAX, "password": 2 * PASSWORD_MAX,
-            "next": NEXT_MAX}
-
-
-def reset_request_fields() -> FieldRules:
-    return {"csrf_token": CSRF_TOKEN_MAX, "email": 2 * EMAIL_MAX}
-
-
-def new_password_fields() -> FieldRules:
-    return {"csrf_token": CSRF_TOKEN_MAX, "password": 2 * PASSWORD_MAX,
-            "confirm": 2 * PASSWORD_MAX}
+    role = SelectField("New role", choices=_role_choices, validators=[DataRequired()])

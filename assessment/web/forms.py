@@ -1,43 +1,48 @@
-"""Forms: the start form, target form, and pillar forms built from the questionnaire."""
+"""Forms: the start form, target form, pillar forms built from the questionnaire, actions, the
+team's agreed answer, opening an assessment to the team, and the import form."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
-from flask_wtf import FlaskForm
-from werkzeug.datastructures import MultiDict
 from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from assessment.rules.questionnaire import LEVEL_COUNT, Pillar, Questionnaire
 from assessment.rules.scoring import DEFAULT_TARGET
 from assessment.rules.wording import ANSWER_WORDS, level_words
-from assessment.store.models import ACTION_STATUSES
+from assessment.store.models import ACTION_STATUSES, Team
 from assessment.store.operations import ActionDetails, SubmittedAnswer
+from assessment.web.strict_form import StrictForm
 
 NOTE_MAX_LENGTH = 2000
-CSRF_TOKEN_MAX = 200
 TEXT_FIELD_MAX = 200
 ACTIONS = ("continue", "later", "previous")
 TARGET_CHOICES = [f"{Decimal(n) / 2:.1f}" for n in range(2, 11)]  # 1.0, 1.5 … 5.0
 
 
-class StartForm(FlaskForm):
+def _text_limit(what: str) -> Length:
+    return Length(max=TEXT_FIELD_MAX,
+                  message=f"Keep the {what} to {TEXT_FIELD_MAX} characters or fewer.")
+
+
+class StartForm(StrictForm):
     agency = StringField(
         "Agency", description="For example: Department of State",
-        validators=[DataRequired("Enter your agency."), Length(max=TEXT_FIELD_MAX)],
+        validators=[DataRequired("Enter your agency."), _text_limit("agency")],
     )
     office = StringField(
         "Office or team", description="For example: Bureau of Consular Affairs",
-        validators=[DataRequired("Enter your office or team."), Length(max=TEXT_FIELD_MAX)],
+        validators=[DataRequired("Enter your office or team."), _text_limit("office or team")],
     )
     service = StringField(
         "Service you are assessing", description="For example: Passport Services",
         validators=[DataRequired("Enter the service you are assessing."),
-                    Length(max=TEXT_FIELD_MAX)],
+                    _text_limit("service")],
     )
 
 
@@ -54,82 +59,54 @@ def answer_choices() -> list[SelectChoice]:
         SelectChoice(choice, words) for choice, words in ANSWER_WORDS.items()]
 
 
+def _note_field(label: str) -> TextAreaField:
+    return TextAreaField(label, validators=[
+        Length(max=NOTE_MAX_LENGTH, message=f"Keep your note under {NOTE_MAX_LENGTH} characters.")])
+
+
 @cache
-def pillar_form_class(pillar: Pillar) -> type[FlaskForm]:
-    """A form class with an answer field and a note field per question of the pillar."""
-    fields = {}
+def pillar_form_class(pillar: Pillar) -> type[StrictForm]:
+    """A form class with an answer field and a note field per question of the pillar, and the
+    button pressed (which says where to go once saved)."""
+    fields: dict[str, object] = {
+        "action": RadioField("Save and", choices=[SelectChoice(a, a) for a in ACTIONS],
+                             validators=[Optional()]),
+    }
     for question in pillar.questions:
         fields[answer_field_name(question.id)] = RadioField(
             question.text, choices=answer_choices(), validators=[Optional()]
         )
-        fields[note_field_name(question.id)] = TextAreaField(
-            "Notes or evidence (optional)",
-            validators=[Length(max=NOTE_MAX_LENGTH,
-                               message=f"Keep your note under {NOTE_MAX_LENGTH} characters.")],
-        )
-    return type(f"PillarForm_{pillar.id}", (FlaskForm,), fields)
+        fields[note_field_name(question.id)] = _note_field("Notes or evidence (optional)")
+    return type(f"PillarForm_{pillar.id}", (StrictForm,), fields)
 
 
-FieldRules = Mapping[str, Collection[str] | int]  # field -> allowed values, or max text length
-
-
-def find_tampering(form: MultiDict, rules: FieldRules) -> str | None:
-    """Explain what is wrong with a post no browser could send from our page, or None."""
-    for key in form.keys():
-        rule = rules.get(key)
-        if rule is None:
-            return f"The form had a field we do not know: “{key[:80]}”."
-        values = form.getlist(key)
-        if len(values) > 1:
-            return f"The form sent the field “{key[:80]}” more than once."
-        if any(ord(c) < 32 and c not in "\t\n\r" for c in values[0]):
-            return f"The field “{key[:80]}” had a control character we cannot store."
-        if isinstance(rule, int):
-            if len(values[0]) > rule:
-                return f"The field “{key[:80]}” was longer than {rule} characters."
-        elif values[0] not in rule:
-            return f"The form sent a value we do not accept for “{key[:80]}”: “{values[0][:20]}”."
-    return None
-
-
-def pillar_fields(pillar: Pillar) -> FieldRules:
-    """What a pillar page may post: an answer and a note per question, and a button."""
-    choices = {choice.value for choice in answer_choices()}
-    rules: dict[str, Collection[str] | int] = {"csrf_token": CSRF_TOKEN_MAX, "action": ACTIONS}
-    for question in pillar.questions:
-        rules[answer_field_name(question.id)] = choices
-        rules[note_field_name(question.id)] = NOTE_MAX_LENGTH
-    return rules
-
-
-def submitted_answers(form: MultiDict, pillar: Pillar) -> dict[str, SubmittedAnswer]:
+def submitted_answers(form: StrictForm, pillar: Pillar) -> dict[str, SubmittedAnswer]:
     """Every question of the pillar with what was chosen and noted (None when nothing chosen)."""
+    data = form.data
     return {
-        q.id: SubmittedAnswer(form.get(answer_field_name(q.id)) or None,
-                              form.get(note_field_name(q.id), ""))
+        q.id: SubmittedAnswer(data[answer_field_name(q.id)] or None,
+                              data[note_field_name(q.id)] or "")
         for q in pillar.questions
     }
 
 
-def start_fields() -> FieldRules:
-    # Long text gets a friendly message from the form; only far longer text is refused outright.
-    return {"csrf_token": CSRF_TOKEN_MAX, **{name: 5 * TEXT_FIELD_MAX
-                                               for name in ("agency", "office", "service")}}
+class AgreeForm(StrictForm):
+    """The answer a team agreed for one question, or none (the middle answer counts)."""
+
+    choice = RadioField("The answer your team agreed", validators=[Optional()], choices=[
+        *answer_choices(), SelectChoice("", "No agreed answer: use the middle answer")])
+    note = _note_field("Why the team chose it (optional)")
 
 
-def target_fields(questionnaire: Questionnaire) -> FieldRules:
-    """What the targets form may post: a level and an optional date per pillar."""
-    months = {choice.value for choice in MONTH_CHOICES}
-    rules: dict[str, Collection[str] | int] = {"csrf_token": CSRF_TOKEN_MAX}
-    for p in questionnaire.pillars:
-        rules[f"target-{p.id}"] = TARGET_CHOICES
-        rules[f"target-{p.id}-month"] = months
-        rules[f"target-{p.id}-day"] = DATE_PART_MAX
-        rules[f"target-{p.id}-year"] = DATE_PART_MAX
-    return rules
+class OpenToTeamForm(StrictForm):
+    """Open the assessment for every member to answer, or close it to all but owners."""
+
+    open = SelectField("Open to the team", choices=[SelectChoice("yes", "Yes"),
+                                                    SelectChoice("no", "No")],
+                       validators=[Optional()])
 
 
-class TargetFormBase(FlaskForm):
+class TargetFormBase(StrictForm):
     """Set `today` and `kept_dates` (the dates stored now) before validating; after, read
     `target_dates`: the date per pillar, None where left blank."""
 
@@ -164,8 +141,8 @@ def target_form_class(questionnaire: Questionnaire) -> type[TargetFormBase]:
                                                validators=[DataRequired()])
         fields[f"target-{p.id}-month"] = SelectField("Month", choices=MONTH_CHOICES, default="",
                                                      validators=[TargetDate(p)])
-        fields[f"target-{p.id}-day"] = StringField("Day")
-        fields[f"target-{p.id}-year"] = StringField("Year")
+        fields[f"target-{p.id}-day"] = day_field()
+        fields[f"target-{p.id}-year"] = year_field()
     return type("TargetForm", (TargetFormBase,), fields)
 
 
@@ -194,27 +171,33 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 MONTH_CHOICES = [SelectChoice("", "- Select -")] + [
     SelectChoice(str(n), f"{n:02d} - {name}") for n, name in enumerate(MONTHS, start=1)
 ]
-DATE_PART_MAX = 20
 
 
-class ActionForm(FlaskForm):
+def day_field() -> StringField:
+    """The day box of a date; its own rule (parse_date) says what is wrong with what was typed."""
+    return StringField("Day", render_kw={"maxlength": 2})
+
+
+def year_field() -> StringField:
+    return StringField("Year", render_kw={"maxlength": 4})
+
+
+class ActionForm(StrictForm):
     """One action for a practice: what, who, by when, and how far along it is."""
 
     title = StringField(
         "Action", description="What will your team do? For example: Name a CX lead who "
                               "reports to the deputy director.",
         validators=[DataRequired("Enter what your team will do."),
-                    Length(max=TEXT_FIELD_MAX, message="Keep the action to 200 characters or "
-                                                       "fewer.")],
+                    _text_limit("action")],
     )
     owner = StringField(
         "Owner (optional)", description="The person or role who makes sure it gets done.",
-        validators=[Length(max=TEXT_FIELD_MAX,
-                           message="Keep the owner to 200 characters or fewer.")],
+        validators=[_text_limit("owner")],
     )
     due_month = SelectField("Month", choices=MONTH_CHOICES, default="")
-    due_day = StringField("Day")
-    due_year = StringField("Year")
+    due_day = day_field()
+    due_year = year_field()
     status = SelectField("Status", default="not_started",
                          choices=[SelectChoice(k, v) for k, v in ACTION_STATUSES.items()])
     due_date: dt.date | None = None  # set when the form validates
@@ -260,12 +243,16 @@ def action_form_data(title: str, owner: str, due_date: dt.date | None,
             "due_year": str(due_date.year) if due_date else ""}
 
 
-def action_fields() -> FieldRules:
-    """What an action form may post."""
-    return {"csrf_token": CSRF_TOKEN_MAX, "title": 5 * TEXT_FIELD_MAX, "owner": 5 * TEXT_FIELD_MAX,
-            "due_month": {choice.value for choice in MONTH_CHOICES},
-            "due_day": DATE_PART_MAX, "due_year": DATE_PART_MAX, "status": set(ACTION_STATUSES)}
+class ImportForm(StrictForm):
+    """The import page's fields besides the file (which the view reads itself, after raising
+    the size limit): for a file with one assessment, a team the user owns to add it to."""
+
+    team = SelectField("Team to add one assessment to", validators=[Optional()])
 
 
-def remove_fields() -> FieldRules:
-    return {"csrf_token": CSRF_TOKEN_MAX}
+def import_form(owned: Sequence[Team], **kwargs: Any) -> ImportForm:
+    """The import form offering the teams the user owns."""
+    form = ImportForm(meta={"csrf": False}, **kwargs)  # the view checks the token itself
+    form.team.choices = [SelectChoice("", "Choose a team"), *(
+        SelectChoice(str(team.id), f"{team.service}, {team.office}") for team in owned)]
+    return form

@@ -66,6 +66,16 @@ def submit_pillar_without_token(page: Page) -> Response | None:
     return navigation.value
 
 
+def submit_a_note_too_long(page: Page) -> Response | None:
+    """Type a note over its limit in a browser that ignores maxlength; the page explains."""
+    note = page.locator("main textarea").first
+    limit = int(note.get_attribute("maxlength") or 0)
+    assert limit, "the note box has no maxlength"
+    note.evaluate("box => box.removeAttribute('maxlength')")
+    note.fill("x" * (limit + 1))
+    return submit_main_form(page)
+
+
 def make_api_token(page: Page, name: str = "Quarterly dashboard") -> Response | None:
     """Make an API token (an empty name shows the form's errors)."""
     page.get_by_label("Name", exact=True).fill(name)
@@ -122,6 +132,8 @@ def site_pages(app: Flask, questionnaire: Questionnaire, draft: str, finished: s
         SitePage("private link (resumes)", "take.resume", a),
         *[SitePage(f"pillar {p.id}", "take.pillar", f"{a}/pillars/{p.id}")
           for p in questionnaire.pillars],
+        SitePage("pillar, a note too long", "take.pillar", f"{a}/pillars/strategy",
+                 then=submit_a_note_too_long),
         SitePage("saved for later", "take.saved", f"{a}/saved"),
         SitePage("review, draft", "take.review", f"{a}/review"),
         SitePage("review, finished", "take.review", f"{f}/review"),
