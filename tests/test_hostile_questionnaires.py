@@ -83,7 +83,8 @@ def test_validate_questions_refuses_a_real_alias_bomb_quickly_in_little_memory(
                          f"'validate-questions', {str(path)!r}]; main()",
                          PROJECT_ROOT / "questions.yaml")
     assert result.returncode == 1, result.stderr[-2000:]
-    assert result.stderr.startswith(f"Error: {path}, line {line}: column 8: "), result.stderr[-2000:]
+    assert result.stderr.startswith(f"Error: {path}, line {line}: column 8: "), \
+        result.stderr[-2000:]
     assert result.stderr.count("\n") == 1 and "anchors" in result.stderr
 
 
