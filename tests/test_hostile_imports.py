@@ -118,23 +118,42 @@ def test_the_import_page_refuses_a_hostile_file_and_stores_nothing(
     assert_refused(app, client, change(good), message)
 
 
-@pytest.mark.parametrize(("change", "message"), cases(DATA_CASES + SOURCE_CASES))
-def test_import_json_refuses_a_hostile_file_in_one_line_and_stores_nothing(
-        app: Flask, good: dict, tmp_path: Path, change: Hostile, message: str) -> None:
-    path = tmp_path / "hostile.json"
-    path.write_bytes(change(good))
+def refused_by_import_json(app: Flask, path: Path, data: bytes, message: str) -> list[str]:
+    """What is wrong with how import-json refused the file: nothing when it said the message
+    in one line and stored nothing."""
+    path.write_bytes(data)
     with app.app_context():
         before = snapshot()
     result = app.test_cli_runner().invoke(args=["import-json", str(path), "--owner",
                                                 OWNER_EMAIL])
-    assert (result.exit_code, type(result.exception)) == (1, SystemExit), result.output[:500]
-    assert message in result.output, result.output[:500]
-    assert result.output.startswith("Error: ") and result.output.count("\n") == 1
-    assert len(result.output) < 400, result.output[:500]
-    assert result.output.rstrip().endswith("Nothing was imported.")
+    output = result.output
+    problems = [problem for problem, wrong in (
+        ("did not exit with 1", (result.exit_code, type(result.exception)) != (1, SystemExit)),
+        (f"did not say {message!r}", message not in output),
+        ("did not say it in one short line", not output.startswith("Error: ")
+         or output.count("\n") != 1 or len(output) > 400),
+        ("did not say nothing was imported", not output.rstrip().endswith("Nothing was imported.")),
+    ) if wrong]
     with app.app_context():
         db.session.remove()
-        assert snapshot() == before
+        if snapshot() != before:
+            problems.append("stored something")
+    return problems + ([output[:300]] if problems else [])
+
+
+@pytest.mark.parametrize(("change", "message"), cases(DATA_CASES))
+def test_import_json_refuses_a_hostile_file_in_one_line_and_stores_nothing(
+        app: Flask, good: dict, tmp_path: Path, change: Hostile, message: str) -> None:
+    assert refused_by_import_json(app, tmp_path / "hostile.json", change(good), message) == []
+
+
+def test_import_json_refuses_each_broken_questionnaire_a_file_carries(
+        app: Flask, good: dict, tmp_path: Path) -> None:
+    """One test for the whole corpus, so that it needs one database, not one per case."""
+    wrong = {name: problems for name, change, message in SOURCE_CASES
+             if (problems := refused_by_import_json(app, tmp_path / "hostile.json",
+                                                    change(copy.deepcopy(good)), message))}
+    assert wrong == {}
 
 
 def test_the_good_file_the_cases_start_from_imports(app: Flask, good: dict,
