@@ -1,8 +1,8 @@
 """invites for an email address
 
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-11-24 10:00:00
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-12-03 10:00:00
 
 An import no longer makes the people a team file lists members of the importer's team: each
 gets an invite for their email address, which they accept or ignore when they sign in.
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0005'
-down_revision = '0004'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
