@@ -40,7 +40,7 @@ def test_the_plan_lists_them_to_find_out_and_never_as_priorities(
         app: Flask, strategy_unknown: str, questionnaire: Questionnaire) -> None:
     with app.test_request_context():
         assessment = db.session.scalar(db.select(Assessment).filter_by(public_id=strategy_unknown))
-        page = BeautifulSoup(render_plan_html(plan_context(questionnaire, assessment)),
+        page = BeautifulSoup(render_plan_html(plan_context(assessment)),
                              "html.parser")
     strategy = questionnaire.pillar("strategy")
     priorities = page_text(page.select_one("#priorities"))
