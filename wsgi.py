@@ -7,4 +7,4 @@ try:
     app = create_app()
 except QuestionnaireError as error:
     # One clear line instead of a traceback: file, place and problem.
-    raise SystemExit(f"Cannot start: questions.yaml is not valid.\n{error}") from None
+    raise SystemExit(f"Cannot start: questions.yaml is not valid: {error}") from None

@@ -24,6 +24,7 @@ ACCESS = {
     "account.sign_in": PUBLIC, "account.sign_up": PUBLIC, "account.sign_out": PUBLIC,
     "account.reset_request": PUBLIC, "account.reset_password": PUBLIC,
     "take.start": SIGNED_IN, "team.index": SIGNED_IN, "team.join": SIGNED_IN,
+    "team.answer_invite": SIGNED_IN,
     "take.claim": CLAIM,
     "take.resume": VIEWER, "take.saved": VIEWER, "take.review": VIEWER,
     "take.pillar": MEMBER, "take.finish": OWNER, "take.reopen": OWNER,

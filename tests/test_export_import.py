@@ -27,6 +27,7 @@ from assessment.store.models import (
     AgreedAnswer,
     Assessment,
     AuditEvent,
+    Invite,
     Membership,
     PillarTarget,
     Response,
@@ -151,6 +152,22 @@ def without_time(data: dict) -> dict:
     return {k: v for k, v in data.items() if k != "exported_at"}
 
 
+def without_members(data: dict) -> dict:
+    """The file but its time and its members: an import invites the members, so the team it
+    makes has only the importer until they accept."""
+    data = without_time(data)
+    return data | {"team": {k: v for k, v in data["team"].items() if k != "members"}}
+
+
+def members_and_invites(application) -> tuple[dict[str, str], dict[str, str]]:
+    with application.app_context():
+        return ({m.user.email: m.role for m in db.session.scalars(select(Membership))},
+                {i.email: i.role for i in db.session.scalars(select(Invite))})
+
+
+TEAM_INVITES = {"m@state.gov": MEMBER, "v@state.gov": VIEWER}
+
+
 def test_a_team_round_trips_through_an_empty_site_unchanged(app, client, team_id, other_app):
     first = get_json(client, f"/teams/{team_id}/export.json")
     assert len(first["assessments"]) == 3
@@ -159,7 +176,8 @@ def test_a_team_round_trips_through_an_empty_site_unchanged(app, client, team_id
     assert response.status_code == 302, page_text(BeautifulSoup(response.data, "html.parser"))
     new_team = int(response.location.rstrip("/").split("/")[-1])
     again = get_json(other, f"/teams/{new_team}/export.json")
-    assert without_time(again) == without_time(first)
+    assert without_members(again) == without_members(first)
+    assert members_and_invites(other_app) == ({OWNER_EMAIL: OWNER}, TEAM_INVITES)
     assert "You imported 3 assessments" in page_text(check_page(other.get(response.location).data))
 
 
@@ -244,9 +262,8 @@ def test_the_importer_owns_a_team_whose_file_does_not_list_them(app, client, tea
     data["team"]["members"] = [m for m in data["team"]["members"] if m["email"] != OWNER_EMAIL]
     other = owner_client(other_app)
     assert upload(other, json.dumps(data).encode()).status_code == 302
+    assert members_and_invites(other_app) == ({OWNER_EMAIL: OWNER}, TEAM_INVITES)
     with other_app.app_context():
-        roles = {m.user.email: m.role for m in db.session.scalars(select(Membership))}
-        assert roles == {OWNER_EMAIL: OWNER, "m@state.gov": MEMBER, "v@state.gov": VIEWER}
         event = db.session.scalar(select(AuditEvent).filter_by(action="import"))
         assert event.email == OWNER_EMAIL and "3 assessments" in event.detail
 
@@ -581,7 +598,7 @@ def test_the_command_line_exports_and_imports_the_same_file(app, team_id, other_
     assert result.exit_code == 0, result.output
     again = tmp_path / "again.json"
     assert runner.invoke(args=["export-team", "1", "-o", str(again)]).exit_code == 0
-    assert without_time(json.loads(again.read_text())) == without_time(json.loads(
+    assert without_members(json.loads(again.read_text())) == without_members(json.loads(
         out.read_text()))
     with app.app_context():
         public_id = db.session.scalar(select(Assessment.public_id))
@@ -687,26 +704,25 @@ def test_only_the_command_line_adds_a_questionnaire_version(app, client, team_id
     again = tmp_path / "again.json"
     assert runner.invoke(args=["export-team", "1", "-o", str(again)]).exit_code == 0
     exported = json.loads(again.read_text())
-    assert without_time(exported) == without_time(data)
+    assert without_members(exported) == without_members(data)
     assert [a["questionnaire_version"] for a in exported["assessments"]] == ["2025.1"] * 3
     # Now the site has it, a page import of the same file works.
     assert upload(owner_client(other_app), json.dumps(data).encode()).status_code == 302
 
 
 @pytest.mark.parametrize("roles, expected", [
-    ({OWNER_EMAIL: VIEWER, "m@state.gov": VIEWER}, {OWNER_EMAIL: OWNER, "m@state.gov": VIEWER}),
-    ({OWNER_EMAIL: MEMBER, "m@state.gov": OWNER}, {OWNER_EMAIL: MEMBER, "m@state.gov": OWNER}),
-    ({"m@state.gov": MEMBER}, {OWNER_EMAIL: OWNER, "m@state.gov": MEMBER}),
+    ({OWNER_EMAIL: VIEWER, "m@state.gov": VIEWER}, {"m@state.gov": VIEWER}),
+    ({OWNER_EMAIL: MEMBER, "m@state.gov": OWNER}, {"m@state.gov": OWNER}),
+    ({"m@state.gov": MEMBER}, {"m@state.gov": MEMBER}),
 ])
-def test_a_new_team_always_has_an_owner_and_keeps_the_roles_listed(
+def test_the_importer_owns_the_new_team_and_the_others_are_invited_with_their_roles(
         app, client, team_id, other_app, roles, expected):
     data = get_json(client, f"/teams/{team_id}/export.json")
     joined = data["team"]["members"][0]["joined_at"]
     data["team"]["members"] = [{"email": e, "role": r, "joined_at": joined}
                                for e, r in roles.items()]
     assert upload(owner_client(other_app), json.dumps(data).encode()).status_code == 302
-    with other_app.app_context():
-        assert {m.user.email: m.role for m in db.session.scalars(select(Membership))} == expected
+    assert members_and_invites(other_app) == ({OWNER_EMAIL: OWNER}, expected)
 
 
 def test_an_empty_form_without_a_token_is_refused_not_a_crash(app, client):

@@ -43,7 +43,7 @@ POST_ENDPOINTS = [
     "account.sign_up", "consensus.agree", "plan.add_action", "plan.edit_action",
     "plan.remove_action", "results.targets", "take.claim", "take.finish", "take.open_to_team",
     "take.pillar", "take.reopen", "take.start", "team.change_role", "team.invite", "team.join",
-    "team.leave", "team.remove_member",
+    "team.leave", "team.remove_member", "team.answer_invite",
     "team.start_assessment",
     "api_tokens.tokens", "api_tokens.revoke", "transfer.import_file",
 ]

@@ -238,6 +238,42 @@ def test_weak_practices_are_below_their_pillar_target_largest_gap_first(
     assert weak(results_for(spec, targets=targets)) == expected
 
 
+@pytest.mark.parametrize(("spec", "targets", "expected"), [
+    pytest.param({"a": [[3] * 19 + [2]]}, {}, [], id="mean 2.95 shows 3.0: meets 3.0"),
+    pytest.param({"a": [[3] * 16 + [2]]}, {}, [("a.p1", "2.9", "3.0", "0.1", "a.p1 step 2")],
+                 id="mean 2.94 shows 2.9: below 3.0 by 0.1"),
+    pytest.param({"a": [[4] * 9 + [3] * 11]}, {"a": Decimal("3.5")}, [],
+                 id="mean 3.45 shows 3.5: meets 3.5"),
+    pytest.param({"a": [[4] * 4 + [3] * 5]}, {"a": Decimal("3.5")},
+                 [("a.p1", "3.4", "3.5", "0.1", "a.p1 step 3")],
+                 id="mean 3.44 shows 3.4: below 3.5 by 0.1"),
+    pytest.param({"a": [[5] * 19 + [4]]}, {"a": Decimal("5.0")}, [],
+                 id="mean 4.95 shows 5.0: meets 5.0"),
+])
+def test_a_practice_is_below_target_when_its_shown_score_is(
+        spec: Spec, targets: dict[str, Decimal], expected: list[tuple[str, ...]]) -> None:
+    assert weak(results_for(spec, targets=targets)) == expected
+
+
+@pytest.mark.parametrize(("spec", "weak_ids", "to_find_out"), [
+    pytest.param({"a": [[1], ["na"], [None]], "b": [[2]]}, ["b.p1"],
+                 ["a.p1", "a.p2", "a.p3"], id="a pillar with 1 of 3 scored"),
+    pytest.param({"a": [[1, "unknown", "unknown"]]}, [], ["a.p1"],
+                 id="a practice scored 1.0 in a pillar with too few answers"),
+    pytest.param({"a": [[1], ["na"]]}, ["a.p1"], [], id="exactly half scored is enough"),
+    pytest.param({"z": [["na"], [1]], "a": [["unknown"], ["unknown"], [2]]}, ["z.p2"],
+                 ["a.p1", "a.p2", "a.p3"], id="only the pillar with too few answers"),
+    pytest.param({"a": [["na"]], "b": [[None]]}, [], ["a.p1", "b.p1"],
+                 id="nothing scored: everything to find out"),
+])
+def test_a_pillar_with_not_enough_answers_gives_no_weak_practice_only_things_to_find_out(
+        spec: Spec, weak_ids: list[str], to_find_out: list[str]) -> None:
+    results = results_for(spec)
+    assert [w.practice.practice.id for w in results.weak_practices] == weak_ids
+    assert [practice.id for _, practice in results.to_find_out] == to_find_out
+    assert all(pillar.practices.count(practice) == 1 for pillar, practice in results.to_find_out)
+
+
 def test_the_priorities_are_the_first_five_weak_practices() -> None:
     results = results_for({"a": [[2], [1], [2]], "b": [[2], [1], [3], [1]]})
     assert [w.practice.practice.id for w in results.priorities] == [

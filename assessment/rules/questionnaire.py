@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import Any
 
 LEVEL_COUNT = 5
+MAX_BYTES = 1_000_000  # the real file is under 100 KB; parsing time grows with the size
 RESOURCE_FORMATS = ("PDF", "Word", "Excel", "PowerPoint", "Video", "Web page", "Email")
 
 
@@ -19,6 +20,8 @@ class QuestionnaireError(Exception):
     """questions.yaml is broken: says which file, where inside it, and what is wrong."""
 
     def __init__(self, path: str | Path, place: str, problem: str, line: int | None = None):
+        # One line, whatever the problem quotes: a message is read in a terminal or a log.
+        problem = " ".join(problem.split())
         self.path, self.place, self.problem, self.line = str(path), place, problem, line
         where = f"{self.path}, line {line}" if line else self.path
         super().__init__(f"{where}: {place}: {problem}" if place else f"{where}: {problem}")
@@ -136,7 +139,11 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     """Read, parse and validate questions.yaml; raise QuestionnaireError on any problem."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            raw = file.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            raise QuestionnaireError(path, "", too_large())
+        text = raw.decode("utf-8")
     except OSError as error:
         raise QuestionnaireError(path, "", f"cannot read the file ({error.strerror})") from None
     except UnicodeDecodeError:
@@ -150,4 +157,11 @@ def questionnaire_from_text(path: str | Path, text: str) -> Questionnaire:
     from assessment.rules import questionnaire_schema as schema
 
     path = Path(path)
+    if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise QuestionnaireError(path, "", too_large())
     return replace(schema.build(path, schema.parse_yaml(path, text)), source=text)
+
+
+def too_large() -> str:
+    return (f"the file is larger than {MAX_BYTES // 1_000_000} MB, the most a questionnaire "
+            "may be")

@@ -40,8 +40,43 @@ class _Mapping(dict):
     key_lines: dict
 
 
+MAX_DEPTH = 40  # the real file nests 8 deep; YAML is composed recursively
+NO_ANCHORS = ("anchors (&) and aliases (*) are not allowed in a questionnaire; write each value "
+              "out in full")
+
+
 class _Loader(yaml.SafeLoader):
-    """Safe loader that records lines, refuses duplicate keys and leaves dates as text."""
+    """Safe loader that records lines, refuses duplicate keys and leaves dates as text.
+
+    It also refuses what a questionnaire never needs and an attacker would use: anchors and
+    aliases (an "alias bomb" expands to billions of items when a message prints it), keys that
+    are lists or mappings, nesting deeper than MAX_DEPTH, and values Python cannot build."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(None, None, NO_ANCHORS, event.start_mark)
+        if self.depth >= MAX_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"the data is nested more than {MAX_DEPTH} levels deep",
+                event.start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except ValueError as error:  # e.g. !!timestamp 2026-13-45
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read this value ({_brief(str(error))})", node.start_mark
+            ) from None
 
 
 # Dates stay text so that a typo such as 2026-13-22 is reported like any other bad field.
@@ -49,6 +84,15 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+INT_DIGITS_MAX = 100
+
+
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    if len(str(node.value)) > INT_DIGITS_MAX:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"the number has too many digits (more than {INT_DIGITS_MAX})",
+            node.start_mark)
+    return yaml.SafeLoader.construct_yaml_int(loader, node)
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Mapping:
@@ -58,9 +102,13 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Mapping:
     mapping.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool | None):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a key must be text or a number, found {_kind(key)}",
+                key_node.start_mark)
         if key in mapping:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
+                None, None, f"duplicate key {_shown(key)}", key_node.start_mark
             )
         mapping[key] = loader.construct_object(value_node, deep=True)
         mapping.key_lines[key] = key_node.start_mark.line + 1
@@ -68,10 +116,17 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Mapping:
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def parse_yaml(path: Path, text: str) -> Any:
     """Parse YAML text; a syntax error names the line and column."""
+    bad = yaml.reader.Reader.NON_PRINTABLE.search(text)
+    if bad:  # PyYAML would name a character position, not a line
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise QuestionnaireError(path, f"column {column}", "the file has a character that YAML "
+                                 f"does not allow (U+{ord(bad.group()):04X})", line)
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as error:
@@ -81,7 +136,10 @@ def parse_yaml(path: Path, text: str) -> Any:
         raise QuestionnaireError(path, place, error.problem or error.context or "invalid YAML",
                                  line) from None
     except yaml.YAMLError as error:
-        raise QuestionnaireError(path, "YAML syntax", str(error)) from None
+        raise QuestionnaireError(path, "YAML syntax", _brief(str(error))) from None
+    except (ValueError, TypeError, RecursionError) as error:  # a value built after the fact
+        raise QuestionnaireError(path, "YAML", f"cannot read a value ({_brief(str(error))})") \
+            from None
 
 
 class _Checker:
@@ -106,9 +164,9 @@ class _Checker:
         missing = sorted(required - value.keys())
         if missing:
             raise self.fail(place, f"missing field {missing[0]!r}", value)
-        unknown = sorted(str(k) for k in value.keys() - required - optional)
-        if unknown:
-            raise self.fail(place, f"unknown field {unknown[0]!r}", value)
+        unknown = sorted(value.keys() - required - optional, key=str)
+        if unknown:  # named on its own line, which may be far from the mapping's first
+            raise self.fail(place, f"unknown field {_shown(str(unknown[0]))}", value, unknown[0])
         return value
 
     def text(self, parent: dict, key: str, place: str, optional: bool = False) -> str | None:
@@ -134,12 +192,12 @@ class _Checker:
         local = value.removeprefix(prefix + ".") if prefix else value
         if (prefix and not value.startswith(prefix + ".")) or not SLUG.match(local):
             expected = f"'{prefix}.' followed by " if prefix else ""
-            raise self.fail(f"{place}.id", f"id {value!r} must be {expected}lowercase words "
+            raise self.fail(f"{place}.id", f"id {_shown(value)} must be {expected}lowercase words "
                                            "joined by hyphens", parent, "id")
         seen = self.seen_ids.setdefault(namespace, {})
         if value in seen:
-            raise self.fail(f"{place}.id", f"duplicate id {value!r} (first used at {seen[value]})",
-                            parent, "id")
+            raise self.fail(f"{place}.id", f"duplicate id {_shown(value)} (first used at "
+                                           f"{seen[value]})", parent, "id")
         seen[value] = place
         return value
 
@@ -170,7 +228,7 @@ def _date(check: _Checker, root: dict) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise check.fail("date", f"expected a real date like 2026-11-22, found {value!r}",
+        raise check.fail("date", f"expected a real date like 2026-11-22, found {_shown(value)}",
                          root, "date") from None
 
 
@@ -185,7 +243,8 @@ def _levels(check: _Checker, root: dict) -> tuple[Level, ...]:
         check.mapping(item, place, {"level", "name", "description"}, parent=root)
         if isinstance(item["level"], bool) or item["level"] != i + 1:
             raise check.fail(f"{place}.level",
-                             f"expected level {i + 1} here, found {item['level']!r}", item, "level")
+                             f"expected level {i + 1} here, found {_shown(item['level'])}", item,
+                             "level")
         levels.append(Level(i + 1, check.text(item, "name", place),
                             check.text(item, "description", place)))
     return tuple(levels)
@@ -208,7 +267,7 @@ def _pillar(check: _Checker, item: Any, place: str, function_ids: set[str]) -> P
     if function is not None and (not isinstance(function, str) or function not in function_ids):
         known = ", ".join(sorted(function_ids))
         raise check.fail(f"{place}.a11_function",
-                         f"unknown A-11 function {function!r} (use one of: {known}, or null)",
+                         f"unknown A-11 function {_shown(function)} (use one of: {known}, or null)",
                          item, "a11_function")
     practices = tuple(
         _practice(check, p, f"{place}.practices[{j}]", pillar_id)
@@ -239,7 +298,7 @@ def _weight(check: _Checker, item: dict, place: str) -> Fraction:
     weight = item.get("weight", 1)
     if isinstance(weight, bool) or not isinstance(weight, int | float) \
             or not math.isfinite(weight) or weight <= 0:
-        raise check.fail(f"{place}.weight", f"expected a positive number, found {weight!r}",
+        raise check.fail(f"{place}.weight", f"expected a positive number, found {_shown(weight)}",
                          item, "weight")
     return Fraction(str(weight))
 
@@ -248,7 +307,8 @@ def _next_steps(check: _Checker, item: dict, place: str) -> tuple[str, ...]:
     steps = item["next_steps"]
     wanted = set(range(1, LEVEL_COUNT + 1))
     if not isinstance(steps, dict) or set(steps) != wanted:
-        found = ", ".join(sorted(map(repr, steps))) if isinstance(steps, dict) else _kind(steps)
+        found = _brief(", ".join(sorted(map(_shown, steps)))) if isinstance(steps, dict) \
+            else _kind(steps)
         raise check.fail(f"{place}.next_steps",
                          f"expected one next step for each level 1 to {LEVEL_COUNT}, "
                          f"found keys {found}", item, "next_steps")
@@ -277,13 +337,13 @@ def _resource(check: _Checker, item: Any, place: str) -> Resource:
     check.mapping(item, place, {"title", "url", "publisher", "format"}, {"size"})
     url = check.text(item, "url", place)
     if not _is_good_url(url):
-        raise check.fail(f"{place}.url", f"{url!r} is not a full http(s) or mailto address",
+        raise check.fail(f"{place}.url", f"{_shown(url)} is not a full http(s) or mailto address",
                          item, "url")
     fmt = check.text(item, "format", place)
     if fmt not in RESOURCE_FORMATS:
         raise check.fail(f"{place}.format",
-                         f"unknown format {fmt!r} (use one of: {', '.join(RESOURCE_FORMATS)})",
-                         item, "format")
+                         f"unknown format {_shown(fmt)} (use one of: "
+                         f"{', '.join(RESOURCE_FORMATS)})", item, "format")
     return Resource(check.text(item, "title", place), url,
                     check.text(item, "publisher", place), fmt,
                     check.text(item, "size", place, optional=True))
@@ -305,9 +365,25 @@ def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, str):
-        return "empty text" if not value.strip() else f"text {value!r}"
+        return "empty text" if not value.strip() else f"text {_shown(value)}"
     for kind, name in ((bool, "true/false"), (dict, "a mapping"), (list, "a list"),
                        (int | float, "a number")):
         if isinstance(value, kind):
             return name
     return type(value).__name__
+
+
+SHOWN_MAX = 40
+
+
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: text and numbers cut short, lists and mappings named."""
+    if isinstance(value, list | dict):
+        return _kind(value)
+    if isinstance(value, str) and len(value) > SHOWN_MAX:
+        return repr(value[:SHOWN_MAX]) + "…"
+    return _brief(repr(value))
+
+
+def _brief(text: str) -> str:
+    return text if len(text) <= SHOWN_MAX * 2 else text[:SHOWN_MAX * 2] + "…"

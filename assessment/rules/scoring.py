@@ -69,6 +69,9 @@ class Results:
     weak_practices: tuple[WeakPractice, ...]  # largest gap first
     knowledge_gaps: tuple[tuple[Pillar, Practice, Question], ...]  # "Don't know" answers
     unanswered: int
+    # Every practice of each pillar with "not enough answers", in questionnaire order: too
+    # little is known to call them weak, so the team finds out more instead.
+    to_find_out: tuple[tuple[Pillar, Practice], ...] = ()
 
     @property
     def pillars_covered(self) -> int:
@@ -121,10 +124,11 @@ def score_pillar(pillar: Pillar, answers: Mapping[str, Answer],
 
 
 def weak_practices(pillars: tuple[PillarScore, ...]) -> tuple[WeakPractice, ...]:
-    """Practices below their pillar's target: largest gap first, ties in questionnaire order."""
+    """Practices whose shown (rounded) score is below their pillar's target: largest gap first,
+    ties in questionnaire order. A pillar with "not enough answers" has none."""
     weak = [
         WeakPractice(p.pillar, ps, p.target, p.target - ps.score, ps.practice.next_step(ps.level))
-        for p in pillars
+        for p in pillars if p.enough_answers
         for ps in p.practices
         if ps.score is not None and ps.score < p.target
     ]
@@ -143,8 +147,10 @@ def score_assessment(questionnaire: Questionnaire, answers: Mapping[str, Answer]
     score = None if mean is None else round_score(mean)
     gaps = tuple(item for item in questionnaire.questions() if answers.get(item[2].id) == DONT_KNOW)
     unanswered = sum(1 for *_, q in questionnaire.questions() if q.id not in answers)
+    to_find_out = tuple((p.pillar, practice) for p in pillars if not p.enough_answers
+                        for practice in p.pillar.practices)
     return Results(pillars, mean, score, None if score is None else level_for(score),
-                   weak_practices(pillars), gaps, unanswered)
+                   weak_practices(pillars), gaps, unanswered, to_find_out)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ ACTIONS = {
     "member_left": "Left the team",
     "invite_created": "Made an invite link",
     "invite_accepted": "Joined by invite",
+    "invite_ignored": "Ignored an invite",
     "export": "Downloaded",
     "import": "Imported from a file",
     "api_token_created": "Made an API token",

@@ -300,7 +300,8 @@ class Membership(db.Model):
 
 
 class Invite(db.Model):
-    """A link an owner shares to let someone join the team; works once, for a week."""
+    """A link an owner shares to let someone join the team; works once, for a week. An invite
+    with an email (made by an import) is instead shown to that person when they sign in."""
 
     __tablename__ = "invite"
     __table_args__ = (CheckConstraint(_ROLE_CHECK, name="role_known"),)
@@ -314,6 +315,7 @@ class Invite(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[dt.datetime]
     used_at: Mapped[dt.datetime | None]
+    email: Mapped[str | None] = mapped_column(String(254), index=True)  # stored lower case
 
     team: Mapped[Team] = relationship()
 

@@ -13,6 +13,7 @@ from assessment.extensions import db
 from assessment.store.models import OWNER, Invite, Membership, Team, User, utcnow
 
 INVITE_DAYS = 7
+EMAIL_INVITE_DAYS = 30  # someone invited by an import may not sign in for weeks
 
 
 class TeamError(ValueError):
@@ -71,6 +72,36 @@ def create_invite(team: Team, role: str, created_by: User | None) -> str:
                           expires_at=utcnow() + dt.timedelta(days=INVITE_DAYS)))
     db.session.flush()
     return token
+
+
+def invite_email(team: Team, email: str, role: str, created_by: User | None) -> Invite:
+    """An invite for one email address, which that person accepts or ignores once signed in.
+    Nobody holds a link to it: its token is thrown away."""
+    invite = Invite(team=team, role=role, email=email.lower(),
+                    token_hash=_hash(secrets.token_urlsafe(24)),
+                    created_by_id=created_by.id if created_by else None,
+                    expires_at=utcnow() + dt.timedelta(days=EMAIL_INVITE_DAYS))
+    db.session.add(invite)
+    db.session.flush()
+    return invite
+
+
+def invites_for(user: User) -> list[Invite]:
+    """The invites waiting for the user's email address: not answered, not expired."""
+    return list(db.session.scalars(
+        select(Invite).join(Team).where(Invite.email == user.email.lower(),
+                                        Invite.used_at.is_(None), Invite.expires_at > utcnow())
+        .order_by(Team.service, Invite.id)))
+
+
+def waiting_invite(invite_id: int, user: User) -> Invite | None:
+    """One of the invites waiting for the user; None for anyone else's."""
+    return next((i for i in invites_for(user) if i.id == invite_id), None)
+
+
+def ignore_invite(invite: Invite) -> None:
+    db.session.delete(invite)
+    db.session.flush()
 
 
 def find_invite(token: str) -> Invite | None:

@@ -71,14 +71,16 @@ def import_json(path: str, owner_email: str, team_id: int | None) -> None:
     with open(path, "rb") as file:
         raw = file.read(limit + 1)
     try:
-        imported = importing.import_document(importing.read_export(raw, limit), owner, team,
-                                             new_versions=True)
+        document = importing.read_export(raw, limit)
+        imported = importing.import_document(document, owner, team, new_versions=True)
     except TransferError as error:
         db.session.rollback()
         raise click.ClickException(error.explain()) from None
     audit.record_event("import", team=imported, user=owner, detail=f"command line: {path}"[:500])
     db.session.commit()
-    click.echo(f"Imported {path} into the team {imported.service} (team id {imported.id}).")
+    invites = importing.invited_text(len(importing.invited(document, owner)))
+    click.echo(f"Imported {path} into the team {imported.service} (team id {imported.id}). "
+               f"{invites}".rstrip())
 
 
 def _write(data: dict, team: Team, date: dt.date, what: str, output: str | None) -> None:

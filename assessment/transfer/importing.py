@@ -1,7 +1,7 @@
 """A checked export Document → new rows: a new team (or an assessment in a team you own),
-its members, assessments, answers, agreed answers, targets and actions, and the questionnaire
-versions they were answered on. Everything is checked first; the caller commits once, or rolls
-back on a TransferError, so a bad file stores nothing.
+invites for its members, assessments, answers, agreed answers, targets and actions, and the
+questionnaire versions they were answered on. Everything is checked first; the caller commits
+once, or rolls back on a TransferError, so a bad file stores nothing.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from assessment.extensions import db
 from assessment.rules.questionnaire import Questionnaire
+from assessment.store import teams
 from assessment.store.accounts import UNUSABLE_PASSWORD_HASH
 from assessment.store.models import (
     OWNER,
@@ -28,7 +29,7 @@ from assessment.store.models import (
 )
 from assessment.store.questionnaire_versions import current_questionnaire, questionnaire_for
 from assessment.transfer.checking import check_against, content_hash, questionnaire_in_file
-from assessment.transfer.document import TEAM, AssessmentData, Document
+from assessment.transfer.document import TEAM, AssessmentData, Document, Member
 from assessment.transfer.parsing import TransferError, parse_document, read_json
 
 MAX_BYTES = 20 * 1024 * 1024  # a team with 50 assessments of 10 respondents is about 5 MB
@@ -58,7 +59,7 @@ def import_document(document: Document, importer: User, team: Team | None = None
     _keep_questionnaires(document)
     users = users_by_email(_emails(document))
     if team is None:
-        team = _new_team(document, users, importer)
+        team = _new_team(document, importer)
     for assessment in document.assessments:
         db.session.add(_assessment(assessment, team, users))
     db.session.flush()
@@ -104,7 +105,9 @@ def _keep_questionnaires(document: Document) -> None:
 
 
 def _emails(document: Document) -> set[str]:
-    emails = {m.email for m in document.team.members or ()}
+    """Everyone whose answers or decisions the file holds. Members are not among them: they
+    get an invite for their email, and an account only when they make one."""
+    emails: set[str] = set()
     for assessment in document.assessments:
         emails |= {r.respondent for r in assessment.responses if r.respondent}
         emails |= {a.decided_by for a in assessment.agreed_answers if a.decided_by}
@@ -125,24 +128,32 @@ def users_by_email(emails: Iterable[str]) -> dict[str, User]:
     return users
 
 
-def _new_team(document: Document, users: dict[str, User], importer: User) -> Team:
-    """The team and its members; the importer is an owner when the file does not list them,
-    or when nobody in it is an owner."""
+def invited(document: Document, importer: User) -> tuple[Member, ...]:
+    """The members a team file lists, other than the importer: each gets an invite."""
+    return tuple(m for m in document.team.members or () if m.email != importer.email.lower())
+
+
+def invited_text(count: int) -> str:
+    """What the import result says about the invites it made."""
+    if not count:
+        return ""
+    people = "1 other person the file lists as a member" if count == 1 else \
+        f"{count} other people the file lists as members"
+    return f"We invited the {people}. They join only if they accept, on “Your teams” once " \
+           "they sign in with that email address."
+
+
+def _new_team(document: Document, importer: User) -> Team:
+    """The team, owned by the importer. Nobody else becomes a member without their consent:
+    everyone else the file lists gets an invite for their email, with the role it gives."""
     data = document.team
     team = Team(agency=data.agency, office=data.office, service=data.service,
                 created_at=data.created_at)
     db.session.add(team)
-    members = {m.email: m for m in data.members or ()}
-    for member in members.values():
-        team.memberships.append(Membership(user=users[member.email], role=member.role,
-                                           created_at=member.joined_at))
-    if importer.email.lower() not in members or all(m.role != OWNER for m in members.values()):
-        existing = next((m for m in team.memberships if m.user.id == importer.id), None)
-        if existing is None:
-            team.memberships.append(Membership(user=importer, role=OWNER))
-        else:
-            existing.role = OWNER
+    team.memberships.append(Membership(user=importer, role=OWNER))
     db.session.flush()
+    for member in invited(document, importer):
+        teams.invite_email(team, member.email, member.role, importer)
     return team
 
 

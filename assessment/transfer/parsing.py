@@ -35,6 +35,7 @@ from assessment.transfer.document import (
 T = TypeVar("T")
 NAME_MAX, EMAIL_MAX, ID_MAX, VERSION_MAX, NOTE_MAX = 200, 254, 160, 40, 10_000
 SOURCE_MAX = 2_000_000
+INT_DIGITS_MAX = 100
 STATUSES = ("draft", "finished")
 CHOICES = (CHOICE_LEVEL, CHOICE_NA, CHOICE_UNKNOWN)
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})?")
@@ -74,7 +75,7 @@ def read_json(raw: bytes, max_bytes: int) -> Any:
                                 "valid). Choose a JSON file this site exported.") from None
     try:
         return json.loads(text, object_pairs_hook=_object_without_repeats,
-                          parse_constant=_refuse_constant)
+                          parse_constant=_refuse_constant, parse_int=_short_int)
     except json.JSONDecodeError as error:
         raise TransferError("", f"The file is not valid JSON: {error.msg.lower()} at line "
                                 f"{error.lineno}, column {error.colno}.") from None
@@ -90,6 +91,15 @@ def _object_without_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise TransferError("", f"The file has the field “{key[:40]}” twice in one place.")
         data[key] = value
     return data
+
+
+def _short_int(digits: str) -> int:
+    """A whole number; Python refuses to read one of over 4,300 digits, and no field of an
+    export needs more than a few."""
+    if len(digits.lstrip("-")) > INT_DIGITS_MAX:
+        raise TransferError("", f"The file has a number with more than {INT_DIGITS_MAX} digits, "
+                                "which no field of an export holds.")
+    return int(digits)
 
 
 def _refuse_constant(name: str) -> Any:
@@ -323,7 +333,11 @@ def _time(value: Any, place: str) -> dt.datetime:
     except ValueError:
         raise TransferError(place, f"{describe(value)} is not a real date and time") from None
     if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+        try:
+            moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+        except OverflowError:  # e.g. 9999-12-31T23:59:59-05:00 is in the year 10000 in UTC
+            raise TransferError(place, f"{describe(value)} is outside the range of dates and "
+                                       "times we can store") from None
     return moment
 
 

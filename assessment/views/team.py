@@ -32,7 +32,34 @@ bp = Blueprint("team", __name__)
 @bp.get("/teams")
 @login_required
 def index() -> str:
-    return render_template("team/index.html", memberships=teams.teams_of(current_user))
+    return render_template("team/index.html", memberships=teams.teams_of(current_user),
+                           invites=teams.invites_for(current_user), roles=ROLES)
+
+
+@bp.post("/teams/invites")
+@login_required
+def answer_invite() -> Response:
+    """Accept or ignore an invite made for your email address (by an import)."""
+    refuse_tampering({"csrf_token": CSRF_TOKEN_MAX, "invite": 20,
+                      "answer": {"accept", "ignore"}})
+    number, choice = request.form.get("invite", ""), request.form.get("answer")
+    if not number.isdigit() or choice is None:
+        abort(400, description="The form did not say which invite to answer, or how.")
+    invite = teams.waiting_invite(int(number), current_user)
+    if invite is None:
+        abort(404)
+    team = invite.team
+    if choice == "ignore":
+        teams.ignore_invite(invite)
+        audit.record_event("invite_ignored", team=team)
+        db.session.commit()
+        flash(f"You ignored the invite to the team for {team.service}.", "success")
+        return redirect(url_for(".index"))
+    membership = teams.accept_invite(invite, current_user)
+    audit.record_event("invite_accepted", team=team, detail=f"as {membership.role}")
+    db.session.commit()
+    flash(f"You joined the team for {team.service}.", "success")
+    return redirect(url_for(".team", team_id=team.id))
 
 
 @bp.get("/teams/<int:team_id>")

@@ -115,8 +115,9 @@ def import_file() -> str | Response | tuple[str, int]:
     audit.record_event("import", team=team, detail=f"{upload.filename[:200]}: {count} "
                                                     f"assessment{'s' if count != 1 else ''}")
     db.session.commit()
+    invites = importing.invited_text(len(importing.invited(document, current_user)))
     flash(f"You imported {count} assessment{'s' if count != 1 else ''} from "
-          f"{upload.filename[:200]}.", "success")
+          f"{upload.filename[:200]}. {invites}".rstrip(), "success")
     return redirect(url_for("team.team", team_id=team.id))
 
 
