@@ -23,7 +23,7 @@ from assessment.store.models import OWNER, ROLES, VIEWER, Membership, Team
 from assessment.views.common import current_questionnaire
 from assessment.web import mail
 from assessment.web.access import role_in, team_or_404
-from assessment.web.account_forms import InviteForm, RoleForm
+from assessment.web.account_forms import InviteAnswerForm, InviteForm, RoleForm
 from assessment.web.strict_form import ButtonForm
 
 bp = Blueprint("team", __name__)
@@ -40,12 +40,11 @@ def index() -> str:
 @login_required
 def answer_invite() -> Response:
     """Accept or ignore an invite made for your email address (by an import)."""
-    refuse_tampering({"csrf_token": CSRF_TOKEN_MAX, "invite": 20,
-                      "answer": {"accept", "ignore"}})
-    number, choice = request.form.get("invite", ""), request.form.get("answer")
-    if not number.isdigit() or choice is None:
+    form = InviteAnswerForm()
+    if not form.validate():
         abort(400, description="The form did not say which invite to answer, or how.")
-    invite = teams.waiting_invite(int(number), current_user)
+    choice = form.answer.data
+    invite = teams.waiting_invite(int(form.invite.data), current_user)
     if invite is None:
         abort(404)
     team = invite.team

@@ -3,7 +3,7 @@ changing a member's role."""
 
 from __future__ import annotations
 
-from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField
+from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from assessment.store.accounts import PASSWORD_MIN_LENGTH
@@ -77,3 +77,13 @@ class RoleForm(StrictForm):
     """A member's new role (the team page draws one select per member)."""
 
     role = SelectField("New role", choices=_role_choices, validators=[DataRequired()])
+
+
+class InviteAnswerForm(StrictForm):
+    """Accept or ignore an invite made for your email address: the button pressed names the
+    answer."""
+
+    invite = HiddenField(validators=[DataRequired(), Length(max=10), Regexp(r"^\d+$")])
+    answer = RadioField(choices=[SelectChoice("accept", "Join the team"),
+                                 SelectChoice("ignore", "Ignore the invite")],
+                        validators=[DataRequired()])
