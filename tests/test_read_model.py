@@ -208,3 +208,47 @@ def test_templates_format_dates_only_through_the_date_filter():
     offenders = [path.name for path in source_files("templates", ".html")
                  if "strftime" in path.read_text(encoding="utf-8")]
     assert offenders == []
+
+
+def count_queries(run) -> tuple[object, list[str]]:
+    """Run a function in the app context, returning its value and the SQL it sent."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+        statements.append(statement)
+
+    db.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        return run(), statements
+    finally:
+        db.event.remove(db.engine, "before_cursor_execute", record)
+
+
+def test_scores_are_read_again_only_after_a_change(app, make_assessment, questionnaire):
+    public_id = make_assessment({q.id: "2" for *_, q in questionnaire.questions()},
+                                finished=True)
+    with app.app_context():
+        assessment = by_id(public_id)
+        first, cold = count_queries(lambda: read_model.scored_assessment(assessment))
+        again, warm = count_queries(lambda: read_model.scored_assessment(assessment))
+        operations.reopen_assessment(assessment)
+        operations.save_answers(assessment.responses[0], answer(questionnaire.pillars[0], "5"))
+        db.session.commit()
+        changed = read_model.scored_assessment(by_id(public_id))
+    answer_queries = [s for s in cold if " answer" in s]
+    assert answer_queries and not [s for s in warm if " answer" in s]
+    assert again.results == first.results
+    strategy = questionnaire.pillars[0].id
+    assert first.pillar(strategy).score == Decimal("2.0")
+    assert changed.pillar(strategy).score == Decimal("5.0")
+
+
+def test_two_apps_never_share_cached_scores(app, make_assessment):
+    from assessment.store.read_model import scores_cache
+
+    make_assessment(finished=True)
+    with app.app_context():
+        mine = scores_cache()
+    other = type(app)("other")
+    with other.app_context():
+        assert scores_cache() is not mine

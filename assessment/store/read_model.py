@@ -6,23 +6,32 @@ Queries, whatever the number of assessments and respondents: answers and agreed 
 targets (1) and kept questionnaire versions (at most 1, once per process); loading a team's
 assessments adds 1.
 
-Caching: a scored assessment depends only on its rows, so it may be kept under
-ScoredAssessment.cache_key, (id, updated_at, questionnaire_version). Every state change that
-scores see (answers, agreed answers, targets, finishing, reopening, moving to another version)
-moves Assessment.updated_at: store/operations.py does it, and tests/test_read_model.py checks it.
+Caching: a scored assessment depends only on its rows, so its answers, targets and scores are
+kept per app process under ScoredAssessment.cache_key, (id, updated_at, questionnaire_version).
+Every state change that scores see (answers, agreed answers, targets, finishing, reopening,
+moving to another version) moves Assessment.updated_at: store/operations.py does it, and
+tests/test_read_model.py checks it. The key is read from the database on every request, so
+several app processes never serve each other's stale scores; a hit skips the answer and target
+queries.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Sequence
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import select, tuple_
 
 from assessment.extensions import db
 from assessment.rules import comparison, scoring
-from assessment.rules.scored import ScoredAssessment, TargetSetting
+from assessment.rules.questionnaire import Questionnaire
+from assessment.rules.scored import ScoredAssessment, TargetSetting, TeamAnswers
 from assessment.rules.version_changes import VersionChanges, version_changes
 from assessment.store.models import FINISHED, Assessment, PillarTarget, Team
 from assessment.store.queries import scoring_answers, team_answers_for
@@ -34,32 +43,102 @@ def target_setting(target: PillarTarget) -> TargetSetting:
     return TargetSetting(Decimal(target.target).quantize(Decimal("0.1")), target.target_date)
 
 
+CACHE_SIZE = 512  # scored assessments kept per app process (a few kilobytes each)
+CacheKey = tuple[int, dt.datetime, str]
+
+
+@dataclass(frozen=True)
+class _Scores:
+    """What the read model keeps of one assessment between requests."""
+
+    answers: TeamAnswers
+    given: Mapping[str, scoring.Answer]
+    results: scoring.Results
+    targets: Mapping[str, TargetSetting]
+
+
+class ScoresCache:
+    """Least recently used scores by cache key, shared by one app process's threads."""
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self.size = size
+        self._items: OrderedDict[CacheKey, _Scores] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: CacheKey) -> _Scores | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: CacheKey, scores: _Scores) -> None:
+        with self._lock:
+            self._items[key] = scores
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+def scores_cache() -> ScoresCache:
+    """This app's cache (one per app, so tests and apps never share scores)."""
+    cache = current_app.extensions.get("scores_cache")
+    if cache is None:
+        cache = current_app.extensions.setdefault("scores_cache", ScoresCache())
+    return cache
+
+
 def score_assessments(assessments: Sequence[Assessment]) -> list[ScoredAssessment]:
-    """Score each assessment on its own questionnaire version, in the order given."""
+    """Score each assessment on its own questionnaire version, in the order given; answers and
+    targets are read only for those whose scores are not cached under their last change."""
+    cache = scores_cache()
+    keys = {a.id: _cache_key(a) for a in assessments}
+    kept = {a.id: found for a in assessments if (found := cache.get(keys[a.id])) is not None}
+    missing = [a for a in assessments if a.id not in kept]
+    versions = questionnaires_for({a.questionnaire_version for a in assessments})
+    for assessment, scores in zip(missing, _score(missing, versions), strict=True):
+        kept[assessment.id] = scores
+        cache.put(keys[assessment.id], scores)
+    return [_scored(a, versions[a.questionnaire_version], kept[a.id]) for a in assessments]
+
+
+def _cache_key(assessment: Assessment) -> CacheKey:
+    return assessment.id, assessment.updated_at, assessment.questionnaire_version
+
+
+def _score(assessments: Sequence[Assessment], versions: Mapping[str, Questionnaire]
+           ) -> list[_Scores]:
+    """Load the answers and targets of these assessments (3 queries in all) and score them."""
+    if not assessments:
+        return []
     ids = [a.id for a in assessments]
     answers = team_answers_for(ids)
     targets: dict[int, dict[str, TargetSetting]] = {i: {} for i in ids}
-    if ids:
-        for target in db.session.scalars(select(PillarTarget).where(
-                PillarTarget.assessment_id.in_(ids))):
-            targets[target.assessment_id][target.pillar_id] = target_setting(target)
-    versions = questionnaires_for({a.questionnaire_version for a in assessments})
+    for target in db.session.scalars(select(PillarTarget).where(
+            PillarTarget.assessment_id.in_(ids))):
+        targets[target.assessment_id][target.pillar_id] = target_setting(target)
     scored = []
     for assessment in assessments:
-        questionnaire = versions[assessment.questionnaire_version]
         settings = targets[assessment.id]
         given = scoring_answers(answers[assessment.id].rows.values())
         results = scoring.score_assessment(
-            questionnaire, given, {pillar_id: s.target for pillar_id, s in settings.items()})
-        scored.append(ScoredAssessment(
-            id=assessment.id, public_id=assessment.public_id, team_id=assessment.team_id,
-            status=assessment.status, finished=assessment.status == FINISHED,
-            open_to_team=assessment.open_to_team,
-            questionnaire_version=assessment.questionnaire_version,
-            started_at=assessment.started_at, finished_at=assessment.finished_at,
-            updated_at=assessment.updated_at, questionnaire=questionnaire,
-            answers=answers[assessment.id], given=given, results=results, targets=settings))
+            versions[assessment.questionnaire_version], given,
+            {pillar_id: s.target for pillar_id, s in settings.items()})
+        scored.append(_Scores(answers[assessment.id], given, results, settings))
     return scored
+
+
+def _scored(assessment: Assessment, questionnaire: Questionnaire,
+            scores: _Scores) -> ScoredAssessment:
+    return ScoredAssessment(
+        id=assessment.id, public_id=assessment.public_id, team_id=assessment.team_id,
+        status=assessment.status, finished=assessment.status == FINISHED,
+        open_to_team=assessment.open_to_team,
+        questionnaire_version=assessment.questionnaire_version,
+        started_at=assessment.started_at, finished_at=assessment.finished_at,
+        updated_at=assessment.updated_at, questionnaire=questionnaire,
+        answers=scores.answers, given=scores.given, results=scores.results,
+        targets=scores.targets)
 
 
 def scored_assessment(assessment: Assessment) -> ScoredAssessment:
