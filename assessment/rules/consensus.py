@@ -67,8 +67,8 @@ def team_answers(by_respondent: Iterable[Mapping[str, Answer]],
             collected.setdefault(question_id, []).append(answer)
     result = {}
     for question_id in collected.keys() | agreed.keys():
-        answers = tuple(collected.get(question_id, ()))
-        answer = team_answer(answers, agreed.get(question_id))
-        result[question_id] = QuestionSpread(answers, agreed.get(question_id), answer,
-                                             spread(answers), disagrees(answers))
+        given = tuple(collected.get(question_id, ()))
+        result[question_id] = QuestionSpread(given, agreed.get(question_id),
+                                             team_answer(given, agreed.get(question_id)),
+                                             spread(given), disagrees(given))
     return result

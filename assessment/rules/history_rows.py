@@ -55,7 +55,8 @@ class HistoryRow:
 
 def previous_finished(snapshots: Sequence[Snapshot]) -> list[Snapshot | None]:
     """For each snapshot (oldest first), the latest finished one before it."""
-    previous, latest = [], None
+    previous: list[Snapshot | None] = []
+    latest: Snapshot | None = None
     for snapshot in snapshots:
         previous.append(latest)
         if snapshot.finished:

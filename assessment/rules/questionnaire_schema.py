@@ -131,10 +131,10 @@ def parse_yaml(path: Path, text: str) -> Any:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
+        at = mark.line + 1 if mark else None
         place = f"column {mark.column + 1}" if mark else "YAML"
         raise QuestionnaireError(path, place, error.problem or error.context or "invalid YAML",
-                                 line) from None
+                                 at) from None
     except yaml.YAMLError as error:
         raise QuestionnaireError(path, "YAML syntax", _brief(str(error))) from None
     except (ValueError, TypeError, RecursionError) as error:  # a value built after the fact
@@ -157,7 +157,7 @@ class _Checker:
             line = node.key_lines.get(key, line)
         return QuestionnaireError(self.path, place, problem, line)
 
-    def mapping(self, value: Any, place: str, required: set[str], optional: set[str] = frozenset(),
+    def mapping(self, value: Any, place: str, required: set[str], optional: frozenset[str] | set[str] = frozenset(),
                 parent: Any = None) -> dict:
         if not isinstance(value, dict):
             raise self.fail(place, f"expected a mapping of fields, found {_kind(value)}", parent)
@@ -169,10 +169,11 @@ class _Checker:
             raise self.fail(place, f"unknown field {_shown(str(unknown[0]))}", value, unknown[0])
         return value
 
-    def text(self, parent: dict, key: str, place: str, optional: bool = False) -> str | None:
+    def optional_text(self, parent: dict, key: Any, place: str) -> str | None:
+        return None if parent.get(key) is None else self.text(parent, key, place)
+
+    def text(self, parent: dict, key: Any, place: str) -> str:
         value = parent.get(key)
-        if value is None and optional:
-            return None
         if not isinstance(value, str) or not value.strip():
             raise self.fail(_join(place, key), f"expected text, found {_kind(value)}", parent, key)
         return value.strip()
@@ -330,7 +331,7 @@ def _question(check: _Checker, item: Any, place: str, practice_id: str) -> Quest
                              f"expected text, found {_kind(statement)}", item, "levels")
         statements.append(statement.strip())
     return Question(question_id, check.text(item, "text", place), tuple(statements),
-                    check.text(item, "help", place, optional=True))
+                    check.optional_text(item, "help", place))
 
 
 def _resource(check: _Checker, item: Any, place: str) -> Resource:
@@ -346,7 +347,7 @@ def _resource(check: _Checker, item: Any, place: str) -> Resource:
                          f"{', '.join(RESOURCE_FORMATS)})", item, "format")
     return Resource(check.text(item, "title", place), url,
                     check.text(item, "publisher", place), fmt,
-                    check.text(item, "size", place, optional=True))
+                    check.optional_text(item, "size", place))
 
 
 def _is_good_url(url: str) -> bool:

@@ -114,10 +114,10 @@ def score_pillar(pillar: Pillar, answers: Mapping[str, Answer],
     practices = tuple(score_practice(p, answers) for p in pillar.practices)
     total = len(pillar.questions)
     scored = sum(1 for q in pillar.questions if isinstance(answers.get(q.id), int))
-    mean = None
+    mean: Fraction | None = None
     if has_enough_answers(scored, total):
         weighted = [(p.mean, p.practice.weight) for p in practices if p.mean is not None]
-        mean = sum(m * w for m, w in weighted) / sum(w for _, w in weighted)
+        mean = Fraction(sum(m * w for m, w in weighted)) / sum(w for _, w in weighted)
     score = None if mean is None else round_score(mean)
     level = None if score is None else level_for(score)
     return PillarScore(pillar, practices, mean, score, level, target, scored, total)
@@ -130,7 +130,7 @@ def weak_practices(pillars: tuple[PillarScore, ...]) -> tuple[WeakPractice, ...]
         WeakPractice(p.pillar, ps, p.target, p.target - ps.score, ps.practice.next_step(ps.level))
         for p in pillars if p.enough_answers
         for ps in p.practices
-        if ps.score is not None and ps.score < p.target
+        if ps.score is not None and ps.level is not None and ps.score < p.target
     ]
     return tuple(sorted(weak, key=lambda w: -w.gap))  # sorted() is stable: ties keep order
 
@@ -143,7 +143,7 @@ def score_assessment(questionnaire: Questionnaire, answers: Mapping[str, Answer]
         score_pillar(p, answers, targets.get(p.id, DEFAULT_TARGET)) for p in questionnaire.pillars
     )
     covered = [p.mean for p in pillars if p.mean is not None]
-    mean = sum(covered) / len(covered) if covered else None
+    mean = Fraction(sum(covered)) / len(covered) if covered else None
     score = None if mean is None else round_score(mean)
     gaps = tuple(item for item in questionnaire.questions() if answers.get(item[2].id) == DONT_KNOW)
     unanswered = sum(1 for *_, q in questionnaire.questions() if q.id not in answers)
@@ -175,7 +175,7 @@ def score_a11_functions(questionnaire: Questionnaire,
     for function in questionnaire.a11_functions:
         mapped = tuple(p for p in pillars if p.pillar.a11_function == function.id)
         means = [p.mean for p in mapped if p.mean is not None]
-        mean = sum(means) / len(means) if means else None
+        mean = Fraction(sum(means)) / len(means) if means else None
         score = None if mean is None else round_score(mean)
         functions.append(FunctionScore(function, mapped, mean, score,
                                        None if score is None else level_for(score)))

@@ -68,7 +68,7 @@ def choose(assessments: Sequence[A], before: str | None, after: str | None) -> C
     not among them, so it reads exactly like an unknown one."""
     if before is None and after is None:
         finished = [a for a in assessments if a.is_finished]
-        return Choice(*finished[-2:]) if len(finished) >= 2 else Choice()
+        return Choice(finished[-2], finished[-1]) if len(finished) >= 2 else Choice()
     place = {a.public_id: index for index, a in enumerate(assessments)}
     errors = {}
     for name, value, which in (("before", before, "earlier"), ("after", after, "later")):
@@ -78,7 +78,7 @@ def choose(assessments: Sequence[A], before: str | None, after: str | None) -> C
             errors[name] = f"We cannot find that {which} assessment. Choose one from the list."
     if not errors and before == after:
         errors["after"] = "Choose two different assessments. You chose the same one twice."
-    if errors:
+    if errors or before is None or after is None:
         return Choice(errors=errors)
     first, second = place[before], place[after]
     if first > second:
