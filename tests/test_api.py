@@ -384,7 +384,13 @@ def test_queries_do_not_grow_with_assessments_or_respondents(app, client, team3,
              f"/api/v1/assessments/{team3['ids'][0]}", "/api/v1/teams"]
     for path in paths:
         client.get(path)  # questionnaire versions are read once per process
-    before = {path: count_queries(app, lambda p=path: client.get(p)) for path in paths}
+
+    def cold(path: str) -> int:
+        """Queries of a request whose scores are not cached yet (the most it can take)."""
+        app.extensions.pop("scores_cache", None)
+        return count_queries(app, lambda: client.get(path))
+
+    before = {path: cold(path) for path in paths}
     answers = {q.id: "3" for *_, q in questionnaire.questions()}
     more = [make_assessment(answers, finished=True) for _ in range(4)]
     with app.app_context():
@@ -402,7 +408,7 @@ def test_queries_do_not_grow_with_assessments_or_respondents(app, client, team3,
             operations.save_answers(operations.response_for(first, user), {
                 q.id: operations.SubmittedAnswer("5") for q in questionnaire.pillars[0].questions})
         db.session.commit()
-    after = {path: count_queries(app, lambda p=path: client.get(p)) for path in paths}
+    after = {path: cold(path) for path in paths}
     assert after == before
     assert len(client.get(paths[1]).json["assessments"]) == 7
     assert client.get(paths[3]).json["respondents"] == 3

@@ -72,7 +72,8 @@ def pillar_score(scored: ScoredAssessment, pillar: PillarScore,
                  practices: bool = True) -> dict[str, Any]:
     """A pillar's score, level and target (with its date), and its practices' scores."""
     setting = scored.targets.get(pillar.pillar.id)
-    data = {"id": pillar.pillar.id, "name": pillar.pillar.name, "score": number(pillar.score),
+    data: dict[str, Any] = {
+            "id": pillar.pillar.id, "name": pillar.pillar.name, "score": number(pillar.score),
             "level": pillar.level, "level_name": level_name(scored.questionnaire, pillar.level),
             "enough_answers": pillar.enough_answers, "target": number(pillar.target),
             "target_date": iso_date(setting.target_date if setting else None),

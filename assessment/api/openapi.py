@@ -149,7 +149,7 @@ RESPONSES: dict[str, Schema] = {
     "Forbidden": _error("Your role in the team does not allow this."),
     "NotFound": _error("There is no such team or assessment, or it is not yours to read."),
 }
-SIGNED_IN = [{"bearerToken": []}, {"sessionCookie": []}]
+SIGNED_IN: list[dict[str, list[str]]] = [{"bearerToken": []}, {"sessionCookie": []}]
 SIGNED_IN_OR_DEMO = [*SIGNED_IN, {}]  # anyone may read the demo team
 
 TEAM_ID = {"name": "team_id", "in": "path", "required": True,

@@ -229,7 +229,7 @@ def build_plan(questionnaire: Questionnaire, results: Results, team: Team,
         chart=pillar_bar_chart(results.pillars, PRINT),
         priorities=tuple(
             Priority(rank, w.practice.practice.name, w.practice.practice.summary, w.pillar.name,
-                     w.practice.score, level(w.practice.level), w.target, w.gap, w.next_step,
+                     w.score, level(w.practice.level), w.target, w.gap, w.next_step,
                      tuple(_resource(r) for r in w.practice.practice.resources))
             for rank, w in enumerate(results.weak_practices, start=1)
         ),
@@ -338,7 +338,7 @@ def _answer_sections(questionnaire: Questionnaire,
                 answer = answers.get(question.id)
                 choice = answer.choice if answer else None
                 statement = None
-                if choice == "level" and answer.level is not None:
+                if choice == "level" and answer is not None and answer.level is not None:
                     text = level(answer.level).label
                     statement = question.levels[answer.level - 1]
                 else:

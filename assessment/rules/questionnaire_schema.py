@@ -157,8 +157,8 @@ class _Checker:
             line = node.key_lines.get(key, line)
         return QuestionnaireError(self.path, place, problem, line)
 
-    def mapping(self, value: Any, place: str, required: set[str], optional: frozenset[str] | set[str] = frozenset(),
-                parent: Any = None) -> dict:
+    def mapping(self, value: Any, place: str, required: set[str],
+                optional: frozenset[str] | set[str] = frozenset(), parent: Any = None) -> dict:
         if not isinstance(value, dict):
             raise self.fail(place, f"expected a mapping of fields, found {_kind(value)}", parent)
         missing = sorted(required - value.keys())

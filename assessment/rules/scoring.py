@@ -59,6 +59,11 @@ class WeakPractice:
     gap: Decimal
     next_step: str
 
+    @property
+    def score(self) -> Decimal:
+        """The practice's shown score (a weak practice always has one)."""
+        return self.target - self.gap
+
 
 @dataclass(frozen=True)
 class Results:

@@ -26,8 +26,9 @@ YEARLY_LEVELS = {
 WOBBLE = (0, 1, -1, 0, 1, 0, -1)
 FINISHED_ON = (dt.datetime(2024, 11, 14, 15, 30), dt.datetime(2025, 11, 13, 16, 0),
                dt.datetime(2026, 11, 12, 14, 45))
-UNKNOWN_IN_YEAR = ({"measurement.service-levels.q1", "culture.employee-concerns.q1",
-                    "governance.laws-policies.q1"}, {"measurement.service-levels.q1"}, set())
+UNKNOWN_IN_YEAR: tuple[set[str], ...] = (
+    {"measurement.service-levels.q1", "culture.employee-concerns.q1",
+     "governance.laws-policies.q1"}, {"measurement.service-levels.q1"}, set())
 NOT_APPLICABLE = {"digital-services.shared-services.q1"}
 NOTES = {
     "governance.cco.q1": (

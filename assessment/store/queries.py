@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from flask import abort
 from sqlalchemy import func, select
@@ -93,8 +94,8 @@ def team_answers_for(assessment_ids: Collection[int]) -> dict[int, TeamAnswers]:
     agreed_of: dict[int, list] = {i: [] for i in ids}
     for row in rows:
         rows_of[row.assessment_id].append(row)
-    for row in agreed:
-        agreed_of[row.assessment_id].append(row)
+    for agreed_row in agreed:
+        agreed_of[agreed_row.assessment_id].append(agreed_row)
     return {i: combine_answers(rows_of[i], agreed_of[i]) for i in ids}
 
 
@@ -164,7 +165,7 @@ def respondent_progress(assessment: Assessment, question_count: int) -> list[Res
 def scoring_answers(answers: Iterable[AnswerRow]) -> dict[str, scoring.Answer]:
     """Answer rows as the scoring rules take them: a level, 'na' or 'unknown'."""
     return {
-        a.question_id: a.level if a.choice == CHOICE_LEVEL else a.choice
+        a.question_id: cast(scoring.Answer, a.level if a.choice == CHOICE_LEVEL else a.choice)
         for a in answers
         if a.choice is not None
     }

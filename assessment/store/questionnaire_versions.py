@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
@@ -22,7 +23,9 @@ from assessment.store.models import Assessment, QuestionnaireSnapshot
 log = logging.getLogger(__name__)
 _CACHE_KEY = "questionnaire_versions"
 # INSERT ... ON CONFLICT DO NOTHING, in the dialects that have it.
-INSERT_OR_SKIP = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+# Each dialect's INSERT, which has on_conflict_do_nothing (the core INSERT does not).
+INSERT_OR_SKIP: dict[str, Callable[..., Any]] = {"postgresql": postgresql.insert,
+                                                 "sqlite": sqlite.insert}
 
 
 def content_hash(text: str) -> str:

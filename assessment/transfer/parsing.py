@@ -131,12 +131,14 @@ def parse_document(data: Any) -> Document:
 def _team(value: Any, kind: str) -> TeamData:
     keys = ("agency", "office", "service") + (("created_at", "members") if kind == TEAM else ())
     data = _object(value, "team", keys)
-    names = [_text(data[k], f"team.{k}", NAME_MAX) for k in ("agency", "office", "service")]
+    agency, office, service = (_text(data[k], f"team.{k}", NAME_MAX)
+                               for k in ("agency", "office", "service"))
     if kind != TEAM:
-        return TeamData(*names)
+        return TeamData(agency, office, service)
     members = _list(data["members"], "team.members", _member)
     _no_repeats([m.email for m in members], "team.members", "email", "the member")
-    return TeamData(*names, _time(data["created_at"], "team.created_at"), members)
+    return TeamData(agency, office, service, _time(data["created_at"], "team.created_at"),
+                    members)
 
 
 def _member(value: Any, place: str) -> Member:

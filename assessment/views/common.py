@@ -39,7 +39,8 @@ def form_is_stale() -> bool:
 
 def _signed_by_us(token: str | None) -> bool:
     """True when the token carries our signature, whatever its age."""
-    secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+    secret: str | bytes = (current_app.config.get("WTF_CSRF_SECRET_KEY")
+                           or current_app.secret_key or "")
     try:
         URLSafeTimedSerializer(secret, salt="wtf-csrf-token").loads(token or "")
     except BadData:

@@ -184,8 +184,8 @@ def _me() -> int | None:
     return current_user.id if current_user.is_authenticated else None
 
 
-def _stored_form_data(answers: Mapping[str, AnswerRow]) -> dict[str, str]:
-    data = {}
+def _stored_form_data(answers: Mapping[str, AnswerRow]) -> dict[str, str | None]:
+    data: dict[str, str | None] = {}
     for question_id, answer in answers.items():
         choice = str(answer.level) if answer.level is not None else answer.choice
         data[answer_field_name(question_id)] = choice

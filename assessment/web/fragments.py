@@ -6,6 +6,8 @@ every request cost more than the rest of the page together.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, current_app
 from markupsafe import Markup
 
@@ -23,7 +25,8 @@ def rubric_tiles(question: Question, field_name: str, checked: str | None) -> Ma
     key = (question.id, field_name, checked)
     html = cache.get(key)
     if html is None or current_app.debug:  # in debug, templates may change under us
-        macro = current_app.jinja_env.get_template("_macros/tiles.html").module.rubric_tiles
+        module: Any = current_app.jinja_env.get_template("_macros/tiles.html").module
+        macro = module.rubric_tiles
         levels = current_app.extensions["questionnaire"].levels
         html = cache[key] = Markup(macro(question, field_name, checked, levels))
     return html
