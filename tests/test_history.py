@@ -22,7 +22,7 @@ from assessment.rules.history_rows import (
 from assessment.rules.peers import Spread, box_plot
 from assessment.rules.wording import Dated
 from assessment.store import operations, teams
-from assessment.store.models import OWNER, VIEWER, PillarTarget, Team, User
+from assessment.store.models import OWNER, VIEWER, Assessment, PillarTarget, Team, User
 from assessment.store.operations import SubmittedAnswer
 from tests.conftest import check_page, page_text
 
@@ -304,3 +304,29 @@ def test_a_box_plot_places_the_spread_and_your_score_on_a_0_to_5_scale(own, own_
     assert (box.minimum, box.lower_quartile, box.median, box.upper_quartile, box.maximum) == \
         (10.0, 54.0, 120.0, 186.0, 230.0)
     assert box.own == own_x
+
+
+def latest_finished(team_id: int) -> Assessment:
+    return db.session.scalar(db.select(Assessment).where(
+        Assessment.team_id == team_id, Assessment.status == "finished")
+        .order_by(Assessment.finished_at.desc()))
+
+
+def test_the_kept_table_and_trends_change_as_soon_as_a_score_or_target_does(app, client,
+                                                                            team_id):
+    """The table and trend charts are kept between requests (web/fragments.py): a new target
+    and a reopened assessment show on the very next page."""
+    before = history_page(client, team_id).get_text(" ")
+    with app.app_context():
+        newest = db.session.scalar(db.select(Assessment).where(Assessment.team_id == team_id)
+                                   .order_by(Assessment.started_at.desc()))
+        operations.set_targets(newest, {"governance": D("4.5")})
+        db.session.commit()
+    targeted = history_page(client, team_id).get_text(" ")
+    with app.app_context():
+        operations.reopen_assessment(latest_finished(team_id))
+        db.session.commit()
+    reopened = history_page(client, team_id).get_text(" ")
+    assert "Target 4.5" in targeted and "Target 4.5" not in before
+    assert "Reopened: scores show when you finish it again." in reopened
+    assert "Reopened: scores show when you finish it again." not in targeted

@@ -12,6 +12,7 @@ from assessment.store.models import VIEWER
 from assessment.store.peers import peer_spreads
 from assessment.views.common import current_questionnaire
 from assessment.web.access import team_or_404
+from assessment.web.fragments import scored_fragment
 
 bp = Blueprint("history", __name__)
 
@@ -22,6 +23,11 @@ def team_history(team_id: int) -> str:
     questionnaire = current_questionnaire()
     scored = read_model.scored_team(team)
     spreads = peer_spreads(team, questionnaire) if any(s.finished for s in scored) else {}
-    return render_template(
-        "history/history.html", team=team, role=role,
-        page=history_page(scored, questionnaire, spreads), min_teams=MIN_TEAMS)
+    page = history_page(scored, questionnaire, spreads)
+    # The table and trends show only scored data: kept until a score, target or date changes.
+    key = ("history", team.id, questionnaire.version,
+           tuple((s.cache_key, s.status, s.started_at, s.finished_at) for s in scored))
+    scores = scored_fragment(key, lambda: render_template(
+        "history/_scores.html", team=team, page=page))
+    return render_template("history/history.html", team=team, role=role, page=page,
+                           scores=scores, min_teams=MIN_TEAMS)
