@@ -6,18 +6,25 @@ import datetime as dt
 import os
 import re
 import secrets
+import shutil
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from alembic.migration import MigrationContext
 from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
+from sqlalchemy import Connection, create_engine
 from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
+from werkzeug.test import TestResponse
 
 from assessment import create_app
 from assessment.extensions import db
@@ -54,22 +61,100 @@ def postgres_url() -> Iterator[str | None]:
         admin.dispose()
 
 
-@pytest.fixture
-def app(tmp_path: Path, postgres_url: str | None) -> Iterator[Flask]:
-    """The app on a migrated database: a new SQLite file per test, or this run's PostgreSQL
-    database emptied after each test."""
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": postgres_url or f"sqlite:///{tmp_path / 'test.sqlite3'}",
-        "PLAN_CACHE_DIR": str(tmp_path / "plan-cache"),
-    })
+TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret"}
+
+
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept in memory for the whole run: each test's app would otherwise
+    compile every template it renders again. Jinja checks the source's checksum on each load."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if (code := self.codes.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.codes[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = MemoryBytecodeCache()
+
+
+class PageCheckingClient(FlaskClient):
+    """A test client that checks every HTML page it gets with check_page, whatever its status.
+
+    A redirect's body is never shown, and a HEAD request has none, so neither is checked.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        response = super().open(*args, **kwargs)
+        if (response.mimetype == "text/html" and not 300 <= response.status_code < 400
+                and response.request.method != "HEAD"):
+            try:
+                check_page(response.get_data(as_text=True))
+            except AssertionError as error:
+                raise AssertionError(f"{response.request.method} {response.request.path} "
+                                     f"answered {response.status}: {error}") from error
+        return response
+
+
+def make_test_app(database_uri: str, questionnaire: Questionnaire,
+                  **config: Any) -> Flask:
+    """An app as the tests use it: the questionnaire loaded once, templates compiled once,
+    and every page its test clients get checked."""
+    app = create_app(TEST_CONFIG | {"SQLALCHEMY_DATABASE_URI": database_uri} | config,
+                     questionnaire)
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
+    app.test_client_class = PageCheckingClient
+    return app
+
+
+def revision(connection: Connection) -> str | None:
+    """The Alembic revision the database is at (None before any migration)."""
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+@dataclass(frozen=True)
+class MigratedDatabase:
+    """The database migrated once per run (per xdist worker): a SQLite file that each test gets
+    a copy of, far quicker than migrating, or None on PostgreSQL; and the revision it is at."""
+
+    sqlite_file: Path | None
+    revision: str | None
+
+
+@pytest.fixture(scope="session")
+def migrated(tmp_path_factory: pytest.TempPathFactory, postgres_url: str | None,
+             questionnaire: Questionnaire) -> MigratedDatabase:
+    sqlite_file = None if postgres_url else tmp_path_factory.mktemp("migrated") / "head.sqlite3"
+    app = make_test_app(postgres_url or f"sqlite:///{sqlite_file}", questionnaire)
     with app.app_context():
         upgrade()
+        with db.engine.connect() as connection:
+            head = revision(connection)
+        db.engine.dispose()
+    return MigratedDatabase(sqlite_file, head)
+
+
+@pytest.fixture
+def app(tmp_path: Path, postgres_url: str | None, migrated: MigratedDatabase,
+        questionnaire: Questionnaire) -> Iterator[Flask]:
+    """The app on a migrated database: a copy of the migrated SQLite file per test, or this
+    run's PostgreSQL database emptied after each test."""
+    if migrated.sqlite_file is not None:
+        shutil.copyfile(migrated.sqlite_file, tmp_path / "test.sqlite3")
+    app = make_test_app(postgres_url or f"sqlite:///{tmp_path / 'test.sqlite3'}", questionnaire,
+                        PLAN_CACHE_DIR=str(tmp_path / "plan-cache"))
     yield app
     with app.app_context():
         if postgres_url:
             db.session.remove()
+            with db.engine.connect() as connection:
+                at_head = revision(connection) == migrated.revision
+            if not at_head:  # a test that migrated down failed before migrating up again
+                upgrade()
             tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
             with db.engine.begin() as connection:
                 connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
