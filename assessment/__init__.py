@@ -10,19 +10,15 @@ from flask import Flask
 
 from assessment.config import PROJECT_ROOT, load_config
 from assessment.extensions import csrf, db, limiter, migrate
-from assessment.rules.questionnaire import Questionnaire, load_questionnaire
+from assessment.rules.questionnaire import load_questionnaire
 from assessment.store import database
 from assessment.web import auth, log, routing, security, wording
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def create_app(test_config: Mapping[str, Any] | None = None,
-               questionnaire: Questionnaire | None = None) -> Flask:
-    """Build the app: settings, questionnaire, extensions, pages, error pages and commands.
-
-    The tests pass the questionnaire they loaded once, rather than parse the file per app.
-    """
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: settings, questionnaire, extensions, pages, error pages and commands."""
     app = Flask(__name__, instance_relative_config=True,
                 template_folder=str(PROJECT_ROOT / "templates"),
                 static_folder=str(PROJECT_ROOT / "static"))
@@ -31,9 +27,7 @@ def create_app(test_config: Mapping[str, Any] | None = None,
         app.config.from_mapping(test_config)
 
     # Validate questions.yaml once; a broken file stops start-up here.
-    if questionnaire is None:
-        questionnaire = load_questionnaire(app.config["QUESTIONS_PATH"])
-    app.extensions["questionnaire"] = questionnaire
+    app.extensions["questionnaire"] = load_questionnaire(app.config["QUESTIONS_PATH"])
 
     register_extensions(app)
     routing.init_app(app)

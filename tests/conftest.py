@@ -100,12 +100,10 @@ class PageCheckingClient(FlaskClient):
         return response
 
 
-def make_test_app(database_uri: str, questionnaire: Questionnaire,
-                  **config: Any) -> Flask:
-    """An app as the tests use it: the questionnaire loaded once, templates compiled once,
-    and every page its test clients get checked."""
-    app = create_app(TEST_CONFIG | {"SQLALCHEMY_DATABASE_URI": database_uri} | config,
-                     questionnaire)
+def make_test_app(database_uri: str, **config: Any) -> Flask:
+    """An app as the tests use it: templates compiled once per run, and every page its test
+    clients get checked. (questions.yaml is parsed once per run: its loader caches.)"""
+    app = create_app(TEST_CONFIG | {"SQLALCHEMY_DATABASE_URI": database_uri} | config)
     app.jinja_env.bytecode_cache = TEMPLATE_CODE
     app.test_client_class = PageCheckingClient
     return app
@@ -126,10 +124,10 @@ class MigratedDatabase:
 
 
 @pytest.fixture(scope="session")
-def migrated(tmp_path_factory: pytest.TempPathFactory, postgres_url: str | None,
-             questionnaire: Questionnaire) -> MigratedDatabase:
+def migrated(tmp_path_factory: pytest.TempPathFactory,
+             postgres_url: str | None) -> MigratedDatabase:
     sqlite_file = None if postgres_url else tmp_path_factory.mktemp("migrated") / "head.sqlite3"
-    app = make_test_app(postgres_url or f"sqlite:///{sqlite_file}", questionnaire)
+    app = make_test_app(postgres_url or f"sqlite:///{sqlite_file}")
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
@@ -139,13 +137,13 @@ def migrated(tmp_path_factory: pytest.TempPathFactory, postgres_url: str | None,
 
 
 @pytest.fixture
-def app(tmp_path: Path, postgres_url: str | None, migrated: MigratedDatabase,
-        questionnaire: Questionnaire) -> Iterator[Flask]:
+def app(tmp_path: Path, postgres_url: str | None,
+        migrated: MigratedDatabase) -> Iterator[Flask]:
     """The app on a migrated database: a copy of the migrated SQLite file per test, or this
     run's PostgreSQL database emptied after each test."""
     if migrated.sqlite_file is not None:
         shutil.copyfile(migrated.sqlite_file, tmp_path / "test.sqlite3")
-    app = make_test_app(postgres_url or f"sqlite:///{tmp_path / 'test.sqlite3'}", questionnaire,
+    app = make_test_app(postgres_url or f"sqlite:///{tmp_path / 'test.sqlite3'}",
                         PLAN_CACHE_DIR=str(tmp_path / "plan-cache"))
     yield app
     with app.app_context():

@@ -136,8 +136,7 @@ def test_with_redis_the_sign_in_throttle_counts_across_app_servers(app, make_use
 
     def app_server() -> Flask:
         return make_test_app(app.config["SQLALCHEMY_DATABASE_URI"],
-                             app.extensions["questionnaire"], RATELIMIT_STORAGE_URI=storage,
-                             SIGN_IN_RATE_LIMIT="3 per minute")
+                             RATELIMIT_STORAGE_URI=storage, SIGN_IN_RATE_LIMIT="3 per minute")
 
     def wrong_password(server_app) -> int:
         client = server_app.test_client()

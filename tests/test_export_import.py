@@ -115,13 +115,13 @@ def team_id(app, questionnaire, owner_id) -> int:
 
 
 @pytest.fixture
-def other_app(tmp_path: Path, migrated: MigratedDatabase, questionnaire):
+def other_app(tmp_path: Path, migrated: MigratedDatabase):
     """A second site with its own empty database, and the same owner account."""
     from flask_migrate import upgrade
 
     if migrated.sqlite_file is not None:
         shutil.copyfile(migrated.sqlite_file, tmp_path / "other.sqlite3")
-    second = make_test_app(f"sqlite:///{tmp_path / 'other.sqlite3'}", questionnaire,
+    second = make_test_app(f"sqlite:///{tmp_path / 'other.sqlite3'}",
                            PLAN_CACHE_DIR=str(tmp_path / "other-cache"))
     with second.app_context():
         if migrated.sqlite_file is None:  # on PostgreSQL runs the second site is still SQLite
