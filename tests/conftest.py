@@ -9,6 +9,7 @@ import secrets
 import shutil
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -136,27 +137,42 @@ def migrated(tmp_path_factory: pytest.TempPathFactory,
     return MigratedDatabase(sqlite_file, head)
 
 
-@pytest.fixture
-def app(tmp_path: Path, postgres_url: str | None,
-        migrated: MigratedDatabase) -> Iterator[Flask]:
-    """The app on a migrated database: a copy of the migrated SQLite file per test, or this
-    run's PostgreSQL database emptied after each test."""
+@contextmanager
+def fresh_app(folder: Path, postgres_url: str | None,
+              migrated: MigratedDatabase) -> Iterator[Flask]:
+    """The app on a migrated database: a copy of the migrated SQLite file in folder, or this
+    run's PostgreSQL database, emptied at the end."""
     if migrated.sqlite_file is not None:
-        shutil.copyfile(migrated.sqlite_file, tmp_path / "test.sqlite3")
-    app = make_test_app(postgres_url or f"sqlite:///{tmp_path / 'test.sqlite3'}",
-                        PLAN_CACHE_DIR=str(tmp_path / "plan-cache"))
-    yield app
-    with app.app_context():
-        if postgres_url:
-            db.session.remove()
-            with db.engine.connect() as connection:
-                at_head = revision(connection) == migrated.revision
-            if not at_head:  # a test that migrated down failed before migrating up again
-                upgrade()
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            with db.engine.begin() as connection:
-                connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-        db.engine.dispose()
+        shutil.copyfile(migrated.sqlite_file, folder / "test.sqlite3")
+    app = make_test_app(postgres_url or f"sqlite:///{folder / 'test.sqlite3'}",
+                        PLAN_CACHE_DIR=str(folder / "plan-cache"))
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            if postgres_url:
+                empty_postgres_database(migrated)
+            db.engine.dispose()
+
+
+def empty_postgres_database(migrated: MigratedDatabase) -> None:
+    """Delete every row (in an app context), at the migrated revision again if a test that
+    migrated down failed before migrating up."""
+    db.session.remove()
+    with db.engine.connect() as connection:
+        at_head = revision(connection) == migrated.revision
+    if not at_head:
+        upgrade()
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+def app(tmp_path: Path, postgres_url: str | None, migrated: MigratedDatabase) -> Iterator[Flask]:
+    """The app on a fresh migrated database of the test's own (emptied after it on PostgreSQL)."""
+    with fresh_app(tmp_path, postgres_url, migrated) as app:
+        yield app
 
 
 PASSWORD = "correct horse battery staple"
