@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,7 @@ TEMPLATE_CODE = MemoryBytecodeCache()
 
 
 class PageCheckingClient(FlaskClient):
-    """A test client that checks every HTML page it gets with check_page, whatever its status.
+    """A test client that checks every HTML page it gets (check_page_rules), whatever its status.
 
     A redirect's body is never shown, and a HEAD request has none, so neither is checked.
     """
@@ -94,7 +95,7 @@ class PageCheckingClient(FlaskClient):
         if (response.mimetype == "text/html" and not 300 <= response.status_code < 400
                 and response.request.method != "HEAD"):
             try:
-                check_page(response.get_data(as_text=True))
+                check_page_rules(response.get_data(as_text=True))
             except AssertionError as error:
                 raise AssertionError(f"{response.request.method} {response.request.path} "
                                      f"answered {response.status}: {error}") from error
@@ -283,19 +284,83 @@ def load_assessment(app: Flask) -> Callable[[str], dict]:
     return load
 
 
-def check_page(html: str) -> BeautifulSoup:
-    """Every page: one h1, a title that starts with it, and no duplicate ids."""
-    page = BeautifulSoup(html, "html.parser")
-    headings = page.find_all("h1")
-    assert len(headings) == 1, f"expected one h1, found {len(headings)}"
-    heading = headings[0].select_one(".usa-step-indicator__heading-text") or headings[0]
-    title = page.title.get_text(strip=True).removeprefix("Error: ")
-    assert title.startswith(" ".join(heading.get_text().split())), (title, heading.get_text())
-    ids = [tag["id"] for tag in page.find_all(id=True)]
-    duplicates = {i for i in ids if ids.count(i) > 1}
+# Elements that never have an end tag, so they do not nest.
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                 "source", "track", "wbr"}
+STEP_HEADING = "usa-step-indicator__heading-text"  # the h1 text of a pillar page
+
+
+class PageOutline(HTMLParser):
+    """What the page rules look at, in one pass of the standard library's parser: the client
+    checks every page a test gets, and a BeautifulSoup tree of each would double the time the
+    suite spends parsing."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lang: str | None = None
+        self.title: list[str] | None = None  # the text of the first <title>
+        self.headings: list[list[str]] = []  # the text of each <h1>
+        self.step_heading: list[str] | None = None  # the text of the first h1's step heading
+        self.ids: list[str] = []
+        self._html_seen = self._in_title = self._in_h1 = False
+        self._step_depth = 0  # open elements inside the step heading, itself included
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if attributes.get("id") is not None:
+            self.ids.append(attributes["id"])
+        if tag == "html" and not self._html_seen:
+            self._html_seen, self.lang = True, attributes.get("lang")
+        elif tag == "title" and self.title is None:
+            self._in_title, self.title = True, []
+        elif tag == "h1":
+            self._in_h1 = True
+            self.headings.append([])
+        if tag in VOID_ELEMENTS:
+            return
+        if self._step_depth:
+            self._step_depth += 1
+        elif (self._in_h1 and len(self.headings) == 1 and self.step_heading is None
+              and STEP_HEADING in (attributes.get("class") or "").split()):
+            self._step_depth, self.step_heading = 1, []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+        elif tag == "h1":
+            self._in_h1 = False
+        if self._step_depth and tag not in VOID_ELEMENTS:
+            self._step_depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title.append(data)
+        if self._in_h1:
+            self.headings[-1].append(data)
+        if self._step_depth:
+            self.step_heading.append(data)
+
+
+def check_page_rules(html: str | bytes) -> None:
+    """Every page: one h1, a title that starts with it, no duplicate ids, and lang=en."""
+    outline = PageOutline()
+    outline.feed(html.decode() if isinstance(html, bytes) else html)
+    outline.close()
+    assert len(outline.headings) == 1, f"expected one h1, found {len(outline.headings)}"
+    heading = "".join(outline.step_heading if outline.step_heading is not None
+                      else outline.headings[0])
+    assert outline.title is not None, "the page has no title"
+    title = "".join(outline.title).strip().removeprefix("Error: ")
+    assert title.startswith(" ".join(heading.split())), (title, heading)
+    duplicates = {i for i in outline.ids if outline.ids.count(i) > 1}
     assert not duplicates, f"duplicate ids: {duplicates}"
-    assert page.html.get("lang") == "en"
-    return page
+    assert outline.lang == "en"
+
+
+def check_page(html: str | bytes) -> BeautifulSoup:
+    """Check the page rules (check_page_rules); return the page parsed, for a test to read."""
+    check_page_rules(html)
+    return BeautifulSoup(html, "html.parser")
 
 
 def page_text(page: BeautifulSoup) -> str:
