@@ -128,6 +128,7 @@ class MigratedDatabase:
 @pytest.fixture(scope="session")
 def migrated(tmp_path_factory: pytest.TempPathFactory,
              postgres_url: str | None) -> MigratedDatabase:
+    """The migrations, run once per run (per xdist worker)."""
     sqlite_file = None if postgres_url else tmp_path_factory.mktemp("migrated") / "head.sqlite3"
     app = make_test_app(postgres_url or f"sqlite:///{sqlite_file}")
     with app.app_context():
