@@ -11,15 +11,19 @@ run: setup migrate
 
 # tests/browser drives Debian's Chromium; without it those tests are skipped, and we say so.
 CHROMIUM := /usr/bin/chromium
+# -n auto: one pytest worker per core (pytest-xdist); each worker has its own databases.
+# --dist loadgroup keeps each group of browser tests on one worker (tests/browser/conftest.py).
+PYTEST_WORKERS ?= auto
+XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
 test: setup
 	@test -x $(CHROMIUM) || echo "NOTE: browser tests (tests/browser) will be skipped: Chromium is not installed at $(CHROMIUM). Install it with: apt-get install chromium"
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(XDIST)
 	@test -x $(CHROMIUM) || echo "NOTE: browser tests (tests/browser) were skipped: Chromium is not installed at $(CHROMIUM)."
 
 # The suite on PostgreSQL: each run creates its own database and drops it at the end.
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 test-postgres: setup
-	DATABASE_URL=$(TEST_POSTGRES_URL) $(VENV)/bin/pytest --ignore=tests/browser
+	DATABASE_URL=$(TEST_POSTGRES_URL) $(VENV)/bin/pytest $(XDIST) --ignore=tests/browser
 
 setup: $(VENV)/.installed assets
 

@@ -6,18 +6,27 @@ import datetime as dt
 import os
 import re
 import secrets
+import shutil
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
+from alembic.migration import MigrationContext
 from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
+from sqlalchemy import Connection, create_engine
 from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
+from werkzeug.test import TestResponse
 
 from assessment import create_app
 from assessment.extensions import db
@@ -54,26 +63,118 @@ def postgres_url() -> Iterator[str | None]:
         admin.dispose()
 
 
-@pytest.fixture
-def app(tmp_path: Path, postgres_url: str | None) -> Iterator[Flask]:
-    """The app on a migrated database: a new SQLite file per test, or this run's PostgreSQL
-    database emptied after each test."""
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": postgres_url or f"sqlite:///{tmp_path / 'test.sqlite3'}",
-        "PLAN_CACHE_DIR": str(tmp_path / "plan-cache"),
-    })
+TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret"}
+
+
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept in memory for the whole run: each test's app would otherwise
+    compile every template it renders again. Jinja checks the source's checksum on each load."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if (code := self.codes.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.codes[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = MemoryBytecodeCache()
+
+
+class PageCheckingClient(FlaskClient):
+    """A test client that checks every HTML page it gets (check_page_rules), whatever its status.
+
+    A redirect's body is never shown, and a HEAD request has none, so neither is checked.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        response = super().open(*args, **kwargs)
+        if (response.mimetype == "text/html" and not 300 <= response.status_code < 400
+                and response.request.method != "HEAD"):
+            try:
+                check_page_rules(response.get_data(as_text=True))
+            except AssertionError as error:
+                raise AssertionError(f"{response.request.method} {response.request.path} "
+                                     f"answered {response.status}: {error}") from error
+        return response
+
+
+def make_test_app(database_uri: str, **config: Any) -> Flask:
+    """An app as the tests use it: templates compiled once per run, and every page its test
+    clients get checked. (questions.yaml is parsed once per run: its loader caches.)"""
+    app = create_app(TEST_CONFIG | {"SQLALCHEMY_DATABASE_URI": database_uri} | config)
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
+    app.test_client_class = PageCheckingClient
+    return app
+
+
+def revision(connection: Connection) -> str | None:
+    """The Alembic revision the database is at (None before any migration)."""
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+@dataclass(frozen=True)
+class MigratedDatabase:
+    """The database migrated once per run (per xdist worker): a SQLite file that each test gets
+    a copy of, far quicker than migrating, or None on PostgreSQL; and the revision it is at."""
+
+    sqlite_file: Path | None
+    revision: str | None
+
+
+@pytest.fixture(scope="session")
+def migrated(tmp_path_factory: pytest.TempPathFactory,
+             postgres_url: str | None) -> MigratedDatabase:
+    """The migrations, run once per run (per xdist worker)."""
+    sqlite_file = None if postgres_url else tmp_path_factory.mktemp("migrated") / "head.sqlite3"
+    app = make_test_app(postgres_url or f"sqlite:///{sqlite_file}")
     with app.app_context():
         upgrade()
-    yield app
-    with app.app_context():
-        if postgres_url:
-            db.session.remove()
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            with db.engine.begin() as connection:
-                connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        with db.engine.connect() as connection:
+            head = revision(connection)
         db.engine.dispose()
+    return MigratedDatabase(sqlite_file, head)
+
+
+@contextmanager
+def fresh_app(folder: Path, postgres_url: str | None,
+              migrated: MigratedDatabase) -> Iterator[Flask]:
+    """The app on a migrated database: a copy of the migrated SQLite file in folder, or this
+    run's PostgreSQL database, emptied at the end."""
+    if migrated.sqlite_file is not None:
+        shutil.copyfile(migrated.sqlite_file, folder / "test.sqlite3")
+    app = make_test_app(postgres_url or f"sqlite:///{folder / 'test.sqlite3'}",
+                        PLAN_CACHE_DIR=str(folder / "plan-cache"))
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            if postgres_url:
+                empty_postgres_database(migrated)
+            db.engine.dispose()
+
+
+def empty_postgres_database(migrated: MigratedDatabase) -> None:
+    """Delete every row (in an app context), at the migrated revision again if a test that
+    migrated down failed before migrating up."""
+    db.session.remove()
+    with db.engine.connect() as connection:
+        at_head = revision(connection) == migrated.revision
+    if not at_head:
+        upgrade()
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+def app(tmp_path: Path, postgres_url: str | None, migrated: MigratedDatabase) -> Iterator[Flask]:
+    """The app on a fresh migrated database of the test's own (emptied after it on PostgreSQL)."""
+    with fresh_app(tmp_path, postgres_url, migrated) as app:
+        yield app
 
 
 PASSWORD = "correct horse battery staple"
@@ -184,19 +285,83 @@ def load_assessment(app: Flask) -> Callable[[str], dict]:
     return load
 
 
-def check_page(html: str) -> BeautifulSoup:
-    """Every page: one h1, a title that starts with it, and no duplicate ids."""
-    page = BeautifulSoup(html, "html.parser")
-    headings = page.find_all("h1")
-    assert len(headings) == 1, f"expected one h1, found {len(headings)}"
-    heading = headings[0].select_one(".usa-step-indicator__heading-text") or headings[0]
-    title = page.title.get_text(strip=True).removeprefix("Error: ")
-    assert title.startswith(" ".join(heading.get_text().split())), (title, heading.get_text())
-    ids = [tag["id"] for tag in page.find_all(id=True)]
-    duplicates = {i for i in ids if ids.count(i) > 1}
+# Elements that never have an end tag, so they do not nest.
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                 "source", "track", "wbr"}
+STEP_HEADING = "usa-step-indicator__heading-text"  # the h1 text of a pillar page
+
+
+class PageOutline(HTMLParser):
+    """What the page rules look at, in one pass of the standard library's parser: the client
+    checks every page a test gets, and a BeautifulSoup tree of each would double the time the
+    suite spends parsing."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lang: str | None = None
+        self.title: list[str] | None = None  # the text of the first <title>
+        self.headings: list[list[str]] = []  # the text of each <h1>
+        self.step_heading: list[str] | None = None  # the text of the first h1's step heading
+        self.ids: list[str] = []
+        self._html_seen = self._in_title = self._in_h1 = False
+        self._step_depth = 0  # open elements inside the step heading, itself included
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if attributes.get("id") is not None:
+            self.ids.append(attributes["id"])
+        if tag == "html" and not self._html_seen:
+            self._html_seen, self.lang = True, attributes.get("lang")
+        elif tag == "title" and self.title is None:
+            self._in_title, self.title = True, []
+        elif tag == "h1":
+            self._in_h1 = True
+            self.headings.append([])
+        if tag in VOID_ELEMENTS:
+            return
+        if self._step_depth:
+            self._step_depth += 1
+        elif (self._in_h1 and len(self.headings) == 1 and self.step_heading is None
+              and STEP_HEADING in (attributes.get("class") or "").split()):
+            self._step_depth, self.step_heading = 1, []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+        elif tag == "h1":
+            self._in_h1 = False
+        if self._step_depth and tag not in VOID_ELEMENTS:
+            self._step_depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title.append(data)
+        if self._in_h1:
+            self.headings[-1].append(data)
+        if self._step_depth:
+            self.step_heading.append(data)
+
+
+def check_page_rules(html: str | bytes) -> None:
+    """Every page: one h1, a title that starts with it, no duplicate ids, and lang=en."""
+    outline = PageOutline()
+    outline.feed(html.decode() if isinstance(html, bytes) else html)
+    outline.close()
+    assert len(outline.headings) == 1, f"expected one h1, found {len(outline.headings)}"
+    heading = "".join(outline.step_heading if outline.step_heading is not None
+                      else outline.headings[0])
+    assert outline.title is not None, "the page has no title"
+    title = "".join(outline.title).strip().removeprefix("Error: ")
+    assert title.startswith(" ".join(heading.split())), (title, heading)
+    duplicates = {i for i in outline.ids if outline.ids.count(i) > 1}
     assert not duplicates, f"duplicate ids: {duplicates}"
-    assert page.html.get("lang") == "en"
-    return page
+    assert outline.lang == "en"
+
+
+def check_page(html: str | bytes) -> BeautifulSoup:
+    """Check the page rules (check_page_rules); return the page parsed, for a test to read."""
+    check_page_rules(html)
+    return BeautifulSoup(html, "html.parser")
 
 
 def page_text(page: BeautifulSoup) -> str:

@@ -8,13 +8,13 @@ import time
 
 import pytest
 from bs4 import BeautifulSoup
+from flask import Flask
 
-from assessment import create_app
 from assessment.extensions import db
 from assessment.store import accounts
 from assessment.store.models import User
 from assessment.web.auth import safe_next, session_has_expired
-from tests.conftest import PASSWORD, check_page, sign_in_as
+from tests.conftest import PASSWORD, check_page, make_test_app, sign_in_as
 
 
 @pytest.fixture
@@ -133,9 +133,10 @@ def test_with_redis_the_sign_in_throttle_counts_across_app_servers(app, make_use
     except redis.RedisError as error:
         pytest.skip(f"no Redis server at {REDIS_URL} ({type(error).__name__})")
     make_user()
-    config = {"TESTING": True, "SECRET_KEY": "test-secret",
-              "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-              "RATELIMIT_STORAGE_URI": storage, "SIGN_IN_RATE_LIMIT": "3 per minute"}
+
+    def app_server() -> Flask:
+        return make_test_app(app.config["SQLALCHEMY_DATABASE_URI"],
+                             RATELIMIT_STORAGE_URI=storage, SIGN_IN_RATE_LIMIT="3 per minute")
 
     def wrong_password(server_app) -> int:
         client = server_app.test_client()
@@ -146,10 +147,10 @@ def test_with_redis_the_sign_in_throttle_counts_across_app_servers(app, make_use
                                              "password": "wrong password!", "next": ""}
                            ).status_code
 
-    servers = [create_app(config)]
+    servers = [app_server()]
     try:
         assert [wrong_password(servers[0]) for _ in range(3)] == [200, 200, 200]
-        servers.append(create_app(config))  # another app server, with its own connection
+        servers.append(app_server())  # another app server, with its own connection
         assert wrong_password(servers[1]) == fourth_try
     finally:
         for key in store.scan_iter(f"*/{address}/*"):

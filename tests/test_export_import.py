@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import json
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +17,6 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import event, select
 
-from assessment import create_app
 from assessment.extensions import db
 from assessment.store import accounts, operations, teams
 from assessment.store.models import (
@@ -38,7 +38,16 @@ from assessment.store.operations import ActionDetails, SubmittedAnswer
 from assessment.transfer import parsing
 from assessment.transfer.checking import content_hash
 from assessment.transfer.document import to_data
-from tests.conftest import FAST_HASH, OWNER_EMAIL, PROJECT_ROOT, check_page, page_text, sign_in_as
+from tests.conftest import (
+    FAST_HASH,
+    OWNER_EMAIL,
+    PROJECT_ROOT,
+    MigratedDatabase,
+    check_page,
+    make_test_app,
+    page_text,
+    sign_in_as,
+)
 from tests.test_fuzzing import snapshot
 
 SCHEMA = json.loads((PROJECT_ROOT / "docs" / "export-schema.json").read_text())
@@ -106,15 +115,17 @@ def team_id(app, questionnaire, owner_id) -> int:
 
 
 @pytest.fixture
-def other_app(tmp_path: Path):
+def other_app(tmp_path: Path, migrated: MigratedDatabase):
     """A second site with its own empty database, and the same owner account."""
     from flask_migrate import upgrade
 
-    second = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
-                         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'other.sqlite3'}",
-                         "PLAN_CACHE_DIR": str(tmp_path / "other-cache")})
+    if migrated.sqlite_file is not None:
+        shutil.copyfile(migrated.sqlite_file, tmp_path / "other.sqlite3")
+    second = make_test_app(f"sqlite:///{tmp_path / 'other.sqlite3'}",
+                           PLAN_CACHE_DIR=str(tmp_path / "other-cache"))
     with second.app_context():
-        upgrade()
+        if migrated.sqlite_file is None:  # on PostgreSQL runs the second site is still SQLite
+            upgrade()
         db.session.add(User(email=OWNER_EMAIL, password_hash=FAST_HASH))
         db.session.commit()
     yield second

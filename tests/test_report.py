@@ -14,6 +14,7 @@ import pytest
 import weasyprint
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+from werkzeug.test import TestResponse
 
 from assessment.extensions import db
 from assessment.report import pdf as report
@@ -21,6 +22,7 @@ from assessment.report.cache import PlanCache
 from assessment.store import operations, teams
 from assessment.store.models import OWNER, Assessment, User
 from assessment.store.operations import ActionDetails, SubmittedAnswer
+from tests.conftest import FAST_HASH, OWNER_EMAIL, fresh_app, sign_in_as, store_assessment
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -54,12 +56,33 @@ def structure(pdf: bytes) -> Iterator[DictionaryObject]:
     yield from walk(root["/K"])
 
 
+def measurement_weak_answers(questionnaire) -> dict[str, str]:
+    """Every measurement question at level 2, everything else at 3."""
+    return {q.id: "2" if p.id == "measurement" else "3" for p, _, q in questionnaire.questions()}
+
+
 @pytest.fixture
 def measurement_weak(make_assessment, questionnaire) -> str:
-    """Finished: every measurement question at level 2, everything else at 3."""
-    return make_assessment(
-        {q.id: "2" if p.id == "measurement" else "3" for p, _, q in questionnaire.questions()},
-        finished=True)
+    """Finished, with measurement_weak_answers."""
+    return make_assessment(measurement_weak_answers(questionnaire), finished=True)
+
+
+@pytest.fixture(scope="module")
+def weak_plan(tmp_path_factory, postgres_url, migrated, questionnaire) -> TestResponse:
+    """The plan download of a finished assessment with measurement_weak_answers, made once for
+    the checks below that only read it (WeasyPrint takes seconds per plan)."""
+    with fresh_app(tmp_path_factory.mktemp("weak-plan"), postgres_url, migrated) as app:
+        with app.app_context():
+            owner = User(email=OWNER_EMAIL, password_hash=FAST_HASH)
+            db.session.add(owner)
+            db.session.commit()
+            owner_id = owner.id
+            public_id = store_assessment(questionnaire, measurement_weak_answers(questionnaire),
+                                         True, "Passport Services", owner_id)
+        response = sign_in_as(app.test_client(), owner_id).get(
+            f"/assessments/{public_id}/plan.pdf")
+        assert response.status_code == 200, response.status_code
+        return response
 
 
 @pytest.fixture
@@ -98,8 +121,8 @@ def download(client, public_id: str) -> bytes:
 # --------------------------------------------------------------------------- content
 
 def test_the_plan_lists_each_weak_practice_with_its_next_step_and_resources(
-        client, measurement_weak, questionnaire):
-    text = pdf_text(download(client, measurement_weak))
+        weak_plan, questionnaire):
+    text = pdf_text(weak_plan.data)
     flat = squeezed(text)
     practices = questionnaire.pillar("measurement").practices
     for rank, practice in enumerate(practices, start=1):
@@ -112,8 +135,8 @@ def test_the_plan_lists_each_weak_practice_with_its_next_step_and_resources(
     assert "Measurement · Score 2.0 (Level 2: Tactical) · Target 3.0 · Gap 1.0" in text
 
 
-def test_the_plan_has_every_part_a_reader_expects(client, measurement_weak, questionnaire):
-    text = pdf_text(download(client, measurement_weak))
+def test_the_plan_has_every_part_a_reader_expects(weak_plan, questionnaire):
+    text = pdf_text(weak_plan.data)
     today = dt.datetime.now(dt.UTC).date()
     for expected in [
         "CX improvement plan", "Passport Services", "Bureau of Consular Affairs",
@@ -176,8 +199,8 @@ def test_an_assessment_with_no_scored_answer_still_gives_a_sensible_plan(
     assert ("You answered “Don't know” to 45 questions" in text) == (choice == "unknown")
 
 
-def test_the_download_is_an_attachment_named_for_the_service_and_date(client, measurement_weak):
-    response = client.get(f"/assessments/{measurement_weak}/plan.pdf")
+def test_the_download_is_an_attachment_named_for_the_service_and_date(weak_plan):
+    response = weak_plan
     today = dt.datetime.now(dt.UTC).date()
     assert response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"] == \
@@ -200,9 +223,8 @@ def test_download_names_are_safe_slugs_of_the_service(service, name):
 
 # --------------------------------------------------------------------------- accessibility
 
-def test_the_plan_is_a_tagged_pdf_ua_document_with_a_title_and_language(client,
-                                                                        measurement_weak):
-    pdf = download(client, measurement_weak)
+def test_the_plan_is_a_tagged_pdf_ua_document_with_a_title_and_language(weak_plan):
+    pdf = weak_plan.data
     reader = PdfReader(io.BytesIO(pdf))
     catalog = reader.trailer["/Root"]
     assert "/StructTreeRoot" in catalog
@@ -214,9 +236,8 @@ def test_the_plan_is_a_tagged_pdf_ua_document_with_a_title_and_language(client,
     assert "pdfuaid:part" in xmp and re.search(r"pdfuaid:part[^0-9]{1,3}1", xmp)
 
 
-def test_the_plan_has_table_headers_headings_in_order_and_alt_text_for_the_chart(
-        client, measurement_weak):
-    elements = list(structure(download(client, measurement_weak)))
+def test_the_plan_has_table_headers_headings_in_order_and_alt_text_for_the_chart(weak_plan):
+    elements = list(structure(weak_plan.data))
     tags = [e["/S"] for e in elements]
     headings = [int(tag[2]) for tag in tags if re.fullmatch(r"/H[1-6]", tag)]
     assert headings[0] == 1 and headings.count(1) == 1
@@ -260,8 +281,8 @@ def test_the_url_fetcher_serves_our_stylesheet_and_fonts():
         assert fetcher.fetch((STATIC / "css" / font).as_uri()).read()[:4] == b"\x00\x01\x00\x00"
 
 
-def test_the_plan_embeds_public_sans(client, measurement_weak):
-    reader = PdfReader(io.BytesIO(download(client, measurement_weak)))
+def test_the_plan_embeds_public_sans(weak_plan):
+    reader = PdfReader(io.BytesIO(weak_plan.data))
     fonts = set()
     for page in reader.pages[:3]:
         for font in page["/Resources"]["/Font"].values():

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -151,6 +151,10 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     return questionnaire_from_text(path, text)
 
 
+# Parsing is slow (the real file takes a tenth of a second or more) and the result is frozen, so
+# the same text is parsed once: a test suite builds an app per test, and each import of an
+# exported file carries the questionnaire text again. A text with an error is never cached.
+@lru_cache(maxsize=16)
 def questionnaire_from_text(path: str | Path, text: str) -> Questionnaire:
     """Parse and validate questionnaire text; path names where it came from in errors."""
     # The validator builds the types above, so it is imported here rather than at the top.

@@ -48,14 +48,22 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
+# With pytest-xdist (make test), the browser tests run as two groups of about equal time, one
+# per worker, each worker with its own served app and browser; the other tests share the rest.
+XDIST_GROUPS = {"test_axe.py": "browser-1", "test_phone_width.py": "browser-1",
+                "test_no_javascript.py": "browser-2", "test_csp.py": "browser-2",
+                "test_keyboard.py": "browser-2", "test_journey.py": "browser-2"}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Without Chromium, skip every test in this folder with one reason (shown by -ra)."""
-    if CHROMIUM.exists():
-        return
-    skip = pytest.mark.skip(reason=SKIP_REASON)
+    """Group the browser tests for pytest-xdist; without Chromium, skip every test in this
+    folder with one reason (shown by -ra)."""
+    skip = None if CHROMIUM.exists() else pytest.mark.skip(reason=SKIP_REASON)
     for item in items:
         if HERE in item.path.parents:
-            item.add_marker(skip)
+            item.add_marker(pytest.mark.xdist_group(XDIST_GROUPS.get(item.path.name, "browser-1")))
+            if skip:
+                item.add_marker(skip)
 
 
 class QuietRequestHandler(WSGIRequestHandler):
@@ -109,6 +117,10 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
         # Every browser check posts the sign-in form from one address; throttling has its own
         # tests in tests/test_accounts.py.
         "SIGN_IN_RATE_LIMIT": "1000 per minute",
+        # Without a max-age, Chromium asks again for each of a page's dozen static files on
+        # every page it loads, each ask a request through the app: most of a page load's time.
+        # The browser checks are about pages, not about how long files are cached.
+        "SEND_FILE_MAX_AGE_DEFAULT": 3600,
     })
     with app.app_context():
         upgrade()

@@ -3,7 +3,7 @@ and every result axe could not decide ("incomplete") reviewed or measured."""
 
 from __future__ import annotations
 
-from tests.browser.audit import audit_pages
+from tests.browser.audit import AXE_SCRIPT, audit, audit_pages
 from tests.browser.checks import CONTRAST_RATIO
 from tests.browser.site import get_endpoints
 
@@ -36,3 +36,15 @@ def test_the_contrast_measure_agrees_with_wcag(page):
             return ({CONTRAST_RATIO})(box);
         }}""")
         assert round(ratio, 2) == expected, name
+
+
+def test_the_audit_reports_what_breaks_wcag(page):
+    """The audit itself works: an image without a text alternative is found."""
+    page.add_init_script(AXE_SCRIPT)
+    page.goto("/privacy")
+    page.evaluate("""() => {
+        const image = document.createElement('img');
+        image.src = '/static/img/missing.png';
+        document.querySelector('main').append(image);
+    }""")
+    assert any(problem.startswith("image-alt") for problem in audit(page))

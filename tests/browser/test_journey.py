@@ -19,6 +19,7 @@ from tests.browser.journey import (
 )
 
 PLAN_LINK = re.compile(r"download .*improvement plan", re.IGNORECASE)
+PDF_TIMEOUT_MS = 90_000
 
 
 def journey_choices(questionnaire):
@@ -108,7 +109,8 @@ def test_the_plan_downloads_from_the_results_page(page, make_assessment, live_ap
     target = f"{live_app.url}{href}" if href.startswith("/") else href
 
     # The same request the browser makes when the link is followed, in this browser's session.
-    fetched = page.request.get(href)
+    # WeasyPrint takes seconds for a plan, more on a busy machine: more than the default wait.
+    fetched = page.request.get(href, timeout=PDF_TIMEOUT_MS)
     assert fetched.status == 200
     assert fetched.headers["content-type"].startswith("application/pdf")
     assert fetched.body()[:4] == b"%PDF"
