@@ -8,9 +8,9 @@ from sqlalchemy import and_, false, select
 from sqlalchemy.orm import contains_eager
 
 from assessment.extensions import db, login_manager
-from assessment.store.models import MEMBER, OWNER, VIEWER, Assessment, Membership, Team
+from assessment.store.models import ROLE_RANK, VIEWER, Assessment, Membership, Team
 
-RANK = {VIEWER: 1, MEMBER: 2, OWNER: 3}
+RANK = ROLE_RANK
 
 
 def role_allows(role: str | None, needed: str) -> bool:
