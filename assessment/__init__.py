@@ -12,7 +12,7 @@ from assessment.config import PROJECT_ROOT, load_config
 from assessment.extensions import csrf, db, limiter, migrate
 from assessment.rules.questionnaire import load_questionnaire
 from assessment.store import database
-from assessment.web import auth, log, routing, security, wording
+from assessment.web import access, auth, log, routing, security, wording
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -47,6 +47,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     auth.init_app(app)
+    access.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -180,9 +180,10 @@ class ActionDetails:
     status: str
 
 
-def add_action(assessment: Assessment, practice_id: str, details: ActionDetails) -> Action:
+def add_action(assessment: Assessment, practice_id: str, details: ActionDetails,
+               created_by: int | None = None) -> Action:
     """Add an action for one practice to the assessment's improvement plan."""
-    action = Action(practice_id=practice_id)
+    action = Action(practice_id=practice_id, created_by_id=created_by)
     _apply(action, details)
     assessment.actions.append(action)
     db.session.flush()
