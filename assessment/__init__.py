@@ -45,6 +45,11 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     security.init_form_guard(app)
     csrf.init_app(app)
+    if str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith("redis"):
+        # An unreachable Redis must not hold a sign-in for long: the limiter then counts in
+        # memory until Redis answers again.
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1,
+                                                            "socket_timeout": 1})
     limiter.init_app(app)
     auth.init_app(app)
     access.init_app(app)
