@@ -32,7 +32,9 @@ ACCESS = {
     "take.pillar": MEMBER, "take.finish": OWNER, "take.reopen": OWNER,
     "results.results": VIEWER, "results.targets": OWNER,
     "plan.plan_pdf": VIEWER, "plan.actions_csv": VIEWER,
-    "plan.add_action": MEMBER, "plan.edit_action": MEMBER, "plan.remove_action": MEMBER,
+    # Members change and remove only the actions they added; the world's action was added by
+    # no one, so only owners may (tests/test_demo_and_actions.py covers a member's own).
+    "plan.add_action": MEMBER, "plan.edit_action": OWNER, "plan.remove_action": OWNER,
     "team.team": VIEWER, "team.invite": OWNER, "team.change_role": OWNER,
     "team.remove_member": OWNER, "team.leave": VIEWER,
     "team.start_assessment": OWNER,
