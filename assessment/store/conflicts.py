@@ -8,8 +8,9 @@ insert does nothing (on PostgreSQL it waits for the first to commit), and both g
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import CursorResult
 from sqlalchemy.dialects import postgresql, sqlite
 
 from assessment.extensions import db
@@ -20,4 +21,4 @@ def insert_or_skip(model: type, values: Mapping[str, Any], unique_on: Sequence[s
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=unique_on)
-    return db.session.execute(statement).rowcount == 1
+    return cast(CursorResult, db.session.execute(statement)).rowcount == 1

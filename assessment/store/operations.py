@@ -132,6 +132,7 @@ def agree_answer(assessment: Assessment, question_id: str, choice: str | None, n
         db.session.flush()
         return
     stored_choice, level = _choice_and_level(choice)
+    assert stored_choice is not None  # a choice was given
     insert_or_skip(AgreedAnswer, {"assessment_id": assessment.id, "question_id": question_id,
                                   "choice": stored_choice, "level": level, "note": "",
                                   "updated_at": utcnow()},

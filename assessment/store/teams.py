@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 
 from assessment.extensions import db
 from assessment.store.accounts import end_every_session
@@ -70,8 +71,8 @@ def remove_from_team(membership: Membership) -> None:
 
 
 def has_teams(user: User) -> bool:
-    return db.session.scalar(select(func.count()).select_from(Membership)
-                             .where(Membership.user_id == user.id)) > 0
+    return (db.session.scalar(select(func.count()).select_from(Membership)
+                              .where(Membership.user_id == user.id)) or 0) > 0
 
 
 def revoke_invites_by(team_id: int, user_id: int) -> None:
@@ -153,9 +154,9 @@ def maker_may_grant(invite: Invite) -> bool:
 def accept_invite(invite: Invite, user: User) -> Membership:
     """Join the team; an invite never lowers the role of someone already in it. The link is
     claimed in one statement, so two people opening it at once cannot both join."""
-    if not maker_may_grant(invite) or db.session.execute(
+    if not maker_may_grant(invite) or cast(CursorResult, db.session.execute(
             update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None))
-            .values(used_at=utcnow())).rowcount != 1:
+            .values(used_at=utcnow()))).rowcount != 1:
         raise TeamError("That invite link was already used or no longer works. "
                         "Ask an owner of the team for a new one.")
     existing = membership_of(invite.team, user)
