@@ -241,8 +241,10 @@ def test_a_double_posted_sign_up_makes_one_account_without_an_error(app, caplog)
     for browser, link in zip(browsers, sorted(set(links)), strict=True):
         data = {"csrf_token": form_token(browser, link)}
         confirms.append(lambda browser=browser, link=link, data=data:
-                        browser.post(link, data=data).status_code)
+                        browser.post(link, data=data))
     with held_before(app, re.compile(r"\s*INSERT INTO user_account")):
-        statuses = together(*confirms)
-    assert sorted(statuses) == [302, 302]
+        confirmed = together(*confirms)
+    assert [r.status_code for r in confirmed] == [302, 302]
+    # One link made the account and signed in; the other was told to sign in.
+    assert sorted(r.location for r in confirmed) == ["/", "/sign-in"]
     assert count(app, User, email="new@state.gov") == 1

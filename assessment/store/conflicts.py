@@ -8,9 +8,8 @@ insert does nothing (on PostgreSQL it waits for the first to commit), and both g
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult
 from sqlalchemy.dialects import postgresql, sqlite
 
 from assessment.extensions import db
@@ -18,7 +17,11 @@ from assessment.extensions import db
 
 def insert_or_skip(model: type, values: Mapping[str, Any], unique_on: Sequence[str]) -> bool:
     """Insert a row unless one with the same `unique_on` columns exists; True if inserted."""
+    table = model.__table__  # type: ignore[attr-defined]
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=unique_on)
-    return cast(CursorResult, db.session.execute(statement)).rowcount == 1
+    # RETURNING says whether a row went in; the row count does not (psycopg reports -1 for an
+    # insert that returns the new primary key).
+    statement = (insert(table).values(**values).on_conflict_do_nothing(index_elements=unique_on)
+                 .returning(table.c[unique_on[0]]))
+    return db.session.connection().execute(statement).first() is not None
