@@ -12,7 +12,7 @@ from assessment.config import PROJECT_ROOT, load_config
 from assessment.extensions import csrf, db, limiter, migrate
 from assessment.rules.questionnaire import load_questionnaire
 from assessment.store import database
-from assessment.web import auth, log, routing, security, wording
+from assessment.web import access, auth, log, routing, security, wording
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -45,8 +45,14 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     security.init_form_guard(app)
     csrf.init_app(app)
+    if str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith("redis"):
+        # An unreachable Redis must not hold a sign-in for long: the limiter then counts in
+        # memory until Redis answers again.
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1,
+                                                            "socket_timeout": 1})
     limiter.init_app(app)
     auth.init_app(app)
+    access.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -31,6 +31,10 @@ def load_config(instance_path: str) -> dict[str, object]:
         # Shown in the footer identifier when a deploying agency sets them.
         "SITE_AGENCY_NAME": os.environ.get("SITE_AGENCY_NAME", ""),
         "SITE_AGENCY_URL": os.environ.get("SITE_AGENCY_URL", ""),
+        # A database that does not answer: give up on connecting after this many seconds, and on
+        # one statement after this many, both well within gunicorn's 30-second worker timeout.
+        "DATABASE_CONNECT_TIMEOUT": int(os.environ.get("DATABASE_CONNECT_TIMEOUT", 5)),
+        "DATABASE_STATEMENT_TIMEOUT": int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", 15)),
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json"),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -47,7 +51,11 @@ def load_config(instance_path: str) -> dict[str, object]:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
         # Sign-in throttling: shared through Redis when REDIS_URL is set (several workers).
+        # While Redis is unreachable each server counts in its own memory (with a warning in
+        # the log), and goes back to Redis once it answers again.
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_HEADERS_ENABLED": False,
         "SIGN_IN_RATE_LIMIT": os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute"),
         # Password reset links go by SMTP when MAIL_SERVER is set; otherwise to the log.

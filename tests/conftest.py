@@ -231,10 +231,12 @@ def join_team(app: Flask) -> Callable[[str, int, str], None]:
 def sign_in_as(client: FlaskClient, user_id: int) -> FlaskClient:
     """Put a signed-in session in the client's cookie, as signing in does."""
     now = time.time()
+    with client.application.app_context():
+        generation = db.session.get(User, user_id).session_generation
     with client.session_transaction() as session:
         session.permanent = True
         session.update({"_user_id": str(user_id), "_fresh": True,
-                        "signed_in_at": now, "seen_at": now})
+                        "signed_in_at": now, "seen_at": now, "generation": generation})
     return client
 
 

@@ -12,9 +12,9 @@ from flask import Flask
 
 from assessment.extensions import db
 from assessment.store import accounts
-from assessment.store.models import User
+from assessment.store.models import SignInLock, User
 from assessment.web.auth import safe_next, session_has_expired
-from tests.conftest import PASSWORD, check_page, make_test_app, sign_in_as
+from tests.conftest import PASSWORD, check_page, make_test_app, page_text, sign_in_as
 
 
 @pytest.fixture
@@ -28,33 +28,61 @@ def sign_in(client, csrf_token, email="lead@state.gov", password=PASSWORD, next_
                                          "password": password, "next": next_})
 
 
-def test_signing_up_creates_an_account_with_a_hashed_password_and_signs_in(app, client,
-                                                                           csrf_token):
-    response = client.post("/sign-up", data={"csrf_token": csrf_token("/sign-up"),
-                                             "email": "Lead@State.gov", "password": PASSWORD,
-                                             "next": ""})
+def sign_up(client, csrf_token, email="Lead@State.gov", password=PASSWORD, next_=""):
+    return client.post("/sign-up", data={"csrf_token": csrf_token("/sign-up"), "email": email,
+                                         "password": password, "next": next_})
+
+
+def emailed_link(caplog, path: str) -> str:
+    """The last link to `path` the app wrote to the log (it has no mail server in tests)."""
+    return re.findall(rf"http://localhost({path}/\S+)", caplog.text)[-1]
+
+
+def test_signing_up_emails_a_link_that_creates_the_account_and_signs_in(app, client,
+                                                                       csrf_token, caplog):
+    with caplog.at_level("INFO"):
+        response = sign_up(client, csrf_token, next_="/how-scoring-works")
     assert response.status_code == 302
+    assert "Check your email" in client.get(response.location).data.decode()
+    with app.app_context():
+        assert db.session.scalar(db.select(User)) is None  # not before the link is opened
+    link = emailed_link(caplog, "/sign-up")
+    page = check_page(client.get(link).data.decode())
+    assert "lead@state.gov" in page_text(page)
+    token = page.find("input", attrs={"name": "csrf_token"})["value"]
+    finished = client.post(link, data={"csrf_token": token})
+    assert finished.status_code == 302 and finished.location == "/how-scoring-works"
     with app.app_context():
         user = db.session.scalar(db.select(User))
         assert user.email == "lead@state.gov"
         assert user.password_hash.startswith("scrypt:") and PASSWORD not in user.password_hash
     assert "Sign out" in client.get("/").data.decode()
+    again = client.post(link, data={"csrf_token": csrf_token("/")})  # the link works once
+    assert again.status_code == 302 and again.location == "/sign-in"
 
 
 def test_signing_up_asks_for_a_long_enough_password(client, csrf_token):
-    response = client.post("/sign-up", data={"csrf_token": csrf_token("/sign-up"),
-                                             "email": "lead@state.gov", "password": "short",
-                                             "next": ""})
+    response = sign_up(client, csrf_token, password="short")
     page = check_page(response.data.decode())
     assert "Use at least 12 characters" in page.select_one("#error-summary").get_text()
 
 
-def test_signing_up_twice_with_one_address_is_refused(client, csrf_token, make_user):
+def test_signing_up_with_a_taken_address_says_the_same_and_emails_its_owner(
+        app, client, csrf_token, make_user, caplog):
     make_user()
-    response = client.post("/sign-up", data={"csrf_token": csrf_token("/sign-up"),
-                                             "email": "lead@state.gov", "password": PASSWORD,
-                                             "next": ""})
-    assert "already uses that email" in response.data.decode()
+    answers = []
+    for email in ("lead@state.gov", "new@state.gov"):
+        with caplog.at_level("INFO"):
+            response = sign_up(client, csrf_token, email=email)
+        answers.append((response.status_code, response.location,
+                        client.get(response.location).data.decode().replace(email, "EMAIL")))
+    assert answers[0] == answers[1]
+    assert "already uses" not in answers[0][2]
+    owner_mail = caplog.text.split("to lead@state.gov: ")[1].split("to new@state.gov")[0]
+    assert "You already have an account" in owner_mail and "/reset-password" in owner_mail
+    assert "/sign-up/" not in owner_mail
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 1
 
 
 def test_signing_in_goes_to_next_on_this_site(client, csrf_token, make_user):
@@ -98,8 +126,8 @@ def test_five_failed_sign_ins_lock_the_account_even_with_the_right_password(
     assert "locked for 15 minutes" in response.data.decode()
     assert "Sign out" not in client.get("/").data.decode()
     with app.app_context():
-        user = db.session.scalar(db.select(User))
-        user.locked_until = accounts.utcnow()  # the lock has run out
+        lock = db.session.get(SignInLock, "lead@state.gov")
+        lock.locked_until = accounts.utcnow()  # the lock has run out
         db.session.commit()
     assert sign_in(client, csrf_token).status_code == 302
 
@@ -265,3 +293,43 @@ def test_create_user_makes_an_account_that_can_sign_in(app, client, csrf_token):
     again = app.test_cli_runner().invoke(args=["create-user", "cx@state.gov", "--password",
                                                PASSWORD])
     assert again.exit_code != 0 and "already uses" in again.output
+
+
+def test_a_locked_address_reads_the_same_whether_or_not_it_has_an_account(app, client,
+                                                                          csrf_token, make_user):
+    app.config["SIGN_IN_RATE_LIMIT"] = "100 per minute"
+    make_user()
+    pages = {}
+    for email in ("lead@state.gov", "nobody@state.gov"):
+        for _ in range(accounts.FAILED_SIGN_INS_BEFORE_LOCK):
+            sign_in(client, csrf_token, email, "wrong password!")
+        response = sign_in(client, csrf_token, email)
+        pages[email] = (response.status_code,
+                        page_text(check_page(response.data.decode())).replace(email, "EMAIL"))
+    assert pages["lead@state.gov"] == pages["nobody@state.gov"]
+    assert "locked for 15 minutes" in pages["nobody@state.gov"][1]
+
+
+@pytest.mark.parametrize(("email", "password", "locked"), [
+    ("lead@state.gov", PASSWORD, False),
+    ("lead@state.gov", "wrong password!", False),
+    ("nobody@state.gov", "wrong password!", False),
+    ("lead@state.gov", PASSWORD, True),
+    ("nobody@state.gov", PASSWORD, True),
+])
+def test_every_sign_in_hashes_the_password_once(app, make_user, monkeypatch, email, password,
+                                                locked):
+    """The same work for a known and an unknown address, locked or not, so the time taken
+    does not tell them apart."""
+    make_user()
+    hashed = []
+    real = accounts.check_password_hash
+    monkeypatch.setattr(accounts, "check_password_hash",
+                        lambda *args: hashed.append(1) or real(*args))
+    with app.app_context():
+        if locked:
+            for _ in range(accounts.FAILED_SIGN_INS_BEFORE_LOCK):
+                accounts.check_sign_in(email, "wrong password!")
+            hashed.clear()
+        accounts.check_sign_in(email, password)
+    assert hashed == [1]

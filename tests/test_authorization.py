@@ -23,6 +23,8 @@ ACCESS = {
     "main.privacy": PUBLIC,
     "account.sign_in": PUBLIC, "account.sign_up": PUBLIC, "account.sign_out": PUBLIC,
     "account.reset_request": PUBLIC, "account.reset_password": PUBLIC,
+    "account.finish_sign_up": PUBLIC, "account.account": SIGNED_IN,
+    "account.sign_out_everywhere": SIGNED_IN,
     "take.start": SIGNED_IN, "team.index": SIGNED_IN, "team.join": SIGNED_IN,
     "team.answer_invite": SIGNED_IN,
     "take.claim": CLAIM,
@@ -30,7 +32,9 @@ ACCESS = {
     "take.pillar": MEMBER, "take.finish": OWNER, "take.reopen": OWNER,
     "results.results": VIEWER, "results.targets": OWNER,
     "plan.plan_pdf": VIEWER, "plan.actions_csv": VIEWER,
-    "plan.add_action": MEMBER, "plan.edit_action": MEMBER, "plan.remove_action": MEMBER,
+    # Members change and remove only the actions they added; the world's action was added by
+    # no one, so only owners may (tests/test_demo_and_actions.py covers a member's own).
+    "plan.add_action": MEMBER, "plan.edit_action": OWNER, "plan.remove_action": OWNER,
     "team.team": VIEWER, "team.invite": OWNER, "team.change_role": OWNER,
     "team.remove_member": OWNER, "team.leave": VIEWER,
     "team.start_assessment": OWNER,
@@ -109,7 +113,8 @@ def test_each_route_answers_each_kind_of_user_as_expected(app, world, persona):
         with app.test_request_context():
             path = url_for(rule.endpoint, **{a: values[a] for a in rule.arguments})
         if (rule.endpoint, method) in (("account.sign_out", "POST"), ("team.join", "POST"),
-                                       ("team.leave", "POST"), ("api_tokens.revoke", "POST")):
+                                       ("team.leave", "POST"), ("api_tokens.revoke", "POST"),
+                                       ("account.sign_out_everywhere", "POST")):
             continue  # would sign out, join or leave team A, or revoke the owner's API token
             # (404 for everyone else); tests of their own cover them
         response = client.open(path, method=method, data={"csrf_token": token})

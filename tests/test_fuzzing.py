@@ -46,6 +46,7 @@ POST_ENDPOINTS = [
     "team.leave", "team.remove_member", "team.answer_invite",
     "team.start_assessment",
     "api_tokens.tokens", "api_tokens.revoke", "transfer.import_file",
+    "account.finish_sign_up", "account.sign_out_everywhere",
 ]
 
 

@@ -48,7 +48,9 @@ def test_an_owner_removes_a_member_whose_answers_stay(app, client, csrf_token, m
                            follow_redirects=True)
     assert "You removed ana@state.gov from the team" in response.data.decode()
     assert members(app, team_id) == {"owner@state.gov": OWNER}
-    assert member.get(f"/teams/{team_id}").status_code == 404
+    # Out of their last team, ana is signed out everywhere; signed in again, the team is gone.
+    assert member.get(f"/teams/{team_id}").location.startswith("/sign-in")
+    assert sign_in_as(app.test_client(), ana).get(f"/teams/{team_id}").status_code == 404
     with app.app_context():
         event = db.session.scalar(db.select(AuditEvent).filter_by(action="member_removed"))
         assert event.detail == "ana@state.gov"

@@ -42,6 +42,9 @@ def run_migrations_online() -> None:
         # Batch migrations on SQLite copy a table, drop the old one and rename the copy; with
         # foreign keys on, the drop would cascade-delete every child row (all answers).
         _sqlite_foreign_keys(connection, on=False)
+        if connection.dialect.name == "postgresql":
+            # The app's statement timeout is for requests; a migration may take longer.
+            connection.exec_driver_sql("SET statement_timeout = 0")
         try:
             context.configure(connection=connection, target_metadata=target_db.metadata,
                               **conf_args)
@@ -51,6 +54,10 @@ def run_migrations_online() -> None:
                 connection.commit()
         finally:
             _sqlite_foreign_keys(connection, on=True)
+            if connection.dialect.name == "postgresql":
+                connection.rollback()
+                connection.exec_driver_sql("RESET statement_timeout")  # back to the app's
+                connection.commit()
 
 
 def _sqlite_foreign_keys(connection, on: bool) -> None:  # noqa: ANN001

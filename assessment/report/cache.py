@@ -6,12 +6,17 @@ simply has a new key; old entries age out when the folder grows past its limit.
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
+# A cache that does not answer within this long is skipped: the plan is rendered instead.
+REDIS_TIMEOUT_SECONDS = 1.0
 
 
 class PlanCache:
@@ -71,19 +76,30 @@ class RedisPlanCache:
 
     Entries expire after `ttl_seconds`; Redis's own memory limit and eviction policy bound
     the total size (set maxmemory-policy to allkeys-lru on a Redis used only as a cache).
+    The cache is best-effort: while Redis is unreachable, a get finds nothing and a put keeps
+    nothing (with a warning in the log), and each call tries Redis again.
     """
 
     def __init__(self, url: str, ttl_seconds: int, prefix: str = "cx:plan:") -> None:
         import redis  # only deployments with REDIS_URL need the package
 
-        self.client = redis.Redis.from_url(url)
+        self.client = redis.Redis.from_url(url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+                                           socket_timeout=REDIS_TIMEOUT_SECONDS)
+        self.errors = (redis.RedisError, OSError)
         self.ttl_seconds, self.prefix = ttl_seconds, prefix
 
     def get(self, key: str) -> bytes | None:
-        return self.client.getex(self.prefix + key, ex=self.ttl_seconds)
+        try:
+            return self.client.getex(self.prefix + key, ex=self.ttl_seconds)
+        except self.errors as error:
+            log.warning("Plan cache unreachable, rendering without it: %s", error)
+            return None
 
     def put(self, key: str, data: bytes) -> None:
-        self.client.set(self.prefix + key, data, ex=self.ttl_seconds)
+        try:
+            self.client.set(self.prefix + key, data, ex=self.ttl_seconds)
+        except self.errors as error:
+            log.warning("Plan cache unreachable, not keeping this plan: %s", error)
 
 
 def plan_cache_for(config: Mapping[str, Any]) -> PlanCache | RedisPlanCache:

@@ -1,4 +1,5 @@
-"""Accounts, as verbs: create users, check sign-ins (with lock-out), reset passwords."""
+"""Accounts, as verbs: create users (by an emailed link), check sign-ins (with lock-out per
+address), reset passwords, end every session of a user."""
 
 from __future__ import annotations
 
@@ -9,16 +10,18 @@ import secrets
 from dataclasses import dataclass
 
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from assessment.extensions import db
-from assessment.store.models import User, utcnow
+from assessment.store.conflicts import insert_or_skip
+from assessment.store.models import SignInLock, SignUpRequest, User, utcnow
 
 PASSWORD_MIN_LENGTH = 12
 FAILED_SIGN_INS_BEFORE_LOCK = 5
 LOCK_MINUTES = 15
 RESET_LINK_SECONDS = 3600
+SIGN_UP_LINK_HOURS = 24
 _RESET_SALT = "password-reset"
 # Checked when no account has the address, so a wrong address takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not a real password", method="scrypt")
@@ -41,19 +44,73 @@ def find_user(email: str) -> User | None:
 
 def create_user(email: str, password: str) -> User:
     """Create an account; the password is kept only as a scrypt hash."""
-    email = normalize_email(email)
-    if find_user(email) is not None:
+    user = _insert_user(normalize_email(email),
+                        generate_password_hash(password, method="scrypt"))
+    if user is None:
         raise AccountError("An account already uses that email address. Sign in instead.")
-    user = User(email=email, password_hash=generate_password_hash(password, method="scrypt"))
-    db.session.add(user)
-    db.session.flush()
     return user
 
 
-def set_password(user: User, password: str) -> None:
-    user.password_hash = generate_password_hash(password, method="scrypt")
-    user.failed_sign_ins, user.locked_until, user.reset_token_hash = 0, None, None
+def _insert_user(email: str, password_hash: str) -> User | None:
+    """The new account, or None when one has the address already (two sign-ups at once
+    included: the database keeps one)."""
+    if not insert_or_skip(User, {"email": email, "password_hash": password_hash,
+                                 "created_at": utcnow(), "session_generation": 0},
+                          unique_on=["email"]):
+        return None
+    return find_user(email)
+
+
+def request_sign_up(email: str, password: str) -> str | None:
+    """Keep a sign-up until its emailed link is opened; the link's token, or None when an
+    account has the address already (its owner is told by email instead). Takes as long
+    either way: the password is hashed either way."""
+    email = normalize_email(email)
+    password_hash = generate_password_hash(password, method="scrypt")
+    if find_user(email) is not None:
+        return None
+    token = secrets.token_urlsafe(24)
+    db.session.add(SignUpRequest(email=email, password_hash=password_hash,
+                                 token_hash=_hash(token),
+                                 expires_at=utcnow() + dt.timedelta(hours=SIGN_UP_LINK_HOURS)))
     db.session.flush()
+    return token
+
+
+def pending_sign_up(token: str) -> SignUpRequest | None:
+    """The sign-up behind a link, while it waits and is less than a day old."""
+    request = db.session.scalar(select(SignUpRequest).where(
+        SignUpRequest.token_hash == _hash(token)))
+    return request if request is not None and request.expires_at > utcnow() else None
+
+
+def finish_sign_up(token: str) -> User | None:
+    """Make the account a sign-up link asked for; None when the link is unknown or expired,
+    or an account has the address already. The link works once."""
+    request = pending_sign_up(token)
+    if request is None:
+        return None
+    email, password_hash = request.email, request.password_hash
+    # Every pending sign-up of the address goes: the account exists now, or never will.
+    db.session.execute(delete(SignUpRequest).where(SignUpRequest.email == email))
+    db.session.expunge(request)
+    return _insert_user(email, password_hash)
+
+
+def set_password(user: User, password: str) -> None:
+    """A new password; it ends every session of the user and every open reset link."""
+    user.password_hash = generate_password_hash(password, method="scrypt")
+    user.reset_token_hash = None
+    db.session.execute(delete(SignInLock).where(SignInLock.email == user.email))
+    end_every_session(user)
+
+
+def end_every_session(user: User) -> None:
+    """Sign the user out everywhere: every session carries an older generation from now on."""
+    db.session.execute(update(User).where(User.id == user.id)
+                       .values(session_generation=User.session_generation + 1))
+    db.session.flush()
+    db.session.refresh(user, ["session_generation"])
 
 
 @dataclass(frozen=True)
@@ -67,23 +124,36 @@ def is_locked(locked_until: dt.datetime | None, now: dt.datetime) -> bool:
 
 
 def check_sign_in(email: str, password: str) -> SignInResult:
-    """The user when the password is right and the account not locked; counts failures, and
-    locks the account for a while after too many in a row."""
-    user, now = find_user(email), utcnow()
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)
-        return SignInResult(None)
-    if is_locked(user.locked_until, now):
-        return SignInResult(None, user.locked_until)
-    if not password_matches(user.password_hash, password):
-        user.failed_sign_ins += 1
-        if user.failed_sign_ins >= FAILED_SIGN_INS_BEFORE_LOCK:
-            user.failed_sign_ins, user.locked_until = 0, now + dt.timedelta(minutes=LOCK_MINUTES)
-        db.session.flush()
-        return SignInResult(None, user.locked_until if is_locked(user.locked_until, now) else None)
-    user.failed_sign_ins, user.locked_until = 0, None
+    """The user when the password is right and the address not locked. Failures are counted
+    per address, whether or not an account has it, and lock it for a while after too many in
+    a row; the password is hashed every time, so the answer and its time say nothing about
+    which addresses have accounts."""
+    email, now = normalize_email(email), utcnow()
+    user = find_user(email)
+    matches = password_matches(user.password_hash if user else UNUSABLE_PASSWORD_HASH, password)
+    lock = db.session.get(SignInLock, email)
+    if lock is not None and is_locked(lock.locked_until, now):
+        return SignInResult(None, lock.locked_until)
+    if user is not None and matches:
+        if lock is not None:
+            db.session.delete(lock)
+            db.session.flush()
+        return SignInResult(user)
+    return SignInResult(None, _count_failure(email, now))
+
+
+def _count_failure(email: str, now: dt.datetime) -> dt.datetime | None:
+    """One more failed sign-in for the address; when the address is now locked, until when."""
+    insert_or_skip(SignInLock, {"email": email, "failures": 0, "updated_at": now},
+                   unique_on=["email"])
+    db.session.execute(update(SignInLock).where(SignInLock.email == email)
+                       .values(failures=SignInLock.failures + 1, updated_at=now))
+    lock = db.session.get(SignInLock, email, populate_existing=True)
+    assert lock is not None
+    if lock.failures >= FAILED_SIGN_INS_BEFORE_LOCK:
+        lock.failures, lock.locked_until = 0, now + dt.timedelta(minutes=LOCK_MINUTES)
     db.session.flush()
-    return SignInResult(user)
+    return lock.locked_until if is_locked(lock.locked_until, now) else None
 
 
 def password_matches(password_hash: str, password: str) -> bool:

@@ -1,13 +1,16 @@
-"""Database engine settings: SQLite made safe for several workers; PostgreSQL as it comes."""
+"""Database engine settings: SQLite made safe for several workers; PostgreSQL with timeouts, so
+an unreachable database is an answer in seconds, not a worker killed after thirty."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from contextvars import ContextVar
+from typing import Any
 
 from flask import Flask, request
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 
 # Set for requests that write, so SQLite takes its write lock when the transaction begins.
 _writing: ContextVar[bool] = ContextVar("writing", default=False)
@@ -15,7 +18,27 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
 def init_app(app: Flask) -> None:
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config))
     app.before_request(_note_write_request)
+
+
+def engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Pool and driver settings. Every connection is checked before use (pre-ping), so one the
+    database dropped while idle (a restart, a fail-over) is replaced instead of failing a
+    request. On PostgreSQL: a connect timeout, a statement timeout, and TCP keepalives and a
+    user timeout that notice a peer gone silent."""
+    connect = int(config.get("DATABASE_CONNECT_TIMEOUT", 5))
+    statement = int(config.get("DATABASE_STATEMENT_TIMEOUT", 15))
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if make_url(config["SQLALCHEMY_DATABASE_URI"]).get_backend_name() == "postgresql":
+        options["pool_timeout"] = connect  # waiting for a free pooled connection
+        options["connect_args"] = {
+            "connect_timeout": connect,
+            "options": f"-c statement_timeout={statement * 1000}",
+            "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2,
+            "keepalives_count": 3, "tcp_user_timeout": statement * 1000,
+        }
+    return options
 
 
 def _note_write_request() -> None:

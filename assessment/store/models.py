@@ -29,6 +29,7 @@ CHOICE_LEVEL, CHOICE_NA, CHOICE_UNKNOWN = "level", "na", "unknown"
 # A member's role in a team: owners manage, members answer, viewers read.
 OWNER, MEMBER, VIEWER = "owner", "member", "viewer"
 ROLES = {OWNER: "Owner", MEMBER: "Member", VIEWER: "Viewer"}
+ROLE_RANK = {VIEWER: 1, MEMBER: 2, OWNER: 3}
 # An action's status, as stored, and as people read it.
 ACTION_STATUSES = {"not_started": "Not started", "in_progress": "In progress", "done": "Done"}
 
@@ -243,6 +244,9 @@ class Action(db.Model):
     owner: Mapped[str] = mapped_column(String(200), default="")
     due_date: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="not_started")
+    # Who added it: members change only their own actions. None: added before this was kept.
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -262,14 +266,39 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    # Failed sign-ins in a row, and until when the account is locked after too many.
-    failed_sign_ins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[dt.datetime | None]
+    # Raised to end every session at once: a session carries the generation it started in.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     # A hash of the one password reset link that still works, if any.
     reset_token_hash: Mapped[str | None] = mapped_column(String(64))
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+
+
+class SignInLock(db.Model):
+    """Failed sign-ins in a row for one address as typed (normalized), whether or not an
+    account has it, and until when sign-ins with it are refused after too many."""
+
+    __tablename__ = "sign_in_lock"
+
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[dt.datetime | None]
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SignUpRequest(db.Model):
+    """A sign-up waiting for its emailed link: the account is made when the link is opened.
+    Only a hash of the link's token and of the chosen password are kept."""
+
+    __tablename__ = "sign_up_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
 
 
 _ROLE_CHECK = f"role IN ({', '.join(repr(r) for r in ROLES)})"

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 
 from assessment.extensions import db
 from assessment.rules.questionnaire import Questionnaire
+from assessment.store.conflicts import insert_or_skip
 from assessment.store.models import (
     CHOICE_LEVEL,
     DRAFT,
@@ -74,9 +75,9 @@ def _targets_to_copy(source: Assessment, pillar_ids: set[str]) -> list[PillarTar
 def response_for(assessment: Assessment, user_id: int) -> Response:
     """The user's own response, made on first save. The first member to save takes over a
     response from before accounts; the update only succeeds while it has no user, so two
-    members saving at once never share one."""
-    own = db.session.scalar(select(Response).where(Response.assessment_id == assessment.id,
-                                                   Response.user_id == user_id))
+    members saving at once never share one. Two first saves of one user at once (a
+    double-click) make one response: the second insert is skipped."""
+    own = _own_response(assessment, user_id)
     if own is not None:
         return own
     unowned = db.session.scalar(select(Response.id).where(
@@ -87,10 +88,28 @@ def response_for(assessment: Assessment, user_id: int) -> Response:
         response = db.session.get(Response, unowned)
         db.session.refresh(response)
         return response
-    response = Response(user_id=user_id)
-    assessment.responses.append(response)
-    db.session.flush()
+    now = utcnow()
+    insert_or_skip(Response, {"assessment_id": assessment.id, "user_id": user_id,
+                              "created_at": now, "updated_at": now},
+                   unique_on=["assessment_id", "user_id"])
+    response = _own_response(assessment, user_id)
+    assert response is not None
+    db.session.expire(assessment, ["responses"])
     return response
+
+
+def _own_response(assessment: Assessment, user_id: int) -> Response | None:
+    return db.session.scalar(select(Response).where(
+        Response.assessment_id == assessment.id, Response.user_id == user_id))
+
+
+def lock_for_change(assessment: Assessment) -> None:
+    """Wait until no other request is changing the assessment, hold it until this request
+    commits, and read its status afresh: a save and a finish posted together then happen one
+    after the other, never interleaved (SQLite's write lock does this for the whole database)."""
+    db.session.execute(select(Assessment).where(Assessment.id == assessment.id)
+                       .with_for_update(key_share=True)
+                       .execution_options(populate_existing=True))
 
 
 def open_to_team(assessment: Assessment, is_open: bool) -> None:
@@ -101,26 +120,37 @@ def open_to_team(assessment: Assessment, is_open: bool) -> None:
 
 def agree_answer(assessment: Assessment, question_id: str, choice: str | None, note: str,
                  decided_by: int | None) -> None:
-    """Record the team's agreed answer to one question, or clear it (choice None)."""
-    row = db.session.scalar(select(AgreedAnswer).where(
-        AgreedAnswer.assessment_id == assessment.id, AgreedAnswer.question_id == question_id))
+    """Record the team's agreed answer to one question, or clear it (choice None). Two owners
+    recording the first answer at once make one row; the later one's answer stays."""
+    mine = select(AgreedAnswer).where(AgreedAnswer.assessment_id == assessment.id,
+                                      AgreedAnswer.question_id == question_id)
     if choice is None:
+        row = db.session.scalar(mine)
         if row is not None:
             db.session.delete(row)
             assessment.updated_at = utcnow()  # scores change: see store/read_model.py
         db.session.flush()
         return
-    if row is None:
-        row = AgreedAnswer(assessment_id=assessment.id, question_id=question_id)
-        db.session.add(row)
-    row.choice, row.level = _choice_and_level(choice)
+    stored_choice, level = _choice_and_level(choice)
+    assert stored_choice is not None  # a choice was given
+    insert_or_skip(AgreedAnswer, {"assessment_id": assessment.id, "question_id": question_id,
+                                  "choice": stored_choice, "level": level, "note": "",
+                                  "updated_at": utcnow()},
+                   unique_on=["assessment_id", "question_id"])
+    row = db.session.scalars(mine.with_for_update()
+                             .execution_options(populate_existing=True)).one()
+    row.choice, row.level = stored_choice, level
     row.note, row.decided_by_id = note.strip(), decided_by
     assessment.updated_at = utcnow()
     db.session.flush()
 
 
 def save_answers(response: Response, submitted: Mapping[str, SubmittedAnswer]) -> None:
-    """Store the submitted answers of one respondent, replacing earlier ones for those questions."""
+    """Store the submitted answers of one respondent, replacing earlier ones for those questions.
+    The response is locked first, so two saves of it at once (a double-click) apply one after
+    the other, the second on the first's rows."""
+    db.session.execute(select(Response.id).where(Response.id == response.id).with_for_update())
+    db.session.expire(response, ["answers"])
     existing = {a.question_id: a for a in response.answers}
     for question_id, answer in submitted.items():
         row = existing.get(question_id)
@@ -140,7 +170,9 @@ def save_answers(response: Response, submitted: Mapping[str, SubmittedAnswer]) -
 
 
 def finish_assessment(assessment: Assessment) -> None:
-    """Mark the assessment finished, now: it goes by its latest finish (rules/wording.py)."""
+    """Mark the assessment finished, now: it goes by its latest finish (rules/wording.py).
+    A save under way finishes first, and is part of what is finished."""
+    lock_for_change(assessment)
     assessment.status = FINISHED
     assessment.finished_at = utcnow()
     db.session.flush()
@@ -148,6 +180,7 @@ def finish_assessment(assessment: Assessment) -> None:
 
 def reopen_assessment(assessment: Assessment) -> None:
     """Put a finished assessment back into draft so its answers can change."""
+    lock_for_change(assessment)
     assessment.status = DRAFT
     db.session.flush()
 
@@ -180,9 +213,10 @@ class ActionDetails:
     status: str
 
 
-def add_action(assessment: Assessment, practice_id: str, details: ActionDetails) -> Action:
+def add_action(assessment: Assessment, practice_id: str, details: ActionDetails,
+               created_by: int | None = None) -> Action:
     """Add an action for one practice to the assessment's improvement plan."""
-    action = Action(practice_id=practice_id)
+    action = Action(practice_id=practice_id, created_by_id=created_by)
     _apply(action, details)
     assessment.actions.append(action)
     db.session.flush()

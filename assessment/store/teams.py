@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, delete, func, select, update
 
 from assessment.extensions import db
-from assessment.store.models import OWNER, Invite, Membership, Team, User, utcnow
+from assessment.store.accounts import end_every_session
+from assessment.store.models import OWNER, ROLE_RANK, Invite, Membership, Team, User, utcnow
 
 INVITE_DAYS = 7
 EMAIL_INVITE_DAYS = 30  # someone invited by an import may not sign in for weeks
@@ -38,20 +40,46 @@ def membership_of(team: Team, user: User) -> Membership | None:
 
 
 def change_role(membership: Membership, role: str) -> None:
-    """Give a member another role; a team always keeps at least one owner."""
+    """Give a member another role; a team always keeps at least one owner. A lower role takes
+    back the invite links they made."""
     if membership.role == OWNER and role != OWNER and owner_count(membership.team) == 1:
         raise TeamError("A team needs at least one owner. Make someone else an owner first.")
+    if ROLE_RANK[role] < ROLE_RANK[membership.role]:
+        revoke_invites_by(membership.team_id, membership.user_id)
     membership.role = role
     db.session.flush()
 
 
 def remove_member(membership: Membership) -> None:
-    """Take someone out of the team (or let them leave). Answers they gave stay part of the
-    team's assessments. A team always keeps at least one owner."""
+    """Take someone out of the team (or let them leave), with the invite links they made.
+    Answers they gave stay part of the team's assessments. A team always keeps at least one
+    owner."""
     if membership.role == OWNER and owner_count(membership.team) == 1:
         raise TeamError("A team needs at least one owner. Make someone else an owner first.")
+    revoke_invites_by(membership.team_id, membership.user_id)
     db.session.delete(membership)
     db.session.flush()
+
+
+def remove_from_team(membership: Membership) -> None:
+    """An owner takes someone out of the team; out of their last team, every session of theirs
+    ends too."""
+    user = membership.user
+    remove_member(membership)
+    if not has_teams(user):
+        end_every_session(user)
+
+
+def has_teams(user: User) -> bool:
+    return (db.session.scalar(select(func.count()).select_from(Membership)
+                              .where(Membership.user_id == user.id)) or 0) > 0
+
+
+def revoke_invites_by(team_id: int, user_id: int) -> None:
+    """The open invite links someone made for a team stop working."""
+    db.session.execute(delete(Invite).where(Invite.team_id == team_id,
+                                            Invite.created_by_id == user_id,
+                                            Invite.used_at.is_(None)))
 
 
 def owner_count(team: Team) -> int:
@@ -105,16 +133,32 @@ def ignore_invite(invite: Invite) -> None:
 
 
 def find_invite(token: str) -> Invite | None:
-    """The invite behind a token while it is unused and not expired."""
+    """The invite behind a token while it is unused, not expired, and its maker still holds
+    the role it gives."""
     invite = db.session.scalar(select(Invite).where(Invite.token_hash == _hash(token)))
     if invite is None or invite.used_at is not None or invite.expires_at <= utcnow():
         return None
-    return invite
+    return invite if maker_may_grant(invite) else None
+
+
+def maker_may_grant(invite: Invite) -> bool:
+    """An invite gives no role its maker does not hold now. Links made by no one (commands,
+    imports) are not limited."""
+    if invite.created_by_id is None:
+        return True
+    role = db.session.scalar(select(Membership.role).where(
+        Membership.team_id == invite.team_id, Membership.user_id == invite.created_by_id))
+    return role is not None and ROLE_RANK[role] >= ROLE_RANK[invite.role]
 
 
 def accept_invite(invite: Invite, user: User) -> Membership:
-    """Join the team; an invite never lowers the role of someone already in it."""
-    invite.used_at = utcnow()
+    """Join the team; an invite never lowers the role of someone already in it. The link is
+    claimed in one statement, so two people opening it at once cannot both join."""
+    if not maker_may_grant(invite) or cast(CursorResult, db.session.execute(
+            update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None))
+            .values(used_at=utcnow()))).rowcount != 1:
+        raise TeamError("That invite link was already used or no longer works. "
+                        "Ask an owner of the team for a new one.")
     existing = membership_of(invite.team, user)
     if existing is not None:
         db.session.flush()

@@ -1,6 +1,9 @@
-"""Accounts: sign up, sign in, sign out, and reset a forgotten password."""
+"""Accounts: sign up (by an emailed link), sign in, sign out (here or everywhere else), and reset
+a forgotten password."""
 
 from __future__ import annotations
+
+import smtplib
 
 from flask import (
     Blueprint,
@@ -12,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_login import current_user, login_required
 from werkzeug import Response
 
 from assessment.extensions import db, limiter
@@ -78,24 +82,87 @@ def sign_up() -> str | Response:
     form = SignUpForm(data={"next": request.args.get("next", "")}
                       if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
-            user = accounts.create_user(form.email.data, form.password.data)
-        except accounts.AccountError as error:
-            form.email.errors = [*form.email.errors, str(error)]
-        else:
-            db.session.commit()
-            auth.start_session(user)
-            flash("Your account is ready. You are signed in.", "success")
-            return redirect(after_sign_in(form.next.data))
+        email = accounts.normalize_email(form.email.data)
+        token = accounts.request_sign_up(email, form.password.data)
+        db.session.commit()
+        send_sign_up_email(email, token, form.next.data)
+        flash(f"Check your email. We sent a message to {email} with what to do next. "
+              f"A link to create an account works for {accounts.SIGN_UP_LINK_HOURS} hours.",
+              "success")
+        return redirect(url_for("main.home"))
     return render_template("account/sign_up.html", form=form)
+
+
+def send_sign_up_email(email: str, token: str | None, next_path: str | None) -> None:
+    """The link that creates the account; or, when the address has an account already, a
+    note saying so with the way to reset its password. Both look alike from outside."""
+    if token is None:
+        subject = "You already have an account"
+        body = ("Someone, maybe you, tried to create an account with this email address. You "
+                f"have one already. Sign in: {url_for('.sign_in', _external=True)}\n\n"
+                "If you forgot your password, choose a new one here: "
+                f"{url_for('.reset_request', _external=True)}\n\n"
+                "If you did not ask for this, you can ignore this email.")
+    else:
+        link = url_for(".finish_sign_up", token=token, _external=True,
+                       next=auth.safe_next(next_path, "") or None)
+        subject = "Finish creating your account"
+        body = (f"To create your account, open this link within "
+                f"{accounts.SIGN_UP_LINK_HOURS} hours:\n\n{link}\n\n"
+                "If you did not ask for this, you can ignore this email.")
+    try:
+        mail.send_email(email, subject, body)
+    except (OSError, smtplib.SMTPException):
+        current_app.logger.exception("could not email a sign-up link")
+
+
+@bp.route("/sign-up/<token>", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+def finish_sign_up(token: str) -> str | Response:
+    """The emailed link: one button creates the account and signs in."""
+    ButtonForm().refuse_tampering()
+    pending = accounts.pending_sign_up(token)
+    if pending is None:
+        flash("That link has expired or was already used. Create your account again, or sign "
+              "in if you already did.", "warning")
+        return redirect(url_for(".sign_in"))
+    if request.method == "POST":
+        user = accounts.finish_sign_up(token)
+        db.session.commit()
+        if user is None:
+            flash("An account was already made with that link. Sign in.", "info")
+            return redirect(url_for(".sign_in"))
+        auth.start_session(user)
+        flash("Your account is ready. You are signed in.", "success")
+        return redirect(after_sign_in(request.args.get("next")))
+    return render_template("account/finish_sign_up.html", email=pending.email, token=token,
+                           next=auth.safe_next(request.args.get("next"), "") or None)
 
 
 @bp.post("/sign-out")
 def sign_out() -> Response:
     ButtonForm().refuse_tampering()
-    auth.end_session()
+    auth.sign_out()
+    db.session.commit()
     flash("You are signed out.", "success")
     return redirect(url_for("main.home"))
+
+
+@bp.get("/account")
+@login_required
+def account() -> str:
+    return render_template("account/account.html", email=current_user.email)
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere() -> Response:
+    """End every other session of the user: other browsers and any copied cookie."""
+    ButtonForm().refuse_tampering()
+    auth.sign_out_elsewhere()
+    db.session.commit()
+    flash("You are signed out everywhere else. You are still signed in here.", "success")
+    return redirect(url_for(".account"))
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from werkzeug import Response
 
 from assessment.extensions import csrf, db
@@ -13,7 +14,7 @@ from assessment.store.models import MEMBER, VIEWER, Action, Assessment
 from assessment.store.queries import get_action_or_404
 from assessment.store.questionnaire_versions import questionnaire_for
 from assessment.views.common import STALE_FORM_MESSAGE, form_is_stale
-from assessment.web.access import assessment_for
+from assessment.web.access import assessment_for, require_action_rights
 from assessment.web.forms import ActionForm, action_form_data
 from assessment.web.strict_form import ButtonForm
 
@@ -28,7 +29,7 @@ def add_action(public_id: str, practice_id: str) -> str | Response:
     practice_or_404(assessment, practice_id)
     form = ActionForm(meta={"csrf": False})
     if form_is_saveable(form):
-        operations.add_action(assessment, practice_id, form.details())
+        operations.add_action(assessment, practice_id, form.details(), current_user.id)
         db.session.commit()
         flash(f"You added the action “{form.title.data.strip()}”.", "success")
         return redirect(back_to_practice(public_id, practice_id))
@@ -38,8 +39,9 @@ def add_action(public_id: str, practice_id: str) -> str | Response:
 @bp.route("/assessments/<public_id>/actions/<int:action_id>/edit", methods=["GET", "POST"])
 @csrf.exempt  # checked by form_is_stale(), which keeps what was typed when a token expires
 def edit_action(public_id: str, action_id: int) -> str | Response:
-    assessment = finished_assessment_or_redirect(public_id)
+    assessment, role = finished_assessment_and_role(public_id)
     action = get_action_or_404(assessment, action_id)
+    require_action_rights(action, role)
     form = ActionForm(meta={"csrf": False}, data=action_form_data(
         action.title, action.owner, action.due_date, action.status))
     if form_is_saveable(form):
@@ -52,8 +54,9 @@ def edit_action(public_id: str, action_id: int) -> str | Response:
 
 @bp.route("/assessments/<public_id>/actions/<int:action_id>/remove", methods=["GET", "POST"])
 def remove_action(public_id: str, action_id: int) -> str | Response:
-    assessment = finished_assessment_or_redirect(public_id)
+    assessment, role = finished_assessment_and_role(public_id)
     action = get_action_or_404(assessment, action_id)
+    require_action_rights(action, role)
     if request.method == "POST":
         ButtonForm().refuse_tampering()
         operations.remove_action(action)
@@ -93,11 +96,19 @@ def finished_assessment_or_redirect(
 ) -> Assessment:
     """The assessment behind the link, when the user's role allows what is needed; a draft
     sends the user to its review page instead."""
-    assessment, _ = assessment_for(public_id, needed)
+    return finished_assessment_and_role(public_id, message, needed)[0]
+
+
+def finished_assessment_and_role(
+        public_id: str, message: str = "Finish the assessment to plan your actions.",
+        needed: str = MEMBER,
+) -> tuple[Assessment, str]:
+    """finished_assessment_or_redirect, with the user's role in the team."""
+    assessment, role = assessment_for(public_id, needed)
     if not assessment.is_finished:
         flash(message, "info")
         abort(redirect(url_for("take.review", public_id=public_id)))
-    return assessment
+    return assessment, role
 
 
 def practice_or_404(assessment: Assessment, practice_id: str) -> None:

@@ -32,6 +32,7 @@ from assessment.web.forms import (
 from assessment.web.strict_form import ButtonForm
 
 bp = Blueprint("take", __name__)
+FINISHED_MESSAGE = "This assessment is finished. Reopen it to change your answers."
 
 
 @bp.route("/start", methods=["GET", "POST"])
@@ -81,7 +82,7 @@ def pillar(public_id: str, pillar_id: str) -> str | Response:
         abort(404)
     pillar = questionnaire.pillar(pillar_id)
     if assessment.is_finished:
-        flash("This assessment is finished. Reopen it to change your answers.", "info")
+        flash(FINISHED_MESSAGE, "info")
         return redirect(url_for(".review", public_id=public_id))
 
     form_class = pillar_form_class(pillar)
@@ -94,6 +95,10 @@ def pillar(public_id: str, pillar_id: str) -> str | Response:
         if form_is_stale():
             flash(STALE_FORM_MESSAGE, "warning")
         elif form.validate():
+            operations.lock_for_change(assessment)
+            if assessment.is_finished:  # finished while this page was being saved
+                flash(FINISHED_MESSAGE, "info")
+                return redirect(url_for(".review", public_id=public_id))
             move_to_questionnaire(assessment, questionnaire)
             operations.save_answers(operations.response_for(assessment, current_user.id),
                                     submitted_answers(form, pillar))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Callable
 
 from flask import (
     Blueprint,
@@ -54,7 +55,12 @@ def answer_invite() -> Response:
         db.session.commit()
         flash(f"You ignored the invite to the team for {team.service}.", "success")
         return redirect(url_for(".index"))
-    membership = teams.accept_invite(invite, current_user)
+    try:
+        membership = teams.accept_invite(invite, current_user)
+    except teams.TeamError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".index"))
     audit.record_event("invite_accepted", team=team, detail=f"as {membership.role}")
     db.session.commit()
     flash(f"You joined the team for {team.service}.", "success")
@@ -135,7 +141,7 @@ def remove_member(team_id: int, membership_id: int) -> Response:
     email = membership.user.email
     if membership.user_id == current_user.id:
         return leave(team_id)
-    if refused := _remove_or_explain(membership):
+    if refused := _remove_or_explain(membership, teams.remove_from_team):
         return refused
     audit.record_event("member_removed", team=team, detail=email)
     db.session.commit()
@@ -145,6 +151,7 @@ def remove_member(team_id: int, membership_id: int) -> Response:
 
 
 @bp.post("/teams/<int:team_id>/leave")
+@login_required  # the demo team lets anyone read it, but only its members can leave it
 def leave(team_id: int) -> Response:
     """Leave a team you belong to; its last owner cannot."""
     team, _ = team_or_404(team_id, VIEWER)
@@ -160,12 +167,14 @@ def leave(team_id: int) -> Response:
     return redirect(url_for(".index"))
 
 
-def _remove_or_explain(membership: Membership) -> Response | None:
+def _remove_or_explain(membership: Membership,
+                       remove: Callable[[Membership], None] = teams.remove_member,
+                       ) -> Response | None:
     """Take the member off the team; when the rules forbid it (the last owner), say why on
     the team page instead."""
     team_id = membership.team_id
     try:
-        teams.remove_member(membership)
+        remove(membership)
     except teams.TeamError as error:
         db.session.rollback()
         flash(str(error), "error")
@@ -200,7 +209,12 @@ def join(token: str) -> str | Response:
         abort(404)
     if request.method == "POST":
         ButtonForm().refuse_tampering()
-        membership = teams.accept_invite(invite, current_user)
+        try:
+            membership = teams.accept_invite(invite, current_user)
+        except teams.TeamError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for(".index"))
         audit.record_event("invite_accepted", team=invite.team, detail=f"as {membership.role}")
         db.session.commit()
         flash(f"You joined the team for {invite.team.service}.", "success")

@@ -4,6 +4,7 @@ JSON file imported as a new team or into a team you own."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -28,8 +29,9 @@ from assessment.store.read_model import scored_assessment, scored_team
 from assessment.transfer import exporting, importing, spreadsheets
 from assessment.transfer.document import ASSESSMENT
 from assessment.transfer.parsing import TransferError
-from assessment.web.access import assessment_for, team_or_404
+from assessment.web.access import assessment_for, shows_emails, team_or_404
 from assessment.web.forms import import_form
+from assessment.web.privacy import without_emails
 
 bp = Blueprint("transfer", __name__)
 JSON, CSV = "application/json", "text/csv; charset=utf-8"
@@ -38,7 +40,7 @@ JSON, CSV = "application/json", "text/csv; charset=utf-8"
 @bp.get("/assessments/<public_id>/export.json")
 def assessment_json(public_id: str) -> Response:
     assessment, _ = assessment_for(public_id, VIEWER)
-    text = exporting.json_text(exporting.assessment_export(assessment))
+    text = exporting.json_text(private(assessment.team, exporting.assessment_export(assessment)))
     return download(text, JSON, assessment.team, assessment_date(assessment), "assessment.json")
 
 
@@ -46,7 +48,8 @@ def assessment_json(public_id: str) -> Response:
 def answers_csv(public_id: str) -> Response:
     assessment, _ = assessment_for(public_id, VIEWER)
     text = spreadsheets.answers_csv(scored_assessment(assessment),
-                                    exporting.respondent_answers(assessment))
+                                    private(assessment.team,
+                                            exporting.respondent_answers(assessment)))
     return download(text, CSV, assessment.team, assessment_date(assessment), "answers.csv")
 
 
@@ -60,7 +63,7 @@ def assessment_scores_csv(public_id: str) -> Response:
 @bp.get("/teams/<int:team_id>/export.json")
 def team_json(team_id: int) -> Response:
     team, _ = team_or_404(team_id, VIEWER)
-    text = exporting.json_text(exporting.team_export(team))
+    text = exporting.json_text(private(team, exporting.team_export(team)))
     return download(text, JSON, team, today(), "team.json")
 
 
@@ -119,6 +122,11 @@ def import_file() -> str | Response | tuple[str, int]:
     flash(f"You imported {count} assessment{'s' if count != 1 else ''} from "
           f"{upload.filename[:200]}. {invites}".rstrip(), "success")
     return redirect(url_for("team.team", team_id=team.id))
+
+
+def private(team: Team, data: Any) -> Any:
+    """The data, without people's email addresses for someone outside the (demo) team."""
+    return data if shows_emails(team) else without_emails(data)
 
 
 def owned_teams() -> list[Team]:

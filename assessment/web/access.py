@@ -2,15 +2,48 @@
 
 from __future__ import annotations
 
-from flask import abort
+from flask import Flask, abort
 from flask_login import current_user
 from sqlalchemy import and_, false, select
 from sqlalchemy.orm import contains_eager
 
 from assessment.extensions import db, login_manager
-from assessment.store.models import MEMBER, OWNER, VIEWER, Assessment, Membership, Team
+from assessment.store.models import (
+    MEMBER,
+    OWNER,
+    ROLE_RANK,
+    VIEWER,
+    Action,
+    Assessment,
+    Membership,
+    Team,
+)
 
-RANK = {VIEWER: 1, MEMBER: 2, OWNER: 3}
+RANK = ROLE_RANK
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_global(may_change_action)
+    app.add_template_global(shows_emails)
+
+
+def may_change_action(action: Action, role: str | None) -> bool:
+    """Owners change and remove every action; members only the ones they added."""
+    if role == OWNER:
+        return True
+    return (role == MEMBER and current_user.is_authenticated
+            and action.created_by_id == current_user.id)
+
+
+def require_action_rights(action: Action, role: str) -> None:
+    if not may_change_action(action, role):
+        abort(403)
+
+
+def shows_emails(team: Team) -> bool:
+    """People's email addresses show only to the team's members: the demo team, which anyone
+    may read, shows them to no one else."""
+    return not team.is_demo or role_in(team) is not None
 
 
 def role_allows(role: str | None, needed: str) -> bool:

@@ -6,14 +6,17 @@ import time
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from werkzeug import Response
 from werkzeug.datastructures import MultiDict
 
 from assessment.extensions import db, login_manager
+from assessment.store import accounts
 from assessment.store.models import User
 
 SIGNED_IN_AT, SEEN_AT = "signed_in_at", "seen_at"
+# The user's session generation when this session started: a later one ends it.
+GENERATION = "generation"
 # Activity moves the idle deadline in steps of this size (a minute of a 30-minute limit).
 SEEN_AT_PRECISION_SECONDS = 60
 # Pages whose posted answers survive an expired session, and how they are carried.
@@ -44,7 +47,14 @@ def init_app(app: Flask) -> None:
 
 
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """The session's user, while the session is of the user's current generation: signing out,
+    a new password or "sign out everywhere" raise it, and every older session ends."""
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or user.session_generation != session.get(GENERATION, 0):
+        for key in ("_user_id", "_fresh", "_id", SIGNED_IN_AT, SEEN_AT, GENERATION):
+            session.pop(key, None)
+        return None
+    return user
 
 
 def start_session(user: User) -> None:
@@ -54,11 +64,31 @@ def start_session(user: User) -> None:
     session.permanent = True
     login_user(user)
     session[SIGNED_IN_AT] = session[SEEN_AT] = time.time()
+    session[GENERATION] = user.session_generation
 
 
 def end_session() -> None:
+    """End this session only (it ran out of time)."""
     logout_user()
     session.clear()
+
+
+def sign_out() -> None:
+    """Sign out here, and end every copy of this session and every other one of the user;
+    the view commits."""
+    user = signed_in_user()
+    if user is not None:
+        accounts.end_every_session(user)
+    end_session()
+
+
+def sign_out_elsewhere() -> None:
+    """End every other session of the user and keep this one (in a fresh cookie); the view
+    commits."""
+    user = signed_in_user()
+    if user is not None:
+        accounts.end_every_session(user)
+        start_session(user)
 
 
 def session_has_expired(signed_in_at: float, seen_at: float, now: float,
@@ -113,3 +143,8 @@ def safe_next(target: str | None, default: str) -> str:
     if parts.scheme or parts.netloc:
         return default
     return target
+
+
+def signed_in_user() -> User | None:
+    """The signed-in user itself (not Flask-Login's proxy to it), or None."""
+    return current_user._get_current_object() if current_user.is_authenticated else None

@@ -238,7 +238,9 @@ def site(live_app: LiveApp, make_assessment: Callable[..., str], owner_id: int) 
     unowned = make_assessment(service="Passport card", owned=False)
     pages = site_pages(live_app.app, questionnaire, draft, finished, all_met,
                        reset_path(live_app)) + team_pages(live_app, finished, unowned) \
-        + history_pages(*history_teams(live_app, make_assessment))
+        + history_pages(*history_teams(live_app, make_assessment)) \
+        + [SitePage("finish creating an account", "account.finish_sign_up",
+                    sign_up_path(live_app))]
     practice = questionnaire.pillars[0].practices[0].id
     values = {"public_id": finished, "pillar_id": questionnaire.pillars[0].id,
               "practice_id": practice}
@@ -303,6 +305,16 @@ def reset_path(live_app: LiveApp) -> str:
         token = accounts.start_password_reset(user, live_app.app.secret_key)
         db.session.commit()
     return f"/reset-password/{token}"
+
+
+def sign_up_path(live_app: LiveApp) -> str:
+    """The path of a working sign-up link, for the page it opens."""
+    from assessment.store import accounts
+
+    with live_app.app.app_context():
+        token = accounts.request_sign_up("new@state.gov", "correct horse battery staple")
+        db.session.commit()
+    return f"/sign-up/{token}"
 
 
 def add_action(live_app: LiveApp, public_id: str, practice_id: str) -> int:
