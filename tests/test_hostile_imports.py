@@ -64,6 +64,7 @@ def setting(path: tuple, value: str) -> Hostile:
 DIGITS = "9" * 5000
 TOO_MANY_DIGITS = "The file has a number with more than 100 digits"
 OUT_OF_RANGE = "is outside the range of dates and times we can store"
+NOT_UNICODE = "The file has text that is not valid Unicode"
 
 DATA_CASES = [
     ("a number of 5,000 digits as the schema version",
@@ -81,6 +82,12 @@ DATA_CASES = [
     ("a member who joined before year 1",
      setting(("team", "members", 0, "joined_at"), "0001-01-01T04:59:59.999999+05:00"),
      f"team.members[0].joined_at: “0001-01-01T04:59:59.999999+05:00” {OUT_OF_RANGE}"),
+    # JSON may escape half of a surrogate pair; such text can be neither stored nor shown.
+    ("half a surrogate pair as the whole file", lambda data: b'"\\ud800"', NOT_UNICODE),
+    ("half a surrogate pair in the file's kind", setting(("kind",), "\ud800"), NOT_UNICODE),
+    ("half a surrogate pair in a field name",
+     lambda data: json.dumps(data).replace('"schema_version"', '"\\udc00x": 1, "schema_version"',
+                                           1).encode(), NOT_UNICODE),
 ]
 
 

@@ -74,8 +74,15 @@ def read_json(raw: bytes, max_bytes: int) -> Any:
         raise TransferError("", f"The file is not UTF-8 text (byte {error.start + 1} is not "
                                 "valid). Choose a JSON file this site exported.") from None
     try:
-        return json.loads(text, object_pairs_hook=_object_without_repeats,
+        data = json.loads(text, object_pairs_hook=_object_without_repeats,
                           parse_constant=_refuse_constant, parse_int=_short_int)
+        # JSON may escape half of a surrogate pair ("\\ud800"): text that can be neither
+        # stored nor shown in a page or message. Encoding the whole document finds any.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+        return data
+    except UnicodeEncodeError:
+        raise TransferError("", "The file has text that is not valid Unicode (half of a "
+                                "surrogate pair). Choose a JSON file this site exported.") from None
     except json.JSONDecodeError as error:
         raise TransferError("", f"The file is not valid JSON: {error.msg.lower()} at line "
                                 f"{error.lineno}, column {error.colno}.") from None
