@@ -19,7 +19,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from assessment.rules.questionnaire import load_questionnaire  # noqa: E402
-from benchmarks.serving import ROOT, Browser, fresh_database, gunicorn, postgres_available  # noqa: E402
+from benchmarks.serving import (  # noqa: E402
+    ROOT,
+    Browser,
+    create_accounts,
+    fresh_database,
+    gunicorn,
+    postgres_available,
+)
 
 QUESTIONNAIRE = load_questionnaire(ROOT / "questions.yaml")
 CHOICES = ["1", "2", "3", "4", "5", "na", "unknown"]
@@ -55,9 +62,9 @@ def answer_and_finish(browser: Browser, public_id: str,
 
 
 def respond(base: str, number: int) -> tuple[str, dict[str, tuple[str, str]], list[int]]:
-    """One respondent: sign up, start, answer every pillar, finish. Returns what was sent."""
+    """One respondent: sign in, start, answer every pillar, finish. Returns what was sent."""
     browser = Browser(base)
-    browser.sign_up(f"respondent{number}@load.example.gov")
+    browser.sign_in(respondent_email(number))
     public_id = start_assessment(browser, str(number))
     sent = answer_and_finish(browser, public_id, random.Random(number))
     return public_id, sent, browser.statuses
@@ -79,8 +86,13 @@ def stored_answers(database_url: str) -> dict[str, dict[str, tuple[str, str]]]:
     return stored
 
 
+def respondent_email(number: int) -> str:
+    return f"respondent{number}@load.example.gov"
+
+
 def run(kind: str, respondents: int) -> bool:
     with fresh_database(kind) as database_url, gunicorn(database_url) as base:
+        create_accounts(database_url, [respondent_email(n) for n in range(respondents)])
         started = time.monotonic()
         with ThreadPoolExecutor(max_workers=respondents) as pool:
             results = list(pool.map(lambda n: respond(base, n), range(respondents)))

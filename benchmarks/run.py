@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.load_test import answer_and_finish, start_assessment  # noqa: E402
-from benchmarks.serving import ROOT, Browser, fresh_database, gunicorn  # noqa: E402
+from benchmarks.serving import ROOT, Browser, create_accounts, fresh_database, gunicorn  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROUNDS, SECONDS, CONNECTIONS = 3, 5, 8
@@ -75,7 +75,8 @@ def request_ratios(database_url: str) -> list[Ratios]:
     with tempfile.TemporaryDirectory() as snapshots, \
             gunicorn(database_url, workers=WORKERS) as base:
         browser = Browser(base)
-        browser.sign_up("bench@bench.example.gov")
+        create_accounts(database_url, ["bench@bench.example.gov"])
+        browser.sign_in("bench@bench.example.gov")
         finished = start_assessment(browser, "finished")
         answer_and_finish(browser, finished, random.Random(1))
         draft = start_assessment(browser, "draft")
