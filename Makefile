@@ -62,6 +62,7 @@ seed-demo: setup migrate
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) node_modules static/uswds

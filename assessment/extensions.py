@@ -1,5 +1,7 @@
 """Flask extensions, created unbound and bound to the app in create_app."""
 
+from typing import TYPE_CHECKING
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -26,6 +28,11 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# Models subclass Model: Flask-SQLAlchemy's db.Model, which type checkers see as our Base.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 # Batch mode lets later migrations alter tables on SQLite too.
 migrate = Migrate(render_as_batch=True)
 csrf = CSRFProtect()

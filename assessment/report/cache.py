@@ -90,7 +90,8 @@ class RedisPlanCache:
 
     def get(self, key: str) -> bytes | None:
         try:
-            return self.client.getex(self.prefix + key, ex=self.ttl_seconds)
+            found = self.client.getex(self.prefix + key, ex=self.ttl_seconds)
+            return found if isinstance(found, bytes) else None
         except self.errors as error:
             log.warning("Plan cache unreachable, rendering without it: %s", error)
             return None

@@ -16,6 +16,7 @@ import threading
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
@@ -102,7 +103,7 @@ def _font_configuration() -> FontConfiguration:
 def plan_pdf(assessment: Assessment) -> bytes:
     """The plan as PDF bytes: from the cache when nothing it prints has changed."""
     html = render_plan_html(plan_context(assessment))
-    static_folder = current_app.static_folder
+    static_folder = cast(str, current_app.static_folder)  # always set by create_app
     key = cache_key(html, static_folder)
     cache = plan_cache_for(current_app.config)
     if (cached := cache.get(key)) is not None:

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from assessment.extensions import db
+from assessment.extensions import Model
 from assessment.rules.wording import Dated, assessment_date
 
 DRAFT = "draft"
@@ -47,7 +47,7 @@ def new_public_id() -> str:
     return public_id
 
 
-class Team(db.Model):
+class Team(Model):
     __tablename__ = "team"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,7 +69,7 @@ class Team(db.Model):
         return f"{self.service}, {self.office}"
 
 
-class Assessment(db.Model):
+class Assessment(Model):
     __tablename__ = "assessment"
     __table_args__ = (CheckConstraint(f"status IN ('{DRAFT}', '{FINISHED}')", name="status_known"),)
 
@@ -114,7 +114,7 @@ class Assessment(db.Model):
         return assessment_date(self.started_at, self.finished_at)
 
 
-class PillarTarget(db.Model):
+class PillarTarget(Model):
     """The level a team aims for in one pillar of one assessment (default 3.0 when absent)."""
 
     __tablename__ = "pillar_target"
@@ -133,7 +133,7 @@ class PillarTarget(db.Model):
     assessment: Mapped[Assessment] = relationship(back_populates="targets")
 
 
-class QuestionnaireSnapshot(db.Model):
+class QuestionnaireSnapshot(Model):
     """The text of a questions.yaml version, kept when an assessment first starts on it, so
     older assessments are scored and compared on the questions they were asked."""
 
@@ -145,7 +145,7 @@ class QuestionnaireSnapshot(db.Model):
     recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-class Response(db.Model):
+class Response(Model):
     """One respondent's answers to an assessment. A response without a user holds answers
     from before accounts; the first team member who saves answers takes it over."""
 
@@ -176,7 +176,7 @@ _CHOICE_MATCHES_LEVEL = (
 )
 
 
-class Answer(db.Model):
+class Answer(Model):
     """An answer to one question, by stable question id: a level 1–5, N/A or Don't know.
 
     A note may be kept before a choice is made, so choice can be empty.
@@ -202,7 +202,7 @@ class Answer(db.Model):
     response: Mapped[Response] = relationship(back_populates="answers")
 
 
-class AgreedAnswer(db.Model):
+class AgreedAnswer(Model):
     """The answer a team agreed for one question, recorded by an owner, with a note why."""
 
     __tablename__ = "agreed_answer"
@@ -226,7 +226,7 @@ class AgreedAnswer(db.Model):
     assessment: Mapped[Assessment] = relationship(back_populates="agreed_answers")
 
 
-class Action(db.Model):
+class Action(Model):
     """Something the team will do to improve one practice, for its improvement plan."""
 
     __tablename__ = "action"
@@ -257,7 +257,7 @@ class Action(db.Model):
         return ACTION_STATUSES.get(self.status, self.status)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """Someone who signs in: an email address and a hashed password (never the password)."""
 
     __tablename__ = "user_account"  # "user" is a reserved word in PostgreSQL
@@ -275,7 +275,7 @@ class User(UserMixin, db.Model):
     )
 
 
-class SignInLock(db.Model):
+class SignInLock(Model):
     """Failed sign-ins in a row for one address as typed (normalized), whether or not an
     account has it, and until when sign-ins with it are refused after too many."""
 
@@ -287,7 +287,7 @@ class SignInLock(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class SignUpRequest(db.Model):
+class SignUpRequest(Model):
     """A sign-up waiting for its emailed link: the account is made when the link is opened.
     Only a hash of the link's token and of the chosen password are kept."""
 
@@ -304,7 +304,7 @@ class SignUpRequest(db.Model):
 _ROLE_CHECK = f"role IN ({', '.join(repr(r) for r in ROLES)})"
 
 
-class Membership(db.Model):
+class Membership(Model):
     """A user's place in a team, with a role."""
 
     __tablename__ = "membership"
@@ -328,7 +328,7 @@ class Membership(db.Model):
         return ROLES.get(self.role, self.role)
 
 
-class Invite(db.Model):
+class Invite(Model):
     """A link an owner shares to let someone join the team; works once, for a week. An invite
     with an email (made by an import) is instead shown to that person when they sign in."""
 
@@ -349,7 +349,7 @@ class Invite(db.Model):
     team: Mapped[Team] = relationship()
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who did what, when, from which address, and how it went. Never changed or deleted."""
 
     __tablename__ = "audit_event"
@@ -367,7 +367,7 @@ class AuditEvent(db.Model):
     detail: Mapped[str] = mapped_column(String(500), default="")
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A personal token for the read-only API: it reads what its user may read. Only a hash
     of the token is kept; the user sees the token once, when it is made."""
 

@@ -6,8 +6,10 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 
 from assessment.extensions import db
 from assessment.rules.questionnaire import Questionnaire
@@ -82,12 +84,13 @@ def response_for(assessment: Assessment, user_id: int) -> Response:
         return own
     unowned = db.session.scalar(select(Response.id).where(
         Response.assessment_id == assessment.id, Response.user_id.is_(None)).limit(1))
-    if unowned is not None and db.session.execute(
+    if unowned is not None and cast(CursorResult, db.session.execute(
             update(Response).where(Response.id == unowned, Response.user_id.is_(None))
-            .values(user_id=user_id)).rowcount == 1:
-        response = db.session.get(Response, unowned)
-        db.session.refresh(response)
-        return response
+            .values(user_id=user_id))).rowcount == 1:
+        taken = db.session.get(Response, unowned)
+        if taken is not None:
+            db.session.refresh(taken)
+            return taken
     now = utcnow()
     insert_or_skip(Response, {"assessment_id": assessment.id, "user_id": user_id,
                               "created_at": now, "updated_at": now},

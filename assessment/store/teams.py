@@ -88,8 +88,8 @@ def owner_count(team: Team) -> int:
 
 
 def has_members(team: Team) -> bool:
-    return db.session.scalar(select(func.count()).select_from(Membership)
-                             .where(Membership.team_id == team.id)) > 0
+    return (db.session.scalar(select(func.count()).select_from(Membership)
+                              .where(Membership.team_id == team.id)) or 0) > 0
 
 
 def create_invite(team: Team, role: str, created_by: User | None) -> str:

@@ -172,7 +172,7 @@ def reset_request() -> str | Response:
     if form.validate_on_submit():
         user = accounts.find_user(form.email.data)
         if user is not None:
-            token = accounts.start_password_reset(user, current_app.secret_key)
+            token = accounts.start_password_reset(user, str(current_app.secret_key))
             db.session.commit()
             link = url_for(".reset_password", token=token, _external=True)
             mail.send_email(user.email, "Reset your password",
@@ -189,7 +189,7 @@ def reset_request() -> str | Response:
 def reset_password(token: str) -> str | Response:
     form = NewPasswordForm()
     form.refuse_tampering()
-    user = accounts.user_for_reset_token(token, current_app.secret_key)
+    user = accounts.user_for_reset_token(token, str(current_app.secret_key))
     if user is None:
         flash("That reset link has expired or was already used. Ask for a new one.", "warning")
         return redirect(url_for(".reset_request"))
