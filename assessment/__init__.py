@@ -10,7 +10,7 @@ from flask import Flask
 
 from assessment.config import PROJECT_ROOT, load_config
 from assessment.extensions import csrf, db, limiter, migrate
-from assessment.rules.questionnaire import load_questionnaire
+from assessment.rules.questionnaire_file import load_questionnaire
 from assessment.store import database
 from assessment.web import access, auth, log, routing, security, wording
 

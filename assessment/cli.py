@@ -10,7 +10,8 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from assessment.extensions import db
-from assessment.rules.questionnaire import QuestionnaireError, load_questionnaire
+from assessment.rules.questionnaire import QuestionnaireError
+from assessment.rules.questionnaire_file import load_questionnaire
 from assessment.store import accounts, teams
 from assessment.store.demo import seed_demo_team
 from assessment.store.models import OWNER, Assessment, Team

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from assessment.rules.questionnaire import load_questionnaire  # noqa: E402
+from assessment.rules.questionnaire_file import load_questionnaire  # noqa: E402
 from benchmarks.serving import (  # noqa: E402
     ROOT,
     Browser,

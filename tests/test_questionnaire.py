@@ -16,8 +16,8 @@ from assessment.rules.questionnaire import (
     RESOURCE_FORMATS,
     Questionnaire,
     QuestionnaireError,
-    load_questionnaire,
 )
+from assessment.rules.questionnaire_file import load_questionnaire
 from tests.conftest import QUESTIONS
 
 Mutation = Callable[[Any], None]

@@ -1,18 +1,18 @@
-"""The questionnaire: questions.yaml, validated once at start-up into frozen, typed structures."""
+"""The questionnaire as frozen, typed structures (rules/questionnaire_file.py reads questions.yaml
+into them, once at start-up)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 LEVEL_COUNT = 5
-MAX_BYTES = 1_000_000  # the real file is under 100 KB; parsing time grows with the size
 RESOURCE_FORMATS = ("PDF", "Word", "Excel", "PowerPoint", "Video", "Web page", "Email")
 
 
@@ -133,39 +133,3 @@ class Questionnaire:
 
     def a11_function(self, function_id: str | None) -> A11Function | None:
         return next((f for f in self.a11_functions if f.id == function_id), None)
-
-
-def load_questionnaire(path: str | Path) -> Questionnaire:
-    """Read, parse and validate questions.yaml; raise QuestionnaireError on any problem."""
-    path = Path(path)
-    try:
-        with path.open("rb") as file:
-            raw = file.read(MAX_BYTES + 1)
-        if len(raw) > MAX_BYTES:
-            raise QuestionnaireError(path, "", too_large())
-        text = raw.decode("utf-8")
-    except OSError as error:
-        raise QuestionnaireError(path, "", f"cannot read the file ({error.strerror})") from None
-    except UnicodeDecodeError:
-        raise QuestionnaireError(path, "", "the file is not UTF-8 text") from None
-    return questionnaire_from_text(path, text)
-
-
-# Parsing is slow (the real file takes a tenth of a second or more) and the result is frozen, so
-# the same text is parsed once: a test suite builds an app per test, and each import of an
-# exported file carries the questionnaire text again. A text with an error is never cached.
-@lru_cache(maxsize=16)
-def questionnaire_from_text(path: str | Path, text: str) -> Questionnaire:
-    """Parse and validate questionnaire text; path names where it came from in errors."""
-    # The validator builds the types above, so it is imported here rather than at the top.
-    from assessment.rules import questionnaire_schema as schema
-
-    path = Path(path)
-    if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise QuestionnaireError(path, "", too_large())
-    return replace(schema.build(path, schema.parse_yaml(path, text)), source=text)
-
-
-def too_large() -> str:
-    return (f"the file is larger than {MAX_BYTES // 1_000_000} MB, the most a questionnaire "
-            "may be")

@@ -13,11 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from assessment.extensions import db
-from assessment.rules.questionnaire import (
-    Questionnaire,
-    QuestionnaireError,
-    questionnaire_from_text,
-)
+from assessment.rules.questionnaire import Questionnaire, QuestionnaireError
+from assessment.rules.questionnaire_file import questionnaire_from_text
 from assessment.store.models import Assessment, QuestionnaireSnapshot
 
 log = logging.getLogger(__name__)

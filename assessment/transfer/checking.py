@@ -6,11 +6,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 
-from assessment.rules.questionnaire import (
-    Questionnaire,
-    QuestionnaireError,
-    questionnaire_from_text,
-)
+from assessment.rules.questionnaire import Questionnaire, QuestionnaireError
+from assessment.rules.questionnaire_file import questionnaire_from_text
 from assessment.transfer.document import Document, QuestionnaireText
 from assessment.transfer.parsing import TransferError
 

@@ -13,12 +13,13 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user, login_required
 from werkzeug import Response
 
-from assessment.extensions import db, limiter
+from assessment.extensions import db, limiter, login_manager
 from assessment.store import accounts, audit
 from assessment.web import auth, mail
 from assessment.web.account_forms import (
@@ -30,6 +31,8 @@ from assessment.web.account_forms import (
 from assessment.web.strict_form import ButtonForm
 
 bp = Blueprint("account", __name__)
+# Flask-Login sends signed-out visitors of a page that needs an account here (ask_to_sign_in).
+bp.record_once(lambda state: login_manager.unauthorized_handler(ask_to_sign_in))
 
 
 def _sign_in_limit() -> str:
@@ -43,6 +46,19 @@ def sign_in_page_keeping(kept: list[tuple[str, str]], next_path: str) -> Respons
           "warning")
     return make_response(render_template("account/sign_in.html", form=form, locked=False,
                                          kept=kept))
+
+
+def ask_to_sign_in() -> Response:
+    """A signed-out user on a page that needs an account: sign in, then come back here.
+
+    A form posted after the session ended is kept: the sign-in page carries what was chosen,
+    and after signing in the user saves it with one button.
+    """
+    if request.method == "POST" and request.endpoint in auth.KEEPS_POSTED_FORM:
+        return sign_in_page_keeping(auth.kept_fields(request.form), auth.here())
+    if "_flashes" not in session:
+        flash("Sign in to continue.", "info")
+    return redirect(url_for("account.sign_in", next=auth.here()))
 
 
 def after_sign_in(target: str | None) -> str:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, flash, g, redirect, request, session, url_for
+from flask import Flask, current_app, flash, g, request, session
 from flask_login import current_user, login_user, logout_user
-from werkzeug import Response
 from werkzeug.datastructures import MultiDict
 
 from assessment.extensions import db, login_manager
@@ -42,7 +41,6 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
-    login_manager.unauthorized_handler(ask_to_sign_in)
     app.before_request(end_expired_session)
 
 
@@ -110,21 +108,6 @@ def end_expired_session() -> None:
         return
     if now - session.get(SEEN_AT, 0) >= SEEN_AT_PRECISION_SECONDS:
         session[SEEN_AT] = now  # at most once a minute: otherwise every reply re-signs the cookie
-
-
-def ask_to_sign_in() -> Response:
-    """A signed-out user on a page that needs an account: sign in, then come back here.
-
-    A form posted after the session ended is kept: the sign-in page carries what was chosen,
-    and after signing in the user saves it with one button.
-    """
-    if request.method == "POST" and request.endpoint in KEEPS_POSTED_FORM:
-        from assessment.views.account import sign_in_page_keeping
-
-        return sign_in_page_keeping(kept_fields(request.form), here())
-    if "_flashes" not in session:
-        flash("Sign in to continue.", "info")
-    return redirect(url_for("account.sign_in", next=here()))
 
 
 def here() -> str:
