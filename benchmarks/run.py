@@ -53,7 +53,7 @@ def wrk(url: str, cookie: str = "") -> float:
 
 def team_with_history(browser: Browser, finished: str, more: int = 2) -> int:
     """The team of a finished assessment, with `more` finished assessments after it, so its
-    history page has several rows and trend points (issue 5); returns the team's id."""
+    history page has several rows and trend points; returns the team's id."""
     _, html, _ = browser.request(f"/assessments/{finished}/results")
     team_id = int(re.search(r'href="/teams/(\d+)', html).group(1))
     for n in range(more):
@@ -134,7 +134,7 @@ def plan_figures() -> str:
     """The PDF benchmark's own report (bench_plan.py), when the plan exists."""
     script = HERE / "bench_plan.py"
     if not script.exists():
-        return "Not measured: the PDF plan (issue 3) has not landed.\n"
+        return "Not measured: the PDF plan has not landed.\n"
     result = subprocess.run([sys.executable, str(script), "--markdown"], cwd=ROOT,
                             capture_output=True, text=True)
     if result.returncode not in (0, 1):  # 1 means "ran, and missed its goal"

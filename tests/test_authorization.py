@@ -40,15 +40,15 @@ ACCESS = {
     "team.start_assessment": OWNER,
     "take.open_to_team": OWNER, "team.audit_log": OWNER,
     "consensus.team_view": VIEWER, "consensus.agree": OWNER,
-    # history and trends (issue 5)
+    # history and trends
     "history.team_history": VIEWER,
-    # side by side (issue 5)
+    # side by side
     "compare.compare": VIEWER,
-    # export and import (issue 5)
+    # export and import
     "transfer.assessment_json": VIEWER, "transfer.answers_csv": VIEWER,
     "transfer.assessment_scores_csv": VIEWER, "transfer.team_json": VIEWER,
     "transfer.team_scores_csv": VIEWER, "transfer.import_file": SIGNED_IN,
-    # read-only API and API tokens (issue 5)
+    # read-only API and API tokens
     "api.openapi": PUBLIC, "api.teams": SIGNED_IN, "api.team": VIEWER,
     "api.team_assessment_list": VIEWER, "api.history": VIEWER, "api.assessment": VIEWER,
     "api.scores": VIEWER, "api_tokens.tokens": SIGNED_IN, "api_tokens.revoke": SIGNED_IN,

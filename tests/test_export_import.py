@@ -1,4 +1,4 @@
-"""Export and import (issue 5): a team or one assessment as JSON, round trips that lose
+"""Export and import: a team or one assessment as JSON, round trips that lose
 nothing, bad files that import nothing, CSV downloads, and the command-line tools."""
 
 from __future__ import annotations

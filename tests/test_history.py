@@ -1,4 +1,4 @@
-"""The team history page (issue 5): every assessment with change arrows, a trend per pillar with
+"""The team history page: every assessment with change arrows, a trend per pillar with
 its data table and target, other teams' spread, and the rules behind them."""
 
 from __future__ import annotations

@@ -102,7 +102,7 @@ def test_a_single_assessment_is_one_point_in_the_middle():
     assert chart.target_y is None
 
 
-# Side by side: which two assessments, answers in words, questionnaire versions (issue 5).
+# Side by side: which two assessments, answers in words, questionnaire versions.
 
 @dataclass
 class Taken:

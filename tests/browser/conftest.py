@@ -273,7 +273,7 @@ def team_pages(live_app: LiveApp, public_id: str, unowned: str) -> list[SitePage
 
 def history_teams(live_app: LiveApp, make_assessment: Callable[..., str]) -> tuple[int, int]:
     """A team with three finished assessments a year apart and a draft, beside five other
-    teams' finished ones so the peer spread shows; and a team with only a draft (issue 5)."""
+    teams' finished ones so the peer spread shows; and a team with only a draft."""
     import datetime as dt
 
     from assessment.store.models import Assessment
@@ -318,7 +318,7 @@ def sign_up_path(live_app: LiveApp) -> str:
 
 
 def add_action(live_app: LiveApp, public_id: str, practice_id: str) -> int:
-    """An action in the assessment's improvement plan, for the pages that show one (issue 3)."""
+    """An action in the assessment's improvement plan, for the pages that show one."""
     import datetime as dt
 
     from assessment.store.models import Assessment

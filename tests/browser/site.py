@@ -160,8 +160,8 @@ def site_pages(app: Flask, questionnaire: Questionnaire, draft: str, finished: s
         SitePage("error 400, missing security token", "take.pillar", f"{a}/pillars/strategy",
                  400, then=submit_pillar_without_token),
     ]
-    pages += compare_pages(app, questionnaire, finished)  # side by side and targets (issue 5)
-    if "plan.add_action" in get_endpoints(app):  # the improvement plan's actions (issue 3)
+    pages += compare_pages(app, questionnaire, finished)  # side by side and targets
+    if "plan.add_action" in get_endpoints(app):  # the improvement plan's actions
         practice = questionnaire.pillars[0].practices[0].id
         path = f"{f}/practices/{practice}/actions/new"
         pages += [SitePage("add an action", "plan.add_action", path),
@@ -171,7 +171,7 @@ def site_pages(app: Flask, questionnaire: Questionnaire, draft: str, finished: s
 
 
 def history_pages(team_id: int, empty_team_id: int) -> list[SitePage]:
-    """A team's scores over time (issue 5): several finished assessments, and none yet."""
+    """A team's scores over time: several finished assessments, and none yet."""
     return [SitePage("history, three finished assessments and a draft", "history.team_history",
                      f"/teams/{team_id}/history"),
             SitePage("history, no finished assessment yet", "history.team_history",

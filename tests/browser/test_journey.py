@@ -104,7 +104,7 @@ def test_the_plan_downloads_from_the_results_page(page, make_assessment, live_ap
     page.goto(f"/assessments/{public_id}/results")
     link = page.get_by_role("link", name=PLAN_LINK)
     assert link.count() >= 1, (
-        "The results page has no 'Download your improvement plan (PDF)' link yet (issue 3).")
+        "The results page has no 'Download your improvement plan (PDF)' link yet.")
     href = link.first.get_attribute("href")
     target = f"{live_app.url}{href}" if href.startswith("/") else href
 
