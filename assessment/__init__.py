@@ -56,26 +56,26 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from assessment.views import account, consensus, main, ops, plan, results, take, team
+    from assessment.api import views as api
+    from assessment.views import (
+        account,
+        api_tokens,
+        compare,
+        consensus,
+        history,
+        main,
+        ops,
+        plan,
+        results,
+        take,
+        team,
+        transfer,
+    )
 
-    app.register_blueprint(ops.bp)
-    app.register_blueprint(main.bp)
-    app.register_blueprint(account.bp)
-    app.register_blueprint(team.bp)
-    app.register_blueprint(take.bp)
-    app.register_blueprint(results.bp)
-    app.register_blueprint(plan.bp)
-    app.register_blueprint(consensus.bp)
-    from assessment.views import history  # a team's scores over time
-    app.register_blueprint(history.bp)
-    from assessment.views import compare  # two assessments side by side
-    app.register_blueprint(compare.bp)
-    from assessment.views import transfer  # export and import
-    app.register_blueprint(transfer.bp)
-    from assessment.api import views as api  # the read-only JSON API and its tokens
-    from assessment.views import api_tokens
-    app.register_blueprint(api.bp)
-    app.register_blueprint(api_tokens.bp)
+    # Each area of the site is one blueprint (see README, "What is where").
+    for area in (ops, main, account, team, take, results, plan, consensus, history, compare,
+                 transfer, api, api_tokens):
+        app.register_blueprint(area.bp)
 
 
 def register_handlers(app: Flask) -> None:

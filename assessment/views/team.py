@@ -20,7 +20,7 @@ from werkzeug import Response
 
 from assessment.extensions import db
 from assessment.store import audit, operations, teams
-from assessment.store.models import OWNER, ROLES, VIEWER, Membership, Team
+from assessment.store.models import OWNER, ROLES, VIEWER, Invite, Membership, Team
 from assessment.views.common import current_questionnaire
 from assessment.web import mail
 from assessment.web.access import role_in, team_or_404
@@ -55,16 +55,22 @@ def answer_invite() -> Response:
         db.session.commit()
         flash(f"You ignored the invite to the team for {team.service}.", "success")
         return redirect(url_for(".index"))
+    return join_by_invite(invite)
+
+
+def join_by_invite(invite: Invite) -> Response:
+    """Accept an invite for the signed-in user: to the team's page, or back to Your teams with
+    why not (the invite was used meanwhile, or its maker no longer holds its role)."""
     try:
         membership = teams.accept_invite(invite, current_user)
     except teams.TeamError as error:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for(".index"))
-    audit.record_event("invite_accepted", team=team, detail=f"as {membership.role}")
+    audit.record_event("invite_accepted", team=invite.team, detail=f"as {membership.role}")
     db.session.commit()
-    flash(f"You joined the team for {team.service}.", "success")
-    return redirect(url_for(".team", team_id=team.id))
+    flash(f"You joined the team for {invite.team.service}.", "success")
+    return redirect(url_for(".team", team_id=membership.team_id))
 
 
 @bp.get("/teams/<int:team_id>")
@@ -209,16 +215,7 @@ def join(token: str) -> str | Response:
         abort(404)
     if request.method == "POST":
         ButtonForm().refuse_tampering()
-        try:
-            membership = teams.accept_invite(invite, current_user)
-        except teams.TeamError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            return redirect(url_for(".index"))
-        audit.record_event("invite_accepted", team=invite.team, detail=f"as {membership.role}")
-        db.session.commit()
-        flash(f"You joined the team for {invite.team.service}.", "success")
-        return redirect(url_for(".team", team_id=membership.team_id))
+        return join_by_invite(invite)
     return render_template("team/join.html", invite=invite, role=ROLES[invite.role])
 
 
