@@ -70,11 +70,12 @@ def register_blueprints(app: Flask) -> None:
         take,
         team,
         transfer,
+        work,
     )
 
     # Each area of the site is one blueprint (see README, "What is where").
     for area in (ops, main, account, team, take, results, plan, consensus, history, compare,
-                 transfer, api, api_tokens):
+                 transfer, api, api_tokens, work):
         app.register_blueprint(area.bp)
 
 

@@ -96,7 +96,7 @@ def test_signing_in_goes_to_next_on_this_site(client, csrf_token, make_user):
 def test_signing_in_never_redirects_to_another_site(client, csrf_token, make_user, target):
     make_user()
     response = sign_in(client, csrf_token, next_=target)
-    assert response.status_code == 302 and response.location == "/"
+    assert response.status_code == 302 and response.location == "/your-work"
 
 
 @pytest.mark.parametrize(("target", "expected"), [

@@ -26,7 +26,7 @@ ACCESS = {
     "account.finish_sign_up": PUBLIC, "account.account": SIGNED_IN,
     "account.sign_out_everywhere": SIGNED_IN,
     "take.start": SIGNED_IN, "team.index": SIGNED_IN, "team.join": SIGNED_IN,
-    "team.answer_invite": SIGNED_IN,
+    "team.answer_invite": SIGNED_IN, "work.home": SIGNED_IN,
     "take.claim": CLAIM,
     "take.resume": VIEWER, "take.saved": VIEWER, "take.review": VIEWER,
     "take.pillar": MEMBER, "take.finish": OWNER, "take.reopen": OWNER,

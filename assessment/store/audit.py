@@ -28,6 +28,8 @@ ACTIONS = {
     "import": "Imported from a file",
     "api_token_created": "Made an API token",
     "api_token_revoked": "Revoked an API token",
+    "team_created": "Made the team",  # home
+    "assessment_started": "Started an assessment",  # home
 }
 
 

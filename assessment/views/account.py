@@ -62,7 +62,8 @@ def ask_to_sign_in() -> Response:
 
 
 def after_sign_in(target: str | None) -> str:
-    return auth.safe_next(target, url_for("main.home"))
+    """Where signing in (or finishing a sign-up) goes: the page asked for, else Your work."""
+    return auth.safe_next(target, url_for("work.home"))
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

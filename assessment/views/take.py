@@ -10,8 +10,8 @@ from werkzeug import Response
 
 from assessment.extensions import csrf, db
 from assessment.rules.progress import journey_progress
-from assessment.store import audit, operations, teams
-from assessment.store.models import MEMBER, OWNER, VIEWER, Assessment
+from assessment.store import audit, operations, starting, teams
+from assessment.store.models import MEMBER, OWNER, VIEWER, Assessment, Team
 from assessment.store.queries import (
     AnswerRow,
     get_assessment_or_404,
@@ -19,7 +19,9 @@ from assessment.store.queries import (
     respondent_progress,
 )
 from assessment.store.questionnaire_versions import move_to_questionnaire
+from assessment.store.your_work import your_work
 from assessment.views.common import STALE_FORM_MESSAGE, current_questionnaire, form_is_stale
+from assessment.views.work import today
 from assessment.web.access import assessment_for
 from assessment.web.forms import (
     OpenToTeamForm,
@@ -33,26 +35,40 @@ from assessment.web.strict_form import ButtonForm
 
 bp = Blueprint("take", __name__)
 FINISHED_MESSAGE = "This assessment is finished. Reopen it to change your answers."
+SAME_TEAM_MESSAGE = ("You already have a team with this agency, office and service. "
+                     "Choose it under “Your teams”, or change the name.")
 
 
 @bp.route("/start", methods=["GET", "POST"])
 @csrf.exempt  # checked by form_is_stale(), which keeps what was typed when a token expires
 @login_required
 def start() -> str | Response:
+    """Choose a team: one of yours (start its next assessment, or continue its draft), or a
+    new one. A new team with the name of one of yours is refused, with a link to it."""
     form = StartForm(meta={"csrf": False})
+    same: Team | None = None
     if request.method == "POST":
         form.refuse_tampering()
         if form_is_stale():
             flash(STALE_FORM_MESSAGE, "warning")
         elif form.validate():
-            team = operations.create_team(form.agency.data, form.office.data, form.service.data)
-            teams.add_member(team, current_user, OWNER)
-            assessment = operations.start_assessment(current_questionnaire(), team)
-            db.session.commit()
-            first = current_questionnaire().pillars[0]
-            return redirect(url_for(".pillar", public_id=assessment.public_id, pillar_id=first.id))
-    return render_template("take/start.html", form=form,
-                           question_count=current_questionnaire().question_count)
+            try:
+                team = starting.create_own_team(current_user, form.agency.data,
+                                                form.office.data, form.service.data)
+            except starting.SameTeamError as error:
+                db.session.rollback()
+                same = error.team
+                form.service.errors = [*form.service.errors, SAME_TEAM_MESSAGE]
+            else:
+                assessment = operations.start_assessment(current_questionnaire(), team)
+                audit.record_event("team_created", team=team)
+                db.session.commit()
+                first = current_questionnaire().pillars[0]
+                return redirect(url_for(".pillar", public_id=assessment.public_id,
+                                        pillar_id=first.id))
+    return render_template("take/start.html", form=form, same=same,
+                           question_count=current_questionnaire().question_count,
+                           work=your_work(current_user, today()))
 
 
 @bp.get("/assessments/<public_id>")

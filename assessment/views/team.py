@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from werkzeug import Response
 
 from assessment.extensions import db
-from assessment.store import audit, operations, teams
+from assessment.store import audit, starting, teams
 from assessment.store.models import OWNER, ROLES, VIEWER, Invite, Membership, Team
 from assessment.views.common import current_questionnaire
 from assessment.web import mail
@@ -198,13 +198,17 @@ def audit_log(team_id: int) -> str:
 
 @bp.post("/teams/<int:team_id>/assessments")
 def start_assessment(team_id: int) -> Response:
+    """Start the team's next assessment; while one is in progress, continue that one."""
     team, _ = team_or_404(team_id, OWNER)
     ButtonForm().refuse_tampering()
-    questionnaire = current_questionnaire()
-    assessment = operations.start_assessment(questionnaire, team)
+    assessment, started = starting.start_next_assessment(current_questionnaire(), team)
+    if started:
+        audit.record_event("assessment_started", team=team)
+    else:
+        flash(f"The team for {team.service} already has an assessment in progress. "
+              "Continue it here.", "info")
     db.session.commit()
-    return redirect(url_for("take.pillar", public_id=assessment.public_id,
-                            pillar_id=questionnaire.pillars[0].id))
+    return redirect(url_for("take.resume", public_id=assessment.public_id))
 
 
 @bp.route("/invites/<token>", methods=["GET", "POST"])
