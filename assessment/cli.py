@@ -7,14 +7,15 @@ import secrets
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from assessment.extensions import db
 from assessment.rules.questionnaire import QuestionnaireError
 from assessment.rules.questionnaire_file import load_questionnaire
-from assessment.store import accounts, teams
+from assessment.store import accounts, database, teams
 from assessment.store.demo import seed_demo_team
-from assessment.store.models import OWNER, Assessment, Team
+from assessment.store.models import OWNER, Assessment
+from assessment.store.queries import demo_assessments
 
 DEMO_OWNER_EMAIL = "demo-owner@example.gov"
 
@@ -49,15 +50,21 @@ def validate_questions(path: str | None) -> None:
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo() -> None:
-    """Create a demo team with three finished assessments, a year apart, and its owner, whose
-    email and password are printed (empty database only). Anyone may read the demo team's
-    assessments; only its owner and the members they invite can change them."""
-    if db.session.scalar(select(func.count()).select_from(Team)):
-        raise click.ClickException("The database already has teams. "
-                                   "seed-demo only runs on an empty database.")
-    assessments = seed_demo_team(current_app.extensions["questionnaire"])
-    password = secrets.token_urlsafe(12)  # new each run, printed once
-    owner = accounts.create_user(DEMO_OWNER_EMAIL, password)
+    """Create the demo team (three finished assessments, a year apart) and its owner, and print
+    their ids and a sign-in: `user EMAIL PASSWORD`. Run it again at any time, beside a running
+    server too: it keeps the demo team and gives its owner a new password (signing them out
+    elsewhere). Anyone may read the demo team's assessments; only its owner and the members
+    they invite can change them."""
+    database.note_writing()
+    assessments = demo_assessments()
+    if not assessments:
+        assessments = seed_demo_team(current_app.extensions["questionnaire"])
+    password = secrets.token_urlsafe(12)  # new each run
+    owner = accounts.find_user(DEMO_OWNER_EMAIL)
+    if owner is None:
+        owner = accounts.create_user(DEMO_OWNER_EMAIL, password)
+    else:
+        accounts.set_password(owner, password)
     teams.add_member(assessments[0].team, owner, OWNER)
     db.session.commit()
     for assessment in assessments:

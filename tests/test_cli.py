@@ -8,7 +8,9 @@ import pytest
 from pypdf import PdfReader
 
 from assessment.extensions import db
-from assessment.store.models import Assessment
+from assessment.cli import DEMO_OWNER_EMAIL
+from assessment.store import accounts
+from assessment.store.models import Assessment, Team
 from assessment.store.read_model import scored_assessment
 
 
@@ -33,12 +35,31 @@ def test_seed_demo_creates_three_finished_assessments_a_year_apart(app, question
         assert first_year.knowledge_gaps, "the first year should have things to find out"
 
 
-def test_seed_demo_refuses_a_database_that_has_data(app):
+def test_seed_demo_runs_again_keeping_the_team_and_printing_a_fresh_sign_in(app, anonymous):
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    first = runner.invoke(args=["seed-demo"])
     again = runner.invoke(args=["seed-demo"])
-    assert again.exit_code != 0
-    assert "only runs on an empty database" in again.output
+    assert first.exit_code == 0 and again.exit_code == 0, again.output
+    *first_ids, first_user = first.stdout.strip().splitlines()
+    *again_ids, again_user = again.stdout.strip().splitlines()
+    assert again_ids == first_ids  # the same demo team, not a second one
+    assert first_user.split()[:2] == again_user.split()[:2] == ["user", DEMO_OWNER_EMAIL]
+    old_password, new_password = first_user.split()[2], again_user.split()[2]
+    assert old_password != new_password
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Team)
+                                 .filter_by(is_demo=True)) == 1
+        owner = accounts.find_user(DEMO_OWNER_EMAIL)
+        assert owner is not None
+        assert accounts.check_sign_in(DEMO_OWNER_EMAIL, old_password).user is None
+        assert accounts.check_sign_in(DEMO_OWNER_EMAIL, new_password).user is not None
+
+
+def test_seed_demo_adds_the_demo_team_beside_other_teams(app, make_assessment):
+    make_assessment(service="Taxpayer services")
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.strip().splitlines()) == 4
 
 
 def test_the_home_page_links_to_the_demo_results(app, client):

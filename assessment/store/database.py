@@ -45,6 +45,12 @@ def _note_write_request() -> None:
     _writing.set(request.method not in {"GET", "HEAD", "OPTIONS"})
 
 
+def note_writing() -> None:
+    """For a command that reads and then writes (seed-demo beside a running server): SQLite
+    takes the write lock when the transaction begins, and waits for it, instead of failing."""
+    _writing.set(True)
+
+
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, _record) -> None:  # noqa: ANN001
     """WAL lets readers work while one writer writes; foreign keys are off unless asked."""
