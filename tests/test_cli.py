@@ -7,8 +7,8 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from assessment.extensions import db
 from assessment.cli import DEMO_OWNER_EMAIL
+from assessment.extensions import db
 from assessment.store import accounts
 from assessment.store.models import Assessment, Team
 from assessment.store.read_model import scored_assessment

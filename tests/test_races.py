@@ -16,7 +16,7 @@ from flask import Flask
 from sqlalchemy import event
 
 from assessment.extensions import db
-from assessment.store import teams
+from assessment.store import operations, teams
 from assessment.store.models import (
     MEMBER,
     OWNER,
@@ -25,6 +25,7 @@ from assessment.store.models import (
     Assessment,
     Membership,
     Response,
+    Team,
     User,
 )
 from tests.backends import backend_app, empty, own_postgres  # noqa: F401 (a fixture)
@@ -248,3 +249,32 @@ def test_a_double_posted_sign_up_makes_one_account_without_an_error(app, caplog)
     # One link made the account and signed in; the other was told to sign in.
     assert sorted(r.location for r in confirmed) == ["/", "/sign-in"]
     assert count(app, User, email="new@state.gov") == 1
+
+
+def test_two_posts_to_start_at_once_make_one_team(app):
+    """A double-clicked "Start the assessment" for a new team: the first makes the team, the
+    second waits for it, then finds it and is refused with a link to it."""
+    browser = sign_in_as(app.test_client(), make_user(app, "lead@state.gov"))
+    data = {"csrf_token": form_token(browser, "/start"), "agency": "Department of State",
+            "office": "Bureau of Consular Affairs", "service": "Passport Services"}
+    posts = [lambda: browser.post("/start", data=data).status_code for _ in range(2)]
+    with held_before(app, re.compile(r"\s*INSERT INTO team\b")):
+        statuses = together(*posts)
+    assert sorted(statuses) == [200, 302]
+    assert count(app, Team) == 1
+    assert count(app, Assessment) == 1
+
+
+def test_two_posts_to_start_the_next_assessment_at_once_make_one_draft(app, team):
+    owner = team["browsers"]["owner"]
+    with app.app_context():
+        assessment = db.session.get(Assessment, team["assessment_id"])
+        operations.finish_assessment(assessment)
+        db.session.commit()
+        url = f"/teams/{assessment.team_id}/assessments"
+    data = {"csrf_token": form_token(owner, "/start")}
+    posts = [lambda: owner.post(url, data=data).status_code for _ in range(2)]
+    with held_before(app, re.compile(r"\s*INSERT INTO assessment\b")):
+        statuses = together(*posts)
+    assert statuses == [302, 302]
+    assert count(app, Assessment, status="draft") == 1
