@@ -25,7 +25,7 @@ from assessment.store.models import (
     User,
 )
 from assessment.store.questionnaire_versions import record_questionnaire
-from tests.conftest import FAST_HASH
+from tests.conftest import FAST_HASH, sign_in_as
 
 
 @dataclass(frozen=True)
@@ -121,3 +121,30 @@ def test_queries_do_not_grow_with_assessments_or_respondents(app, client, small_
     assert few == many, (f"{page} page: {few} queries for 2 assessments x 1 respondent, "
                          f"{many} for 50 assessments x 10 respondents")
     print(f"{page} page: {few} queries with 2 assessments, {many} with 50 x 10")
+
+
+def add_due_actions(questionnaire, team_id: int, count: int) -> None:
+    """Actions due in the coming days on the team's latest assessment, and a draft after it."""
+    latest = db.session.scalars(db.select(Assessment).filter_by(team_id=team_id)
+                                .order_by(Assessment.started_at.desc())).first()
+    practice = questionnaire.pillars[0].practices[0].id
+    for day in range(count):
+        operations.add_action(latest, practice, operations.ActionDetails(
+            f"Action {day}", "CX lead", dt.date.today() + dt.timedelta(days=day % 30),
+            "not_started"))
+    operations.start_assessment(questionnaire, latest.team)
+    db.session.commit()
+
+
+@pytest.mark.parametrize("path", ["/your-work", "/start"])
+def test_your_work_and_start_do_not_grow_with_teams_assessments_or_actions(
+        app, questionnaire, make_user, path):
+    few, many = make_user("few@state.gov"), make_user("many@state.gov")
+    with app.app_context():
+        add_due_actions(questionnaire, build_team(questionnaire, few, 2, 1, "Card").team_id, 1)
+        for n in range(4):
+            built = build_team(questionnaire, many, 12, 3, f"Service {n}")
+            add_due_actions(questionnaire, built.team_id, 10)
+    counts = [queries_for(app, sign_in_as(app.test_client(), who), path) for who in (few, many)]
+    assert counts[0] == counts[1], (f"{path}: {counts[0]} queries for one team of 2 "
+                                    f"assessments, {counts[1]} for 4 teams of 12 with actions")

@@ -464,7 +464,7 @@ def test_the_import_page_offers_only_teams_you_own(app, client, team_id, make_us
         db.session.commit()
     page = check_page(client.get("/teams/import").data)
     options = [o.get_text() for o in page.select("select#team option")]
-    assert options == ["Choose a team", "Passport Services, Bureau of Consular Affairs"]
+    assert options == ["None: make a new team", "Passport Services, Bureau of Consular Affairs"]
     assert page.select_one("main form")["enctype"] == "multipart/form-data"
     assert page.select_one("input[type=file]#file")["name"] == "file"
 
@@ -717,8 +717,12 @@ def test_only_the_command_line_adds_a_questionnaire_version(app, client, team_id
     exported = json.loads(again.read_text())
     assert without_members(exported) == without_members(data)
     assert [a["questionnaire_version"] for a in exported["assessments"]] == ["2025.1"] * 3
-    # Now the site has it, a page import of the same file works.
-    assert upload(owner_client(other_app), json.dumps(data).encode()).status_code == 302
+    # Now the site has it, a page import of the same file works: added to the team the
+    # command made (the owner has it, so no second team of that name), nothing twice.
+    assert upload(owner_client(other_app), json.dumps(data).encode(),
+                  team="1").status_code == 302
+    assert runner.invoke(args=["export-team", "1", "-o", str(again)]).exit_code == 0
+    assert len(json.loads(again.read_text())["assessments"]) == 3
 
 
 @pytest.mark.parametrize("roles, expected", [

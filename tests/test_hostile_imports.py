@@ -166,10 +166,12 @@ def test_import_json_refuses_each_broken_questionnaire_a_file_carries(
 def test_the_good_file_the_cases_start_from_imports(app: Flask, good: dict,
                                                     tmp_path: Path) -> None:
     """So each refusal above is the hostile change's doing, not a problem of the file."""
-    for change in (lambda data: json.dumps(data).encode(),
-                   with_questionnaire(hostile_questionnaires.REAL)):
+    for number, change in enumerate((lambda data: json.dumps(data).encode(),
+                                     with_questionnaire(hostile_questionnaires.REAL))):
+        data = copy.deepcopy(good)
+        data["team"]["service"] += f" {number}"  # one owner never gets two teams of one name
         path = tmp_path / "good.json"
-        path.write_bytes(change(copy.deepcopy(good)))
+        path.write_bytes(change(data))
         result = app.test_cli_runner().invoke(args=["import-json", str(path), "--owner",
                                                     OWNER_EMAIL])
         assert result.exit_code == 0, result.output

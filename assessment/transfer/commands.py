@@ -13,6 +13,7 @@ from assessment.extensions import db
 from assessment.store import accounts, audit, teams
 from assessment.store.models import OWNER, Assessment, Team
 from assessment.transfer import exporting, importing
+from assessment.transfer.document import TEAM
 from assessment.transfer.parsing import TransferError
 
 OUTPUT_HELP = "Where to write the file ('-' for the screen). Default: a name with the service " \
@@ -51,10 +52,13 @@ def export_assessment(public_id: str, output: str | None) -> None:
 @click.option("--owner", "owner_email", required=True,
               help="The email of the account that imports: the new team's owner.")
 @click.option("--team", "team_id", type=int,
-              help="For a file with one assessment: the team to add it to (OWNER must own it).")
+              help="The team to add the file to (OWNER must own it): needed for a file with one "
+                   "assessment; for a team file, instead of making a new team.")
 @with_appcontext
 def import_json(path: str, owner_email: str, team_id: int | None) -> None:
-    """Import a JSON export: a team file makes a new team; a one-assessment file needs --team.
+    """Import a JSON export: a team file makes a new team (or, with --team, is added to that
+    team; a team of the same name the owner already has is refused); a one-assessment file
+    needs --team.
     A bad file imports nothing; the command says where the problem is and exits with 1."""
     owner = accounts.find_user(owner_email)
     if owner is None:
@@ -72,7 +76,11 @@ def import_json(path: str, owner_email: str, team_id: int | None) -> None:
         raw = file.read(limit + 1)
     try:
         document = importing.read_export(raw, limit)
-        imported = importing.import_document(document, owner, team, new_versions=True)
+        if document.kind == TEAM and team is not None:
+            importing.merge_document(document, owner, team, new_versions=True)
+            imported = team
+        else:
+            imported = importing.import_document(document, owner, team, new_versions=True)
     except TransferError as error:
         db.session.rollback()
         raise click.ClickException(error.explain()) from None

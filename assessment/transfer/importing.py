@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from assessment.extensions import db
 from assessment.rules.questionnaire import Questionnaire
-from assessment.store import teams
+from assessment.store import starting, teams
 from assessment.store.accounts import UNUSABLE_PASSWORD_HASH
 from assessment.store.models import (
     OWNER,
@@ -40,11 +40,24 @@ def read_export(raw: bytes, max_bytes: int = MAX_BYTES) -> Document:
     return parse_document(read_json(raw, max_bytes))
 
 
+class SameTeamError(TransferError):
+    """A team file names a team the importer already has: we add to it, never copy it."""
+
+    def __init__(self, team: Team) -> None:
+        super().__init__("", f"You already have the team for {team.service} ({team.office}, "
+                             f"{team.agency}), so we did not make a second team of that name. "
+                             "To add the file's assessments to it, choose it as the team to "
+                             "add the file to, then import the file again.")
+        self.team = team
+
+
 def import_document(document: Document, importer: User, team: Team | None = None,
                     new_versions: bool = False) -> Team:
     """Store the document: a team file makes a new team, a one-assessment file adds to team.
     Returns the team. Raises TransferError, having stored nothing, when the file does not fit
-    this site; the caller rolls back on error and commits on success.
+    this site; the caller rolls back on error and commits on success. A team file whose
+    agency, office and service match a team the importer is in raises SameTeamError: choose
+    that team, and merge_document adds to it.
 
     Questionnaire versions are shared by every team, so only new_versions=True (the command
     line, for administrators) may add a version this site does not have yet."""
@@ -54,16 +67,57 @@ def import_document(document: Document, importer: User, team: Team | None = None
     if document.kind != TEAM and team is None:
         raise TransferError("kind", "this file holds one assessment: choose the team to add "
                                     "it to")
-    questionnaires = questionnaires_for_import(document, new_versions)
-    check_against(document, questionnaires)
-    _keep_questionnaires(document)
-    users = users_by_email(_emails(document))
+    users = _check_and_keep(document, new_versions)
     if team is None:
+        _refuse_a_second_team(document, importer)
         team = _new_team(document, importer)
     for assessment in document.assessments:
         db.session.add(_assessment(assessment, team, users))
     db.session.flush()
     return team
+
+
+def merge_document(document: Document, importer: User, team: Team,
+                   new_versions: bool = False) -> int:
+    """Add a team file's assessments to a team the importer owns, instead of making a copy;
+    returns how many were added. An assessment the team already has (the same start and
+    questionnaire version: this file imported before, or exported from this team) is not
+    added twice. Members the file lists who are not in the team get an invite."""
+    if document.kind != TEAM:
+        raise TransferError("kind", "this file holds one assessment, not a team")
+    users = _check_and_keep(document, new_versions)
+    have = {(row.started_at, row.questionnaire_version) for row in db.session.execute(
+        select(Assessment.started_at, Assessment.questionnaire_version)
+        .where(Assessment.team_id == team.id))}
+    added = [a for a in document.assessments
+             if (a.started_at, a.questionnaire_version) not in have]
+    for assessment in added:
+        db.session.add(_assessment(assessment, team, users))
+    members = {m.user.email.lower() for m in team.memberships}
+    for member in invited(document, importer):
+        if member.email not in members:
+            teams.invite_email(team, member.email, member.role, importer)
+    db.session.flush()
+    return len(added)
+
+
+def _refuse_a_second_team(document: Document, importer: User) -> None:
+    """Hold the importer's row until the request commits (two imports at once wait for each
+    other), then refuse a team file naming a team the importer is in."""
+    data = document.team
+    db.session.execute(select(User.id).where(User.id == importer.id).with_for_update())
+    same = starting.team_named(importer, data.agency, data.office, data.service)
+    if same is not None:
+        raise SameTeamError(same)
+
+
+def _check_and_keep(document: Document, new_versions: bool) -> dict[str, User]:
+    """Check the file against the questionnaires it uses, keep the versions it brings, and
+    return the accounts of everyone whose answers it holds."""
+    questionnaires = questionnaires_for_import(document, new_versions)
+    check_against(document, questionnaires)
+    _keep_questionnaires(document)
+    return users_by_email(_emails(document))
 
 
 def questionnaires_for_import(document: Document,

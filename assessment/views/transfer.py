@@ -27,7 +27,7 @@ from assessment.store import audit, teams
 from assessment.store.models import OWNER, VIEWER, Assessment, Team
 from assessment.store.read_model import scored_assessment, scored_team
 from assessment.transfer import exporting, importing, spreadsheets
-from assessment.transfer.document import ASSESSMENT
+from assessment.transfer.document import ASSESSMENT, Document
 from assessment.transfer.parsing import TransferError
 from assessment.web.access import assessment_for, shows_emails, team_or_404
 from assessment.web.forms import import_form
@@ -78,8 +78,9 @@ def team_scores_csv(team_id: int) -> Response:
 @csrf.exempt  # checked below, once this page's larger size limit is set
 @login_required
 def import_file() -> str | Response | tuple[str, int]:
-    """Import a JSON export: a team file makes a new team you own; a one-assessment file is
-    added to a team you own. A bad file stores nothing and is explained on the page."""
+    """Import a JSON export: a team file makes a new team you own, or is added to a team you
+    own (never a second team of a name you have); a one-assessment file is added to a team
+    you own. A bad file stores nothing and is explained on the page."""
     owned = owned_teams()
     if request.method == "GET":
         return import_page(owned)
@@ -106,15 +107,12 @@ def import_file() -> str | Response | tuple[str, int]:
         return import_page(owned, "Choose a file to import.", chosen=chosen)
     try:
         document = importing.read_export(upload.stream.read(limit + 1), limit)
-        if document.kind == ASSESSMENT and chosen is None:
-            raise TransferError("", "This file holds one assessment. Choose the team to add "
-                                    "it to, then import the file again.")
-        team = importing.import_document(document, current_user._get_current_object(),
-                                         chosen if document.kind == ASSESSMENT else None)
+        team, count = _import(document, chosen)
     except TransferError as error:
         db.session.rollback()
+        if isinstance(error, importing.SameTeamError):
+            chosen = next((t for t in owned if t.id == error.team.id), chosen)
         return import_page(owned, error.explain(), chosen=chosen, status=400)
-    count = len(document.assessments)
     audit.record_event("import", team=team, detail=f"{upload.filename[:200]}: {count} "
                                                     f"assessment{'s' if count != 1 else ''}")
     db.session.commit()
@@ -122,6 +120,20 @@ def import_file() -> str | Response | tuple[str, int]:
     flash(f"You imported {count} assessment{'s' if count != 1 else ''} from "
           f"{upload.filename[:200]}. {invites}".rstrip(), "success")
     return redirect(url_for("team.team", team_id=team.id))
+
+
+def _import(document: Document, chosen: Team | None) -> tuple[Team, int]:
+    """Import the file as the user chose: a team file as a new team, or added to the chosen
+    team; a one-assessment file into the chosen team. The team, and how many were added."""
+    me = current_user._get_current_object()
+    if document.kind == ASSESSMENT:
+        if chosen is None:
+            raise TransferError("", "This file holds one assessment. Choose the team to add "
+                                    "it to, then import the file again.")
+        return importing.import_document(document, me, chosen), 1
+    if chosen is not None:
+        return chosen, importing.merge_document(document, me, chosen)
+    return importing.import_document(document, me), len(document.assessments)
 
 
 def private(team: Team, data: Any) -> Any:

@@ -245,14 +245,15 @@ def action_form_data(title: str, owner: str, due_date: dt.date | None,
 
 class ImportForm(StrictForm):
     """The import page's fields besides the file (which the view reads itself, after raising
-    the size limit): for a file with one assessment, a team the user owns to add it to."""
+    the size limit): a team the user owns to add the file to (none: a team file makes a new
+    team)."""
 
-    team = SelectField("Team to add one assessment to", validators=[Optional()])
+    team = SelectField("Team to add the file to", validators=[Optional()])
 
 
 def import_form(owned: Sequence[Team], **kwargs: Any) -> ImportForm:
     """The import form offering the teams the user owns."""
     form = ImportForm(meta={"csrf": False}, **kwargs)  # the view checks the token itself
-    form.team.choices = [SelectChoice("", "Choose a team"), *(
+    form.team.choices = [SelectChoice("", "None: make a new team"), *(
         SelectChoice(str(team.id), f"{team.service}, {team.office}") for team in owned)]
     return form

@@ -44,8 +44,17 @@ class SitePage:
 
 def submit_empty_start_form(page: Page) -> Response | None:
     with page.expect_navigation() as navigation:
-        page.get_by_role("button", name="Start the assessment").click()
+        page.locator("#new-team button[type=submit]").click()
     return navigation.value
+
+
+def submit_a_team_you_have(page: Page) -> Response | None:
+    """Type the name of one of your teams, in other case and spacing: the page refuses it and
+    links to the team."""
+    page.fill("#agency", "department of state")
+    page.fill("#office", " Bureau of  Consular Affairs")
+    page.fill("#service", "PASSPORT SERVICES")
+    return submit_empty_start_form(page)
 
 
 def submit_tampered_start_form(page: Page) -> Response | None:
@@ -53,7 +62,7 @@ def submit_tampered_start_form(page: Page) -> Response | None:
     page.evaluate("""() => {
         const field = document.createElement('input');
         field.type = 'hidden'; field.name = 'is_admin'; field.value = '1';
-        document.querySelector('main form').append(field);
+        document.querySelector('#new-team').append(field);
     }""")
     return submit_empty_start_form(page)
 
@@ -129,6 +138,9 @@ def site_pages(app: Flask, questionnaire: Questionnaire, draft: str, finished: s
         SitePage("choose a new password", "account.reset_password", reset_path),
         SitePage("start", "take.start", "/start"),
         SitePage("start, with errors", "take.start", "/start", then=submit_empty_start_form),
+        SitePage("start, a team you have refused", "take.start", "/start",
+                 then=submit_a_team_you_have),
+        SitePage("your work", "work.home", "/your-work"),
         SitePage("private link (resumes)", "take.resume", a),
         *[SitePage(f"pillar {p.id}", "take.pillar", f"{a}/pillars/{p.id}")
           for p in questionnaire.pillars],

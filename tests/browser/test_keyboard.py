@@ -6,7 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.browser.checks import DESCRIBE_FOCUS, FOCUS_IS_VISIBLE
-from tests.browser.journey import TEAM
+from tests.browser.journey import new_team
 
 TAB_LIMIT = 400  # more Tab presses than any page of ours needs to reach its last control
 
@@ -106,7 +106,8 @@ def test_the_journey_completes_with_tab_space_and_enter_alone(page, live_app):
     user.tab_to_control("Start an assessment")
     user.press("Enter", navigates=True)
 
-    for field, value in zip(("agency", "office", "service"), TEAM.values(), strict=True):
+    for field, value in zip(("agency", "office", "service"), new_team().values(),
+                            strict=True):
         user.tab_to(f"el.id === '{field}'", field)
         page.keyboard.type(value)
     user.tab_to_control("Start the assessment")
