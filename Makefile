@@ -6,8 +6,10 @@ USWDS   := node_modules/@uswds/uswds/dist
 
 .PHONY: run test test-postgres serve bench load setup assets migrate lint seed-demo clean
 
+# `make run PORT=5001` when 5000 is taken.
+PORT    ?= 5000
 run: setup migrate
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # tests/browser drives Debian's Chromium; without it those tests are skipped, and we say so.
 CHROMIUM := /usr/bin/chromium
@@ -57,6 +59,7 @@ static/uswds/.copied: package.json package-lock.json
 migrate: $(VENV)/.installed
 	$(FLASK) db upgrade
 
+# Safe to run again, and beside `make run`: it keeps the demo team and prints a new sign-in.
 seed-demo: setup migrate
 	$(FLASK) seed-demo
 

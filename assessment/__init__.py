@@ -12,7 +12,7 @@ from assessment.config import PROJECT_ROOT, load_config
 from assessment.extensions import csrf, db, limiter, migrate
 from assessment.rules.questionnaire_file import load_questionnaire
 from assessment.store import database
-from assessment.web import access, auth, log, routing, security, wording
+from assessment.web import access, auth, log, mail, routing, security, wording
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -32,6 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     routing.init_app(app)
     wording.init_app(app)
+    mail.init_app(app)
     register_blueprints(app)
     register_handlers(app)
     register_commands(app)

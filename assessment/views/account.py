@@ -103,9 +103,14 @@ def sign_up() -> str | Response:
         token = accounts.request_sign_up(email, form.password.data)
         db.session.commit()
         send_sign_up_email(email, token, form.next.data)
-        flash(f"Check your email. We sent a message to {email} with what to do next. "
-              f"A link to create an account works for {accounts.SIGN_UP_LINK_HOURS} hours.",
-              "success")
+        if mail.is_set_up():
+            flash(f"Check your email. We sent a message to {email} with what to do next. "
+                  f"A link to create an account works for {accounts.SIGN_UP_LINK_HOURS} "
+                  "hours.", "success")
+        else:
+            flash(f"{mail.NOT_SET_UP} Ask the person who runs this site for the message to "
+                  f"{email}. A link to create an account works for "
+                  f"{accounts.SIGN_UP_LINK_HOURS} hours.", "info")
         return redirect(url_for("main.home"))
     return render_template("account/sign_up.html", form=form)
 
@@ -195,8 +200,12 @@ def reset_request() -> str | Response:
             mail.send_email(user.email, "Reset your password",
                             f"To choose a new password, open this link within an hour:\n\n{link}"
                             "\n\nIf you did not ask for this, you can ignore this email.")
-        flash("If an account uses that address, we sent it a link to reset the password. "
-              "The link works once, for one hour.", "success")
+        if mail.is_set_up():
+            flash("If an account uses that address, we sent it a link to reset the password. "
+                  "The link works once, for one hour.", "success")
+        else:
+            flash(f"{mail.NOT_SET_UP} If an account uses that address, the link to reset its "
+                  "password is there. It works once, for one hour.", "info")
         return redirect(url_for(".sign_in"))
     return render_template("account/reset_request.html", form=form)
 

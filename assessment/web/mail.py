@@ -5,12 +5,24 @@ from __future__ import annotations
 import smtplib
 from email.message import EmailMessage
 
-from flask import current_app
+from flask import Flask, current_app
+
+NOT_SET_UP = "Email is not set up on this server. The link is in the server log."
+
+
+def init_app(app: Flask) -> None:
+    """Pages that send mail say where it goes when there is no mail server."""
+    app.jinja_env.globals["mail_is_set_up"] = is_set_up
+
+
+def is_set_up() -> bool:
+    """Whether mail goes out through a mail server (MAIL_SERVER); if not, to the log."""
+    return bool(current_app.config.get("MAIL_SERVER"))
 
 
 def send_email(to: str, subject: str, body: str) -> None:
     config = current_app.config
-    if not config.get("MAIL_SERVER"):
+    if not is_set_up():
         current_app.logger.info("Email not sent (MAIL_SERVER is not set) to %s: %s\n%s",
                                 to, subject, body)
         return
