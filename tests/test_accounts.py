@@ -335,3 +335,14 @@ def test_every_sign_in_hashes_the_password_once(app, make_user, monkeypatch, ema
             hashed.clear()
         accounts.check_sign_in(email, password)
     assert hashed == [1]
+
+
+def test_the_stand_in_hash_for_unknown_addresses_is_a_real_scrypt_hash():
+    """A wrong address takes as long as a wrong password only if the stand-in hash is checked
+    the way real ones are: scrypt, with the parameters new passwords get."""
+    from werkzeug.security import check_password_hash, generate_password_hash
+
+    from assessment.store.accounts import _DUMMY_HASH
+
+    assert check_password_hash(_DUMMY_HASH, "not a real password")
+    assert _DUMMY_HASH.split("$")[0] == generate_password_hash("x", method="scrypt").split("$")[0]
