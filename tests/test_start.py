@@ -144,3 +144,12 @@ def test_members_may_not_start_the_next_assessment(app, make_assessment, make_us
     assert browser.post(f"/teams/{team_id}/assessments",
                         data={"csrf_token": token}).status_code == 403
     assert draft_count(app, team_id) == 0
+
+
+def test_the_team_page_offers_to_continue_the_draft_instead_of_starting_another(
+        app, client, make_assessment):
+    draft = make_assessment()
+    page = check_page(client.get(f"/teams/{team_of(app, draft)}").data)
+    assert page.find("a", href=f"/assessments/{draft}", string="Continue the assessment "
+                                                              "in progress")
+    assert not page.find("form", action=f"/teams/{team_of(app, draft)}/assessments")
