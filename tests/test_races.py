@@ -247,7 +247,7 @@ def test_a_double_posted_sign_up_makes_one_account_without_an_error(app, caplog)
         confirmed = together(*confirms)
     assert [r.status_code for r in confirmed] == [302, 302]
     # One link made the account and signed in; the other was told to sign in.
-    assert sorted(r.location for r in confirmed) == ["/", "/sign-in"]
+    assert sorted(r.location for r in confirmed) == ["/sign-in", "/your-work"]
     assert count(app, User, email="new@state.gov") == 1
 
 
