@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 
 from assessment.extensions import db
 from assessment.store import operations, teams
-from assessment.store.models import OWNER, Assessment, Invite, Team, User
+from assessment.store.models import OWNER, VIEWER, Assessment, Invite, Membership, Team, User
 from tests.conftest import OWNER_EMAIL, check_page, page_text
 from tests.test_export_import import build_team, get_json, upload
 
@@ -91,3 +91,17 @@ def test_the_import_page_explains_adding_a_team_file_to_a_team(client, app, ques
     page = BeautifulSoup(client.get("/teams/import").data, "html.parser")
     assert page.select_one("label[for=team]").get_text() == "Team to add the file to"
     assert "instead of making a copy" in page_text(page)
+
+
+def test_a_viewer_of_the_same_team_is_told_to_ask_an_owner(app, client, questionnaire):
+    team_id = setup_team(app, questionnaire)
+    body = client.get(f"/teams/{team_id}/export.json").data
+    with app.app_context():
+        membership = db.session.scalar(db.select(Membership).join(User).filter(
+            User.email == OWNER_EMAIL, Membership.team_id == team_id))
+        membership.role = VIEWER
+        db.session.commit()
+    response = upload(client, body)
+    assert response.status_code == 400
+    text = page_text(check_page(response.data))
+    assert "Only its owners can add a file to it: ask one of them to import the file" in text

@@ -155,3 +155,9 @@ def test_the_header_links_to_your_work_when_signed_in(client, anonymous):
         "nav").find("a", href="/your-work")
     assert not check_page(anonymous.get("/how-scoring-works").data).find(
         "nav").find("a", href="/your-work")
+
+
+def test_a_team_with_a_trend_links_to_its_history(client, cycle):
+    card = check_page(client.get("/your-work").data).find(
+        "h3", string="Passport Services").find_parent("li")
+    assert card.find("a", href=f"/teams/{cycle['team_id']}/history")

@@ -43,11 +43,13 @@ def read_export(raw: bytes, max_bytes: int = MAX_BYTES) -> Document:
 class SameTeamError(TransferError):
     """A team file names a team the importer already has: we add to it, never copy it."""
 
-    def __init__(self, team: Team) -> None:
+    def __init__(self, team: Team, owner: bool) -> None:
+        then = ("To add the file's assessments to it, choose it as the team to add the file "
+                "to, then import the file again." if owner else
+                "Only its owners can add a file to it: ask one of them to import the file.")
         super().__init__("", f"You already have the team for {team.service} ({team.office}, "
                              f"{team.agency}), so we did not make a second team of that name. "
-                             "To add the file's assessments to it, choose it as the team to "
-                             "add the file to, then import the file again.")
+                             f"{then}")
         self.team = team
 
 
@@ -108,7 +110,8 @@ def _refuse_a_second_team(document: Document, importer: User) -> None:
     db.session.execute(select(User.id).where(User.id == importer.id).with_for_update())
     same = starting.team_named(importer, data.agency, data.office, data.service)
     if same is not None:
-        raise SameTeamError(same)
+        membership = teams.membership_of(same, importer)
+        raise SameTeamError(same, membership is not None and membership.role == OWNER)
 
 
 def _check_and_keep(document: Document, new_versions: bool) -> dict[str, User]:
