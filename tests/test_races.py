@@ -278,3 +278,24 @@ def test_two_posts_to_start_the_next_assessment_at_once_make_one_draft(app, team
         statuses = together(*posts)
     assert statuses == [302, 302]
     assert count(app, Assessment, status="draft") == 1
+
+
+def test_two_imports_of_one_team_file_at_once_make_one_team(app, team):
+    """A double-clicked import: the first makes the team; the second waits, then finds it."""
+    import io
+
+    with app.app_context():
+        team_id = db.session.get(Assessment, team["assessment_id"]).team_id
+    body = team["browsers"]["owner"].get(f"/teams/{team_id}/export.json").data
+    importer = sign_in_as(app.test_client(), make_user(app, "importer@state.gov"))
+    token = form_token(importer, "/teams/import")
+
+    def post() -> int:
+        return importer.post("/teams/import", data={
+            "csrf_token": token, "team": "", "file": (io.BytesIO(body), "team.json")},
+            content_type="multipart/form-data").status_code
+
+    with held_before(app, re.compile(r"\s*INSERT INTO team\b")):
+        statuses = together(post, post)
+    assert sorted(statuses) == [302, 400]
+    assert count(app, Team) == 2  # the exported team and one imported copy
