@@ -26,6 +26,7 @@ ACCESS = {
     "account.finish_sign_up": PUBLIC, "account.account": SIGNED_IN,
     "account.sign_out_everywhere": SIGNED_IN,
     "take.start": SIGNED_IN, "team.index": SIGNED_IN, "team.join": SIGNED_IN,
+    "team.invite_page": PUBLIC, "team.revoke_invite": OWNER,
     "team.answer_invite": SIGNED_IN,
     "take.claim": CLAIM,
     "take.resume": VIEWER, "take.saved": VIEWER, "take.review": VIEWER,
