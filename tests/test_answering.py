@@ -43,7 +43,7 @@ def test_save_and_continue_comes_first_then_previous_save_and_later(
     page = check_page(client.get(f"/assessments/{public_id}/pillars/{second.id}").data)
     assert buttons(page) == [
         ("continue", "Save and continue"),
-        ("previous", f"Previous : save and go back to {first.name}"),
+        ("previous", f"Previous page: save and go back to {first.name}"),
         ("save", "Save and stay on this page"),
         ("later", "Save and come back later")]
     assert page.select_one("main form button[type=submit]")["class"] == ["usa-button"]
