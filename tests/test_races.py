@@ -249,3 +249,24 @@ def test_a_double_posted_sign_up_makes_one_account_without_an_error(app, caplog)
     # One link made the account and signed in; the other was told to sign in.
     assert sorted(r.location for r in confirmed) == ["/", "/sign-in"]
     assert count(app, User, email="new@state.gov") == 1
+
+
+def test_two_owners_revoking_one_invite_at_once_remove_it_once(app, team):
+    from assessment.store.models import AuditEvent, Invite
+
+    with app.app_context():
+        team_row = db.session.get(Assessment, team["assessment_id"]).team
+        teams.create_invite(team_row, MEMBER, None, "ana@state.gov")
+        db.session.commit()
+        team_id, invite_id = team_row.id, db.session.scalar(db.select(Invite.id))
+    url = f"/teams/{team_id}/invites/{invite_id}/revoke"
+    posts = []
+    for who in ("owner", "o2"):
+        browser = team["browsers"][who]
+        data = {"csrf_token": form_token(browser, f"/teams/{team_id}")}
+        posts.append(lambda browser=browser, data=data: browser.post(url, data=data))
+    with held_before(app, re.compile(r"\s*DELETE FROM invite\b")):
+        responses = together(*posts)
+    assert [r.status_code for r in responses] == [302, 302]
+    assert count(app, Invite) == 0
+    assert count(app, AuditEvent, action="invite_revoked") == 1

@@ -137,10 +137,15 @@ def invite_of_team(team: Team, invite_id: int) -> Invite | None:
     return invite
 
 
-def revoke_invite(invite: Invite) -> None:
-    """The invite stops working: its link leads nowhere and it no longer waits for anyone."""
-    db.session.delete(invite)
-    db.session.flush()
+def revoke_invite(invite: Invite) -> bool:
+    """The invite stops working: its link leads nowhere and it no longer waits for anyone.
+    One statement, so two owners revoking it at once remove it once; False for the one that
+    found it gone (or used meanwhile)."""
+    removed = cast(CursorResult, db.session.execute(
+        delete(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None))
+        .execution_options(synchronize_session=False))).rowcount == 1
+    db.session.expunge(invite)
+    return removed
 
 
 def invite_email(team: Team, email: str, role: str, created_by: User | None) -> Invite:

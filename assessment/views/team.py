@@ -111,24 +111,24 @@ def revoke_invite(team_id: int, invite_id: int) -> Response:
     """An owner takes back an invite (or clears an expired one from the list)."""
     team, _ = team_or_404(team_id, OWNER)
     ButtonForm().refuse_tampering()
+    back = redirect(url_for(".team", team_id=team.id, _anchor="invites"))
     invite = teams.invite_of_team(team, invite_id)
-    if invite is None:  # revoked or used meanwhile
+    if invite is None:
         flash("That invite was already used or revoked.", "info")
-        return redirect(url_for(".team", team_id=team.id, _anchor="invites"))
-    whom = f"for {invite.email}" if invite.email else "link"
+        return back
+    role, email = invite.role, invite.email
     expired = teams.why_invite_fails(invite) == teams.EXPIRED
-    teams.revoke_invite(invite)
-    audit.record_event("invite_revoked", team=team, detail=f"role {invite.role}, {whom}"
-                       + (", expired" if expired else ""))
+    if not teams.revoke_invite(invite):  # revoked or used meanwhile
+        db.session.rollback()
+        flash("That invite was already used or revoked.", "info")
+        return back
+    audit.record_event("invite_revoked", team=team, detail=f"role {role}, " + (
+        f"for {email}" if email else "link") + (", expired" if expired else ""))
     db.session.commit()
-    flash(f"You removed the expired invite {whom_words(invite)}." if expired else
-          f"You revoked the invite {whom_words(invite)}. Its link no longer works.", "success")
-    return redirect(url_for(".team", team_id=team.id, _anchor="invites"))
-
-
-def whom_words(invite: Invite) -> str:
-    return f"for {invite.email}" if invite.email else \
-        f"link for a {ROLES[invite.role].lower()}"
+    whom = f"for {email}" if email else f"link for a {ROLES[role].lower()}"
+    flash(f"You removed the expired invite {whom}." if expired else
+          f"You revoked the invite {whom}. Its link no longer works.", "success")
+    return back
 
 
 @bp.post("/teams/<int:team_id>/members/<int:membership_id>/role")
