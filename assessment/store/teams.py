@@ -163,7 +163,8 @@ def invite_email(team: Team, email: str, role: str, created_by: User | None) -> 
 def invites_for(user: User) -> list[Invite]:
     """The invites waiting for the user's email address: not answered, not expired."""
     return list(db.session.scalars(
-        select(Invite).join(Team).where(Invite.email == user.email.lower(),
+        select(Invite).join(Team).options(selectinload(Invite.created_by))
+        .where(Invite.email == user.email.lower(),
                                         Invite.used_at.is_(None), Invite.expires_at > utcnow())
         .order_by(Team.service, Invite.id)))
 
