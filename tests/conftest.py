@@ -404,6 +404,7 @@ def world(app, client, anonymous, make_user, make_assessment, join_team, questio
         action = operations.add_action(assessment, practice, operations.ActionDetails(
             "Brief the team", "CX lead", dt.date(2027, 1, 1), "not_started"))
         token = teams.create_invite(a_draft.team, MEMBER, None)
+        revocable = teams.invite_by_token(teams.create_invite(a_draft.team, VIEWER, None))
         membership = db.session.scalar(db.select(Membership).filter_by(user_id=viewer))
         api_token, _ = api_tokens.make_token(db.session.get(User, owner_id), "script", None)
         db.session.commit()
@@ -411,7 +412,7 @@ def world(app, client, anonymous, make_user, make_assessment, join_team, questio
                   "action_id": action.id, "team_id": a_draft.team_id,
                   "membership_id": membership.id, "token": token, "filename": "css/app.css",
                   "question_id": questionnaire.pillars[0].questions[0].id,
-                  "token_id": api_token.id}
+                  "token_id": api_token.id, "invite_id": revocable.id}
     clients = {"anonymous": anonymous, OWNER: client,
                VIEWER: sign_in_as(app.test_client(), viewer),
                MEMBER: sign_in_as(app.test_client(), member),

@@ -27,6 +27,7 @@ ACCESS = {
     "account.sign_out_everywhere": SIGNED_IN,
     "take.start": SIGNED_IN, "team.index": SIGNED_IN, "team.join": SIGNED_IN,
     "team.answer_invite": SIGNED_IN, "work.home": SIGNED_IN,
+    "team.invite_page": PUBLIC, "team.revoke_invite": OWNER,
     "take.claim": CLAIM,
     "take.resume": VIEWER, "take.saved": VIEWER, "take.review": VIEWER,
     "take.pillar": MEMBER, "take.finish": OWNER, "take.reopen": OWNER,

@@ -110,7 +110,7 @@ def make_invite(browser, team_id: int, role: str) -> str:
     page = BeautifulSoup(browser.post(f"/teams/{team_id}/invites", data={
         "csrf_token": form_token(browser, f"/teams/{team_id}"), "role": role, "email": ""}
     ).data, "html.parser")
-    return page.find("input", id="invite-link")["value"].removeprefix("http://localhost")
+    return page.find(id="invite-link").get_text().removeprefix("http://localhost")
 
 
 def membership(app, team_id: int, user_id: int) -> str | None:

@@ -30,6 +30,7 @@ ACTIONS = {
     "api_token_revoked": "Revoked an API token",
     "team_created": "Made the team",  # home
     "assessment_started": "Started an assessment",  # home
+    "invite_revoked": "Revoked an invite",  # invites
 }
 
 

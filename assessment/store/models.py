@@ -330,7 +330,8 @@ class Membership(Model):
 
 class Invite(Model):
     """A link an owner shares to let someone join the team; works once, for a week. An invite
-    with an email (made by an import) is instead shown to that person when they sign in."""
+    with an email (made by an import, or a link an owner emailed) is also shown to that person
+    on "Your teams" when they sign in."""
 
     __tablename__ = "invite"
     __table_args__ = (CheckConstraint(_ROLE_CHECK, name="role_known"),)
@@ -347,6 +348,7 @@ class Invite(Model):
     email: Mapped[str | None] = mapped_column(String(254), index=True)  # stored lower case
 
     team: Mapped[Team] = relationship()
+    created_by: Mapped[User | None] = relationship()
 
 
 class AuditEvent(Model):

@@ -9,6 +9,7 @@ import secrets
 from typing import cast
 
 from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy.orm import selectinload
 
 from assessment.extensions import db
 from assessment.store.accounts import end_every_session
@@ -16,6 +17,9 @@ from assessment.store.models import OWNER, ROLE_RANK, Invite, Membership, Team, 
 
 INVITE_DAYS = 7
 EMAIL_INVITE_DAYS = 30  # someone invited by an import may not sign in for weeks
+EXPIRED_SHOWN_DAYS = 30  # the team page lists an expired invite this long, then drops it
+# Why an invite link no longer works.
+USED, EXPIRED, WITHDRAWN = "used", "expired", "withdrawn"
 
 
 class TeamError(ValueError):
@@ -92,14 +96,56 @@ def has_members(team: Team) -> bool:
                               .where(Membership.team_id == team.id)) or 0) > 0
 
 
-def create_invite(team: Team, role: str, created_by: User | None) -> str:
-    """A new invite link's token; only its hash is stored."""
+def create_invite(team: Team, role: str, created_by: User | None,
+                  email: str | None = None) -> str:
+    """A new invite link's token; only its hash is stored. With an email address (the person
+    the owner sends it to), the invite also waits on that person's "Your teams"."""
     token = secrets.token_urlsafe(24)
     db.session.add(Invite(team=team, role=role, token_hash=_hash(token),
+                          email=email.lower() if email else None,
                           created_by_id=created_by.id if created_by else None,
                           expires_at=utcnow() + dt.timedelta(days=INVITE_DAYS)))
     db.session.flush()
     return token
+
+
+def new_link(invite: Invite) -> str:
+    """A fresh token for an invite, to email it as a link: any link sent before stops
+    working."""
+    token = secrets.token_urlsafe(24)
+    invite.token_hash = _hash(token)
+    db.session.flush()
+    return token
+
+
+def invites_of_team(team: Team, now: dt.datetime | None = None) -> list[Invite]:
+    """The team's unused invites, soonest to expire first: those still open, then those that
+    expired within the last EXPIRED_SHOWN_DAYS (older ones drop off the list)."""
+    now = now or utcnow()
+    return list(db.session.scalars(
+        select(Invite).options(selectinload(Invite.created_by))
+        .where(Invite.team_id == team.id, Invite.used_at.is_(None),
+               Invite.expires_at > now - dt.timedelta(days=EXPIRED_SHOWN_DAYS))
+        .order_by(Invite.expires_at <= now, Invite.expires_at, Invite.id)))
+
+
+def invite_of_team(team: Team, invite_id: int) -> Invite | None:
+    """One unused invite of the team; another team's is as unknown as one that never was."""
+    invite = db.session.get(Invite, invite_id)
+    if invite is None or invite.team_id != team.id or invite.used_at is not None:
+        return None
+    return invite
+
+
+def revoke_invite(invite: Invite) -> bool:
+    """The invite stops working: its link leads nowhere and it no longer waits for anyone.
+    One statement, so two owners revoking it at once remove it once; False for the one that
+    found it gone (or used meanwhile)."""
+    removed = cast(CursorResult, db.session.execute(
+        delete(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None))
+        .execution_options(synchronize_session=False))).rowcount == 1
+    db.session.expunge(invite)
+    return removed
 
 
 def invite_email(team: Team, email: str, role: str, created_by: User | None) -> Invite:
@@ -117,7 +163,8 @@ def invite_email(team: Team, email: str, role: str, created_by: User | None) -> 
 def invites_for(user: User) -> list[Invite]:
     """The invites waiting for the user's email address: not answered, not expired."""
     return list(db.session.scalars(
-        select(Invite).join(Team).where(Invite.email == user.email.lower(),
+        select(Invite).join(Team).options(selectinload(Invite.created_by))
+        .where(Invite.email == user.email.lower(),
                                         Invite.used_at.is_(None), Invite.expires_at > utcnow())
         .order_by(Team.service, Invite.id)))
 
@@ -135,10 +182,24 @@ def ignore_invite(invite: Invite) -> None:
 def find_invite(token: str) -> Invite | None:
     """The invite behind a token while it is unused, not expired, and its maker still holds
     the role it gives."""
-    invite = db.session.scalar(select(Invite).where(Invite.token_hash == _hash(token)))
-    if invite is None or invite.used_at is not None or invite.expires_at <= utcnow():
-        return None
-    return invite if maker_may_grant(invite) else None
+    invite = invite_by_token(token)
+    return invite if invite is not None and why_invite_fails(invite) is None else None
+
+
+def invite_by_token(token: str) -> Invite | None:
+    """The invite behind a token, whatever its state; None when no invite has it (never made,
+    or revoked)."""
+    return db.session.scalar(select(Invite).where(Invite.token_hash == _hash(token)))
+
+
+def why_invite_fails(invite: Invite, now: dt.datetime | None = None) -> str | None:
+    """USED, EXPIRED or WITHDRAWN (its maker no longer holds the role it gives), or None
+    while the invite works."""
+    if invite.used_at is not None:
+        return USED
+    if invite.expires_at <= (now or utcnow()):
+        return EXPIRED
+    return None if maker_may_grant(invite) else WITHDRAWN
 
 
 def maker_may_grant(invite: Invite) -> bool:

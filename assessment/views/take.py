@@ -121,6 +121,8 @@ def pillar(public_id: str, pillar_id: str) -> str | Response:
             audit.record_event("answers_saved", team=assessment.team,
                                detail=f"{pillar.name}, assessment {assessment.id}")
             db.session.commit()
+            if form.data["action"] == "save":
+                flash("Your answers on this page are saved.", "success")
             return redirect(_after_save(assessment, pillar_id, form.data["action"]))
     progress = journey_progress(questionnaire, answers)
     return render_template("take/pillar.html", assessment=assessment, pillar=pillar, form=form,
@@ -219,6 +221,8 @@ def _after_save(assessment: Assessment, pillar_id: str, action: str | None) -> s
     public_id = assessment.public_id
     if action == "later":
         return url_for(".saved", public_id=public_id)
+    if action == "save":
+        return url_for(".pillar", public_id=public_id, pillar_id=pillar_id)
     pillars = [p.id for p in current_questionnaire().pillars]
     index = pillars.index(pillar_id) + (-1 if action == "previous" else 1)
     if index < 0 or index >= len(pillars):

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import smtplib
 from collections.abc import Callable
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -20,11 +17,12 @@ from werkzeug import Response
 
 from assessment.extensions import db
 from assessment.store import audit, starting, teams
-from assessment.store.models import OWNER, ROLES, VIEWER, Invite, Membership, Team
+from assessment.store.models import OWNER, ROLES, VIEWER, Invite, Membership, Team, utcnow
 from assessment.views.common import current_questionnaire
-from assessment.web import mail
+from assessment.web import invite_mail
 from assessment.web.access import role_in, team_or_404
 from assessment.web.account_forms import InviteAnswerForm, InviteForm, RoleForm
+from assessment.web.mail import Delivery
 from assessment.web.strict_form import ButtonForm
 
 bp = Blueprint("team", __name__)
@@ -82,7 +80,9 @@ def team(team_id: int) -> str:
 def render_team(team: Team, role: str, invite_form: InviteForm) -> str:
     return render_template("team/team.html", team=team, role=role, roles=ROLES,
                            owner=OWNER, is_member=role_in(team) is not None,
-                           invite_form=invite_form)
+                           invite_form=invite_form,
+                           invites=teams.invites_of_team(team) if role == OWNER else [],
+                           now=utcnow())
 
 
 @bp.post("/teams/<int:team_id>/invites")
@@ -91,29 +91,44 @@ def invite(team_id: int) -> str | tuple[str, int]:
     form = InviteForm()
     if not form.validate():
         return render_team(team, role, form), 400
-    token = teams.create_invite(team, form.role.data, current_user)
-    link = url_for(".join", token=token, _external=True)
-    emailed = form.email.data and send_invite(team, form.role.data, form.email.data, link)
+    email = form.email.data or None
+    token = teams.create_invite(team, form.role.data, current_user, email)
+    link = invite_mail.link_for(token)
+    invite = teams.invite_by_token(token)
+    delivery = invite_mail.send_invite(invite, email, link, current_user) \
+        if email and invite else None
     audit.record_event("invite_created", team=team, detail=f"role {form.role.data}" + (
-        f", emailed to {form.email.data}" if emailed else ""))
+        "" if delivery is None else f", emailed to {email}" if delivery == Delivery.SENT
+        else f", for {email}, not emailed ({delivery.value})"))
     db.session.commit()
     return render_template("team/invite_created.html", team=team, role=ROLES[form.role.data],
-                           link=link, email=form.email.data, emailed=emailed)
+                           link=link, email=email, delivery=delivery, deliveries=Delivery,
+                           days=teams.INVITE_DAYS)
 
 
-def send_invite(team: Team, role: str, email: str, link: str) -> bool:
-    """Email the invite link; False (and a log entry) when the mail server refuses."""
-    try:
-        mail.send_email(email, f"Join the {team.service} team",
-                        f"{current_user.email} invited you to join the team for {team.service} "
-                        f"({team.office}, {team.agency}) as a {ROLES[role].lower()} in the CX "
-                        f"maturity self-assessment.\n\nOpen this link to join. It works once, "
-                        f"for {teams.INVITE_DAYS} days:\n{link}\n\nIf you did not expect this, "
-                        "you can ignore this email.")
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("could not email an invite")
-        return False
-    return True
+@bp.post("/teams/<int:team_id>/invites/<int:invite_id>/revoke")
+def revoke_invite(team_id: int, invite_id: int) -> Response:
+    """An owner takes back an invite (or clears an expired one from the list)."""
+    team, _ = team_or_404(team_id, OWNER)
+    ButtonForm().refuse_tampering()
+    back = redirect(url_for(".team", team_id=team.id, _anchor="invites"))
+    invite = teams.invite_of_team(team, invite_id)
+    if invite is None:
+        flash("That invite was already used or revoked.", "info")
+        return back
+    role, email = invite.role, invite.email
+    expired = teams.why_invite_fails(invite) == teams.EXPIRED
+    if not teams.revoke_invite(invite):  # revoked or used meanwhile
+        db.session.rollback()
+        flash("That invite was already used or revoked.", "info")
+        return back
+    audit.record_event("invite_revoked", team=team, detail=f"role {role}, " + (
+        f"for {email}" if email else "link") + (", expired" if expired else ""))
+    db.session.commit()
+    whom = f"for {email}" if email else f"link for a {ROLES[role].lower()}"
+    flash(f"You removed the expired invite {whom}." if expired else
+          f"You revoked the invite {whom}. Its link no longer works.", "success")
+    return back
 
 
 @bp.post("/teams/<int:team_id>/members/<int:membership_id>/role")
@@ -211,16 +226,37 @@ def start_assessment(team_id: int) -> Response:
     return redirect(url_for("take.resume", public_id=assessment.public_id))
 
 
-@bp.route("/invites/<token>", methods=["GET", "POST"])
+@bp.get("/invites/<token>")
+def invite_page(token: str) -> str | tuple[str, int]:
+    """Where an invite link lands: the team, who invited you and the role; signed out, sign in
+    or create an account and come back here; a link that no longer works says why."""
+    invite = teams.invite_by_token(token)
+    problem = "unknown" if invite is None else teams.why_invite_fails(invite)
+    if invite is None or problem is not None:
+        return invite_gone(invite, problem)
+    here = url_for(".invite_page", token=token)
+    return render_template("team/join.html", invite=invite, role=ROLES[invite.role],
+                           token=token, here=here, membership=(
+                               teams.membership_of(invite.team, current_user)
+                               if current_user.is_authenticated else None))
+
+
+@bp.post("/invites/<token>")
 @login_required
-def join(token: str) -> str | Response:
-    invite = teams.find_invite(token)
-    if invite is None:
-        abort(404)
-    if request.method == "POST":
-        ButtonForm().refuse_tampering()
-        return join_by_invite(invite)
-    return render_template("team/join.html", invite=invite, role=ROLES[invite.role])
+def join(token: str) -> str | tuple[str, int] | Response:
+    ButtonForm().refuse_tampering()
+    invite = teams.invite_by_token(token)
+    if invite is None or (problem := teams.why_invite_fails(invite)) is not None:
+        return invite_gone(invite, "unknown" if invite is None else problem)
+    return join_by_invite(invite)
+
+
+def invite_gone(invite: Invite | None, problem: str | None) -> tuple[str, int]:
+    """The page for a link that does not work: never made or revoked (404); used, expired or
+    withdrawn (410, naming the team so the visitor can ask for a new one)."""
+    return render_template("team/invite_gone.html", invite=invite, problem=problem,
+                           role=ROLES[invite.role] if invite else None), \
+        404 if invite is None else 410
 
 
 def membership_or_404(team: Team, membership_id: int) -> Membership:

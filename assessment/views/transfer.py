@@ -29,6 +29,7 @@ from assessment.store.read_model import scored_assessment, scored_team
 from assessment.transfer import exporting, importing, spreadsheets
 from assessment.transfer.document import ASSESSMENT, Document
 from assessment.transfer.parsing import TransferError
+from assessment.web import invite_mail
 from assessment.web.access import assessment_for, shows_emails, team_or_404
 from assessment.web.forms import import_form
 from assessment.web.privacy import without_emails
@@ -115,8 +116,10 @@ def import_file() -> str | Response | tuple[str, int]:
         return import_page(owned, error.explain(), chosen=chosen, status=400)
     audit.record_event("import", team=team, detail=f"{upload.filename[:200]}: {count} "
                                                     f"assessment{'s' if count != 1 else ''}")
+    invited = [member.email for member in importing.invited(document, current_user)]
+    emailed = invite_mail.email_new_invites(team, invited, current_user)
     db.session.commit()
-    invites = importing.invited_text(len(importing.invited(document, current_user)))
+    invites = f"{importing.invited_text(len(invited))} {invite_mail.deliveries_text(emailed)}"
     flash(f"You imported {count} assessment{'s' if count != 1 else ''} from "
           f"{upload.filename[:200]}. {invites}".rstrip(), "success")
     return redirect(url_for("team.team", team_id=team.id))

@@ -21,7 +21,7 @@ from assessment.web.strict_form import StrictForm
 
 NOTE_MAX_LENGTH = 2000
 TEXT_FIELD_MAX = 200
-ACTIONS = ("continue", "later", "previous")
+ACTIONS = ("continue", "later", "previous", "save")
 TARGET_CHOICES = [f"{Decimal(n) / 2:.1f}" for n in range(2, 11)]  # 1.0, 1.5 … 5.0
 
 

@@ -28,6 +28,7 @@ from tests.browser.site import (
     SitePage,
     get_endpoints,
     history_pages,
+    make_invite_link,
     site_pages,
     unlisted_routes,
 )
@@ -253,18 +254,31 @@ def site(live_app: LiveApp, make_assessment: Callable[..., str], owner_id: int) 
 
 def team_pages(live_app: LiveApp, public_id: str, unowned: str) -> list[SitePage]:
     """Teams: the list, a team page as its owner, an invite link, a team from before accounts."""
+    import datetime as dt
+
     from assessment.store import teams
-    from assessment.store.models import MEMBER, Assessment
+    from assessment.store.models import MEMBER, VIEWER, Assessment
 
     with live_app.app.app_context():
         team = db.session.scalar(db.select(Assessment).filter_by(public_id=public_id)).team
         token = teams.create_invite(team, MEMBER, None)
+        expired = teams.invite_email(team, "late@state.gov", VIEWER, None)
+        expired.expires_at = expired.created_at - dt.timedelta(days=1)
+        expired_token = teams.new_link(expired)
         db.session.commit()
         team_id = team.id
     return [SitePage("your teams", "team.index", "/teams"),
-            SitePage("team page, as its owner", "team.team", f"/teams/{team_id}"),
+            SitePage("team page, as its owner, with invites", "team.team", f"/teams/{team_id}"),
+            SitePage("team page, an invite link just made", "team.team", f"/teams/{team_id}",
+                     then=make_invite_link),
             SitePage("audit log", "team.audit_log", f"/teams/{team_id}/audit"),
-            SitePage("join a team by invite link", "team.join", f"/invites/{token}"),
+            SitePage("join a team by invite link", "team.invite_page", f"/invites/{token}"),
+            SitePage("invite link, signed out", "team.invite_page", f"/invites/{token}",
+                     signed_out=True),
+            SitePage("invite link, expired", "team.invite_page", f"/invites/{expired_token}",
+                     410),
+            SitePage("invite link, unknown or revoked", "team.invite_page",
+                     "/invites/not-a-real-token", 404, signed_out=True),
             SitePage("take over a team from before accounts", "take.claim",
                      f"/assessments/{unowned}/claim"),
             SitePage("record the team's agreed answer", "consensus.agree",

@@ -32,10 +32,17 @@ class SitePage:
     # For pages shown after a form post (validation errors, a 400): what to do after loading path.
     then: Callable[[Page], Response | None] | None = None
     needs_javascript: bool = False  # a state only scripts make (the banner opened)
+    signed_out: bool = False  # seen by a visitor who is not signed in
 
     def open(self, page: Page) -> None:
         """Load the page in the browser and check its status."""
-        response = page.goto(self.path)
+        if self.signed_out:
+            cookies = page.context.cookies()
+            page.context.clear_cookies()
+            response = page.goto(self.path)
+            page.context.add_cookies(cookies)  # the next page is seen signed in again
+        else:
+            response = page.goto(self.path)
         if self.then is not None:
             response = self.then(page)
         assert response is not None, self.name
@@ -106,6 +113,15 @@ def submit_main_form(page: Page) -> Response | None:
     """Press the first submit button of the page's form as it is (empty, for a new form)."""
     with page.expect_navigation() as navigation:
         page.locator("main form button[type=submit]").first.click()
+    return navigation.value
+
+
+def make_invite_link(page: Page) -> Response | None:
+    """Make an invite link for an email address on the team page (no mail server: the page
+    says no email was sent, and shows the link with its copy button)."""
+    page.get_by_label("Their email address (optional)").fill("new.person@state.gov")
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Make an invite link").click()
     return navigation.value
 
 

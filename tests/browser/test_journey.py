@@ -41,8 +41,9 @@ def test_the_whole_journey_works_in_a_browser(page, new_context, live_app):
 
     public_id = start_assessment(page)
     answer_pillar(page, pillars[0], choice_for)
-    # Save and go back shows the first pillar again with the answers chosen before.
-    answer_pillar(page, pillars[1], choice_for, button="Save and go back")
+    # Previous saves and shows the first pillar again with the answers chosen before.
+    answer_pillar(page, pillars[1], choice_for,
+                  button=f"Previous page: save and go back to {pillars[0].name}")
     expect(page.locator("h1")).to_contain_text(pillars[0].name)
     first = pillars[0].questions[0]
     expect(page.get_by_role("group", name=first.text)
