@@ -218,7 +218,7 @@ def test_a_viewer_may_compare_and_another_team_may_not(app, client, two_years, m
 def keep_older_version(questionnaire) -> None:
     """questions.yaml as it was: another version, where one question had another id and text."""
     current = next(q for *_, q in questionnaire.questions() if q.id == KEPT)
-    text = questionnaire.source.replace('version: "2026.1"', f'version: "{OLD}"', 1)
+    text = questionnaire.source.replace('version: "2027.1"', f'version: "{OLD}"', 1)
     text = text.replace(f"id: {KEPT}", f"id: {RENAMED}", 1).replace(current.text, OLD_TEXT, 1)
     db.session.add(QuestionnaireSnapshot(version=OLD, source=text,
                                          content_hash=questionnaire_versions.content_hash(text)))

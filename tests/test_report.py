@@ -333,7 +333,7 @@ def _rename_team(current: Assessment, earlier: Assessment) -> None:
 
 
 def _change_questionnaire_version(current: Assessment, earlier: Assessment) -> None:
-    current.questionnaire_version = "2027.1"
+    current.questionnaire_version = "2028.1"
 
 
 def _change_earlier_assessment(current: Assessment, earlier: Assessment) -> None:
