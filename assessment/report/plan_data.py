@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
+from assessment.rules import hisp
 from assessment.rules.charts import PRINT, BarChart, pillar_bar_chart
 from assessment.rules.comparison import ScoreChange
 from assessment.rules.questionnaire import Pillar, Practice, Questionnaire, Resource
@@ -60,6 +61,12 @@ class Team:
     agency: str
     office: str
     service: str
+    hisp_service: str | None = None  # set when the service is a designated HISP
+
+    @property
+    def hisp_duties(self) -> tuple[str, ...]:
+        """What A-11 Section 280 asks of a HISP (rules/hisp.py); nothing for other teams."""
+        return hisp.DUTIES if self.hisp_service else ()
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ ACTIONS = {
     "import": "Imported from a file",
     "api_token_created": "Made an API token",
     "api_token_revoked": "Revoked an API token",
+    "hisp_changed": "Changed whether the service is a HISP",
 }
 
 

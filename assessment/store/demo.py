@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from assessment.rules.questionnaire import Questionnaire
 from assessment.rules.questionnaire_file import earlier_questionnaire
-from assessment.store import operations
+from assessment.store import operations, teams
 from assessment.store.models import Assessment
 from assessment.store.operations import ActionDetails, SubmittedAnswer
 
@@ -70,6 +70,7 @@ def seed_demo_team(questionnaire: Questionnaire) -> list[Assessment]:
     """Create the demo team and its three finished assessments; return them oldest first."""
     team = operations.create_team("Department of State", "Bureau of Consular Affairs",
                                   "Passport Services", is_demo=True)
+    teams.set_hisp(team, "Passport Services")  # a designated HISP, from the profiles
     assessments = []
     earlier = earlier_questionnaire(EARLIER_VERSION) or questionnaire
     for year, finished_at in enumerate(FINISHED_ON):
