@@ -190,7 +190,7 @@ def submit_impossible_target_date(page: Page) -> Response | None:
 
 def say_hisp_without_a_service(page: Page) -> Response | None:
     """Answer yes but choose no service: the page explains what is missing."""
-    page.check("#is_hisp-yes")
+    page.locator("label[for='is_hisp-yes']").click()  # USWDS hides the input itself
     return submit_main_form(page)
 
 
