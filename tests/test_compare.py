@@ -346,6 +346,8 @@ def test_a_2026_assessment_still_shows_scores_and_compares_against_a_2027_one(
     for question in replaced:
         assert f"“{question.text}” replaces “{old_text(old, question.replaces)}”" in note
     assert row_of(page, "Scores, changes and targets", "Strategy")[1:3] == ["2.0", "3.0"]
+    history = page_text(check_page(client.get(f"/teams/{team_id}/history").data.decode()))
+    assert f"used questionnaire versions {old.version} and {questionnaire.version}" in history
 
 
 def old_text(old, question_id) -> str:
