@@ -23,6 +23,12 @@ def token(client, path: str) -> str:
         "input", attrs={"name": "csrf_token"})["value"]
 
 
+def post_hisp(client, team_id: int, form: dict[str, str]):
+    """Post the HISP form as the page sends it, with its token."""
+    path = f"/teams/{team_id}/hisp"
+    return client.post(path, data={"csrf_token": token(client, path), **form})
+
+
 @pytest.fixture
 def finished(app, make_assessment, questionnaire) -> tuple[str, int]:
     public_id = make_assessment({q.id: "2" for *_, q in questionnaire.questions()},
@@ -40,10 +46,9 @@ def finished(app, make_assessment, questionnaire) -> tuple[str, int]:
 ])
 def test_an_owner_marks_the_service_as_a_hisp_from_the_profiles_or_typed(
         app, client, finished, form, kept):
-    _, team_id = finished
-    path = f"/teams/{team_id}/hisp"
-    response = client.post(path, data={"csrf_token": token(client, path), **form})
+    response = post_hisp(client, finished[1], form)
     assert response.status_code == 302
+    _, team_id = finished
     with app.app_context():
         team = db.session.get(Team, team_id)
         assert (team.is_hisp, team.hisp_service) == (kept is not None, kept)
@@ -59,8 +64,7 @@ def test_an_owner_marks_the_service_as_a_hisp_from_the_profiles_or_typed(
 def test_a_missing_choice_shows_the_form_again_and_stores_nothing(
         app, client, finished, form, message):
     _, team_id = finished
-    path = f"/teams/{team_id}/hisp"
-    response = client.post(path, data={"csrf_token": token(client, path), **form})
+    response = post_hisp(client, team_id, form)
     assert response.status_code == 200
     assert message in page_text(check_page(response.data.decode()))
     with app.app_context():
@@ -69,9 +73,7 @@ def test_a_missing_choice_shows_the_form_again_and_stores_nothing(
 
 def test_a_service_the_page_never_offered_is_refused(app, client, finished):
     _, team_id = finished
-    path = f"/teams/{team_id}/hisp"
-    response = client.post(path, data={"csrf_token": token(client, path), "is_hisp": "yes",
-                                       "service": "Made-up Service"})
+    response = post_hisp(client, team_id, {"is_hisp": "yes", "service": "Made-up Service"})
     assert response.status_code == 400
     with app.app_context():
         assert db.session.get(Team, team_id).is_hisp is False
