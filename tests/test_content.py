@@ -168,3 +168,10 @@ def test_each_pillars_next_steps_read_at_grade_nine_or_lower(
     grades = {p.name: round(measure([s.text for pr in p.practices for level in pr.steps
                                      for s in level]).grade, 1) for p in questionnaire.pillars}
     assert all(grade <= 9.0 for grade in grades.values()), grades
+
+
+def test_the_profiled_services_are_examples_on_the_practices_they_illustrate(
+        questionnaire: Questionnaire) -> None:
+    with_examples = {p.id: p.examples for p in practices(questionnaire) if p.examples}
+    assert len(with_examples) >= 5
+    assert all("Partnership for Public Service" in " ".join(e) for e in with_examples.values())

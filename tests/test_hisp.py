@@ -122,3 +122,13 @@ def test_the_peer_spread_can_be_limited_to_hisps_with_the_same_minimum(
         db.session.commit()
     only = check_page(client.get(url, query_string={"peers": "hisp"}).data.decode())
     assert only.select(".app-peers")
+
+
+def test_a_weak_practice_shows_the_example_a_profiled_service_gives(app, client, finished,
+                                                                    questionnaire):
+    public_id, _ = finished
+    page = check_page(client.get(f"/assessments/{public_id}/results").data.decode())
+    practice = next(p for pillar in questionnaire.pillars for p in pillar.practices
+                    if p.id == "customer-understanding.who-you-serve")
+    weak = page.find(id=f"practice-{practice.id}")
+    assert f"An example to learn from: {practice.examples[0]}" in weak.get_text(" ", strip=True)

@@ -188,6 +188,8 @@ NEEDS_PREFIX = "must be 'customer-understanding.{}' followed by lowercase words 
                  id="replaces not an id"),
     pytest.param(setting(("format",), 3), "format", "expected format 1 or 2, found 3",
                  id="unknown format"),
+    pytest.param(setting((*JOURNEY, "examples"), ["A service.", 7]), f"{AT}.examples[1]",
+                 "expected text, found a number", id="an example that is not text"),
     pytest.param(setting((*RESOURCE, "url"), "not-a-url"), f"{AT}.resources[0].url",
                  f"'not-a-url' {URL_PROBLEM}", id="url without scheme"),
     pytest.param(setting((*RESOURCE, "url"), "ftp://x.org/a"),

@@ -139,6 +139,7 @@ class Priority:
     resources: tuple[ResourceLine, ...]
     steps: tuple[StepLine, ...] = ()
     done_when: tuple[str, ...] = ()  # the next level's statements
+    examples: tuple[str, ...] = ()  # services to learn from
 
 
 @dataclass(frozen=True)
@@ -250,7 +251,8 @@ def build_plan(questionnaire: Questionnaire, results: Results, team: Team,
             Priority(rank, w.practice.practice.name, w.practice.practice.summary, w.pillar.name,
                      w.score, level(w.practice.level), w.target, w.gap, w.next_step,
                      tuple(_resource(r) for r in w.practice.practice.resources),
-                     *_steps(w.practice.practice, w.practice.level))
+                     *_steps(w.practice.practice, w.practice.level),
+                     w.practice.practice.examples)
             for rank, w in enumerate(results.weak_practices, start=1)
         ),
         knowledge_gaps=tuple(

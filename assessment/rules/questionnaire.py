@@ -103,6 +103,7 @@ class Practice:
     resources: tuple[Resource, ...]
     weight: Fraction = Fraction(1)
     steps: tuple[tuple[Step, ...], ...] = ()  # index 0 holds the steps out of level 1
+    examples: tuple[str, ...] = ()  # services to learn from, in our words (HISP profiles)
 
     def __post_init__(self) -> None:
         if not self.steps:  # built from one sentence per level

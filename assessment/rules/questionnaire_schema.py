@@ -296,7 +296,7 @@ def _pillar(check: _Checker, item: Any, place: str, function_ids: set[str]) -> P
 
 def _practice(check: _Checker, item: Any, place: str, pillar_id: str) -> Practice:
     check.mapping(item, place, {"id", "name", "summary", "questions", "next_steps", "resources"},
-                  {"weight"})
+                  {"weight", "examples"})
     practice_id = check.unique_id(item, place, prefix=pillar_id)
     questions = tuple(
         _question(check, q, f"{place}.questions[{k}]", practice_id)
@@ -310,7 +310,19 @@ def _practice(check: _Checker, item: Any, place: str, pillar_id: str) -> Practic
     return Practice(practice_id, check.text(item, "name", place),
                     check.text(item, "summary", place), questions,
                     tuple(" ".join(step.text for step in level) for level in steps),
-                    resources, _weight(check, item, place), steps)
+                    resources, _weight(check, item, place), steps, _examples(check, item, place))
+
+
+def _examples(check: _Checker, item: dict, place: str) -> tuple[str, ...]:
+    """Services to learn from, each one text; none when the field is left out."""
+    if "examples" not in item:
+        return ()
+    examples = check.sequence(item, "examples", place)
+    for k, example in enumerate(examples):
+        if not isinstance(example, str) or not example.strip():
+            raise check.fail(f"{place}.examples[{k}]", f"expected text, found {_kind(example)}",
+                             item, "examples")
+    return tuple(example.strip() for example in examples)
 
 
 def _weight(check: _Checker, item: dict, place: str) -> Fraction:
