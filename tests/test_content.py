@@ -17,7 +17,7 @@ from assessment.rules.questionnaire import (
     Practice,
     Questionnaire,
 )
-from assessment.rules.questionnaire_file import load_questionnaire
+from assessment.rules.questionnaire_file import earlier_questionnaire, load_questionnaire
 from tests.conftest import PROJECT_ROOT, QUESTIONS, QUESTIONS_2026
 from tests.plain_language import measure
 
@@ -175,3 +175,11 @@ def test_the_profiled_services_are_examples_on_the_practices_they_illustrate(
     with_examples = {p.id: p.examples for p in practices(questionnaire) if p.examples}
     assert len(with_examples) >= 5
     assert all("Partnership for Public Service" in " ".join(e) for e in with_examples.values())
+
+
+@pytest.mark.parametrize(("version", "found"), [
+    ("2026.1", True), ("1999.1", False), ("../../questions", False), ("", False),
+    ("2026.1/../2026.1", False),
+])
+def test_an_earlier_version_is_read_only_from_its_own_shipped_file(version, found) -> None:
+    assert (earlier_questionnaire(version) is not None) is found
