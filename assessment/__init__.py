@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
         api_tokens,
         compare,
         consensus,
+        hisp,
         history,
         main,
         ops,
@@ -75,8 +76,8 @@ def register_blueprints(app: Flask) -> None:
     )
 
     # Each area of the site is one blueprint (see README, "What is where").
-    for area in (ops, main, account, team, take, results, plan, consensus, history, compare,
-                 transfer, api, api_tokens, work):
+    for area in (ops, main, account, team, hisp, take, results, plan, consensus, history,
+                 compare, transfer, api, api_tokens, work):
         app.register_blueprint(area.bp)
 
 

@@ -38,6 +38,8 @@ from assessment.store.operations import SubmittedAnswer
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = PROJECT_ROOT / "questions.yaml"
+# The questionnaire as it was before 2027.1, for assessments taken on it (docs/content.md).
+QUESTIONS_2026 = PROJECT_ROOT / "assessment" / "questionnaires" / "2026.1.yaml"
 
 
 @pytest.fixture(scope="session")

@@ -33,8 +33,8 @@ def bomb_cases(depth: int) -> list[tuple[str, str, int | None, str]]:
     practice = "      - id: strategy.big-picture"
     bomb = alias_bomb(depth)
     return [
-        ("alias bomb in date", edited("date: 2026-11-22\n", f"date: {bomb}\n"),
-         line_of("date: 2026-11-22"), "anchors"),
+        ("alias bomb in date", edited("date: 2026-12-01\n", f"date: {bomb}\n"),
+         line_of("date: 2026-12-01"), "anchors"),
         ("alias bomb in a11_function",
          edited("    a11_function: governance-strategy\n", f"    a11_function: {bomb}\n"),
          line_of("    a11_function: governance-strategy"), "anchors"),
@@ -46,7 +46,7 @@ def bomb_cases(depth: int) -> list[tuple[str, str, int | None, str]]:
 
 
 TITLE = line_of("title: CX maturity self-assessment")
-DATE = line_of("date: 2026-11-22")
+DATE = line_of("date: 2026-12-01")
 REWARD = "        name: Reward success"
 WEIGHTED = "      - id: strategy.big-picture"
 MAX_BYTES = 1_000_000  # assessment.rules.questionnaire_file.MAX_BYTES, repeated so a change is seen
@@ -65,13 +65,13 @@ CASES: list[tuple[str, str, int | None, str]] = [
                                   "title: CX maturity self-assessment\n? {a: 1}\n: c\n"),
      TITLE + 1, "a key must be"),
     ("a list as a next step key",
-     edited("          1: ", "          ? [1, 2]\n          : x\n          1: "),
-     next(n for n, line in enumerate(REAL_LINES, 1) if line.startswith("          1: ")),
+     edited("          1:\n", "          ? [1, 2]\n          : x\n          1:\n"),
+     next(n for n, line in enumerate(REAL_LINES, 1) if line == "          1:"),
      "a key must be"),
-    ("5,000 nested lists", edited("date: 2026-11-22\n",
+    ("5,000 nested lists", edited("date: 2026-12-01\n",
                                   "date: " + "[" * 5000 + "]" * 5000 + "\n"),
      DATE, "nested more than"),
-    ("5,000 nested mappings", edited("date: 2026-11-22\n",
+    ("5,000 nested mappings", edited("date: 2026-12-01\n",
                                      "date: " + "{a: " * 5000 + "}" * 5000 + "\n"),
      DATE, "nested more than"),
     ("a NUL byte", edited("title: CX maturity", "title: CX\x00 maturity"), TITLE,
@@ -82,18 +82,18 @@ CASES: list[tuple[str, str, int | None, str]] = [
      edited(WEIGHTED + "\n", f"{WEIGHTED}\n        weight: {'9' * 5000}\n"),
      line_of(WEIGHTED) + 1, "too many digits"),
     ("a number of 5,000 digits as the version",
-     edited('version: "2026.1"', f"version: {'1' * 5000}"), line_of('version: "2026.1"'),
+     edited('version: "2027.1"', f"version: {'1' * 5000}"), line_of('version: "2027.1"'),
      "too many digits"),
     ("an impossible date with an explicit tag",
-     edited("date: 2026-11-22\n", "date: !!timestamp 2026-13-45\n"), DATE,
+     edited("date: 2026-12-01\n", "date: !!timestamp 2026-13-45\n"), DATE,
      "cannot read this value"),
     ("a field name of 100,000 characters",
      edited("title: CX maturity self-assessment\n",
             "title: CX maturity self-assessment\n? " + "x" * 100_000 + "\n: 1\n"),
      TITLE + 1, "unknown field 'xxxxxxxx"),
     ("a date of 200,000 characters",
-     edited("date: 2026-11-22\n", f"date: 2026-11-22{'x' * 200_000}\n"),
-     DATE, "expected a real date like 2026-11-22, found '2026-11-22xxx"),
+     edited("date: 2026-12-01\n", f"date: 2026-12-01{'x' * 200_000}\n"),
+     DATE, "expected a real date like 2026-11-22, found '2026-12-01xxx"),
     ("a file over the size limit",
      REAL + "# padding\n" + ("#" + " " * 99 + "\n") * (MAX_BYTES // 100), None,
      "larger than 1 MB"),

@@ -38,7 +38,7 @@ ACCESS = {
     "plan.add_action": MEMBER, "plan.edit_action": OWNER, "plan.remove_action": OWNER,
     "team.team": VIEWER, "team.invite": OWNER, "team.change_role": OWNER,
     "team.remove_member": OWNER, "team.leave": VIEWER,
-    "team.start_assessment": OWNER,
+    "team.start_assessment": OWNER, "hisp.hisp_status": OWNER,
     "take.open_to_team": OWNER, "team.audit_log": OWNER,
     "consensus.team_view": VIEWER, "consensus.agree": OWNER,
     # history and trends

@@ -10,9 +10,10 @@ from decimal import Decimal
 import pytest
 
 from assessment.extensions import db
+from assessment.rules.questionnaire_file import load_questionnaire
 from assessment.store import operations, questionnaire_versions
 from assessment.store.models import VIEWER, Assessment, QuestionnaireSnapshot
-from tests.conftest import check_page, page_text, sign_in_as
+from tests.conftest import QUESTIONS_2026, check_page, page_text, sign_in_as
 
 OLD = "2025.1"
 KEPT, RENAMED = "strategy.big-picture.q1", "strategy.big-picture.q0"
@@ -218,7 +219,7 @@ def test_a_viewer_may_compare_and_another_team_may_not(app, client, two_years, m
 def keep_older_version(questionnaire) -> None:
     """questions.yaml as it was: another version, where one question had another id and text."""
     current = next(q for *_, q in questionnaire.questions() if q.id == KEPT)
-    text = questionnaire.source.replace('version: "2026.1"', f'version: "{OLD}"', 1)
+    text = questionnaire.source.replace('version: "2027.1"', f'version: "{OLD}"', 1)
     text = text.replace(f"id: {KEPT}", f"id: {RENAMED}", 1).replace(current.text, OLD_TEXT, 1)
     db.session.add(QuestionnaireSnapshot(version=OLD, source=text,
                                          content_hash=questionnaire_versions.content_hash(text)))
@@ -316,3 +317,38 @@ def test_the_team_page_dates_each_assessment_as_the_history_does(client, team_of
              check_page(client.get(f"/teams/{team_id}").data.decode()).select("main li")]
     assert "Assessment finished November 14, 2024" in items
     assert "Assessment started November 4, 2025: in progress" in items
+
+
+def test_a_2026_assessment_still_shows_scores_and_compares_against_a_2027_one(
+        app, client, team_of, questionnaire):
+    """2026.1 is read from assessment/questionnaires/ when the database keeps no copy of it."""
+    old = load_questionnaire(QUESTIONS_2026)
+    team_id, ids = team_of((everything(old, "2"), True), (everything(questionnaire, "3"), True))
+    with app.app_context():
+        by_id(ids[0]).questionnaire_version = old.version
+        db.session.query(QuestionnaireSnapshot).delete()
+        db.session.commit()
+    response = client.get(f"/assessments/{ids[0]}/results")
+    assert response.status_code == 200
+    results = check_page(response.data.decode())
+    text = page_text(results)
+    assert "mailto:" not in response.data.decode()  # no personal address, even from 2026.1
+    big_picture = old.pillar("strategy").practices[0]
+    weak = results.find(id=f"practice-{big_picture.id}")
+    assert big_picture.next_step(2) in weak.get_text(" ", strip=True)
+    assert "Overall" in text and "2.0" in text
+
+    page = compare_page(client, team_id)
+    note = page_text(page.select_one(".app-compare-versions"))
+    assert f"version {old.version}" in note and f"version {questionnaire.version}" in note
+    replaced = [q for *_, q in questionnaire.questions() if q.replaces]
+    assert f"Questions that replace earlier ones ({len(replaced)})" in note
+    for question in replaced:
+        assert f"“{question.text}” replaces “{old_text(old, question.replaces)}”" in note
+    assert row_of(page, "Scores, changes and targets", "Strategy")[1:3] == ["2.0", "3.0"]
+    history = page_text(check_page(client.get(f"/teams/{team_id}/history").data.decode()))
+    assert f"used questionnaire versions {old.version} and {questionnaire.version}" in history
+
+
+def old_text(old, question_id) -> str:
+    return next(q.text for *_, q in old.questions() if q.id == question_id)

@@ -146,3 +146,13 @@ def test_a_member_sees_change_links_only_on_their_own_actions(app, client, plan)
     assert f"/actions/{ids['owner']}/edit" not in page
     owners_page = client.get(f"/assessments/{public_id}/results").data.decode()
     assert f"/actions/{ids['member']}/edit" in owners_page
+
+
+def test_the_demo_team_is_a_hisp_whose_latest_assessment_is_on_the_current_questionnaire(
+        app, demo, questionnaire):
+    team_id, _, _ = demo
+    with app.app_context():
+        team = db.session.get(Team, team_id)
+        assert (team.is_hisp, team.hisp_service) == (True, "Passport Services")
+        assert [a.questionnaire_version for a in team.assessments] == [
+            "2026.1", "2026.1", questionnaire.version]

@@ -752,3 +752,17 @@ def test_a_field_whose_name_werkzeug_cannot_read_is_refused(app, client, name):
                            content_type="multipart/form-data")
     assert response.status_code == 400
     assert "a field without a name" in page_text(check_page(response.data))
+
+
+def test_a_hisp_team_keeps_its_service_through_export_and_import(app, client, team_id,
+                                                                 other_app):
+    with app.app_context():
+        teams.set_hisp(db.session.get(Team, team_id), "Individual Taxpayer Services")
+        db.session.commit()
+    first = get_json(client, f"/teams/{team_id}/export.json")
+    assert first["team"]["hisp_service"] == "Individual Taxpayer Services"
+    response = upload(owner_client(other_app), json.dumps(first).encode())
+    new_team = int(response.location.rstrip("/").split("/")[-1])
+    with other_app.app_context():
+        team = db.session.get(Team, new_team)
+        assert (team.is_hisp, team.hisp_service) == (True, "Individual Taxpayer Services")

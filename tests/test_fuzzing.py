@@ -44,7 +44,7 @@ POST_ENDPOINTS = [
     "plan.remove_action", "results.targets", "take.claim", "take.finish", "take.open_to_team",
     "take.pillar", "take.reopen", "take.start", "team.change_role", "team.invite", "team.join",
     "team.leave", "team.remove_member", "team.answer_invite",
-    "team.start_assessment", "team.revoke_invite",
+    "team.start_assessment", "team.revoke_invite", "hisp.hisp_status",
     "api_tokens.tokens", "api_tokens.revoke", "transfer.import_file",
     "account.finish_sign_up", "account.sign_out_everywhere",
 ]

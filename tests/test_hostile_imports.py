@@ -94,7 +94,7 @@ DATA_CASES = [
 def with_questionnaire(text: str, version: str = "2025.1") -> Hostile:
     """The good file, answered on a questionnaire version this site does not have, whose text
     is the hostile one: only the command line loads such a version."""
-    source = text.replace('version: "2026.1"', f'version: "{version}"', 1)
+    source = text.replace('version: "2027.1"', f'version: "{version}"', 1)
 
     def change(data: dict) -> bytes:
         data["questionnaires"][0].update(version=version, source=source,
@@ -110,7 +110,7 @@ def with_questionnaire(text: str, version: str = "2025.1") -> Hostile:
 SOURCE_CASES = [
     (f"questionnaire: {name}", with_questionnaire(text), problem)
     for name, text, _, problem in hostile_questionnaires.CASES
-    if '"2026.1"' in text and "\x00" not in text
+    if '"2027.1"' in text and "\x00" not in text
 ]
 assert len(SOURCE_CASES) == len(hostile_questionnaires.CASES) - 2
 

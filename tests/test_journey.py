@@ -174,9 +174,12 @@ def test_the_whole_journey_ends_in_scored_results_with_next_steps(
     assert len(weak) == len(measurement.practices)
     first = measurement.practices[0]
     assert first.name in weak[0].get_text()
-    assert first.next_step(2) in weak[0].get_text()
+    steps = weak[0].select(".app-steps li")
+    assert [li.contents[0].strip() for li in steps] == [s.text for s in first.steps_for(2)]
+    assert f"Done when: {first.done_when(2)[0]}" in weak[0].get_text(" ", strip=True)
     for resource in first.resources:
         assert weak[0].find("a", href=resource.url)
+        assert resource.status_text in weak[0].get_text()
     assert unknown.text in page.select_one("#knowledge-gaps").find_next("ul").get_text()
     svg = page.select_one("figure svg[role=img]")
     assert "Measurement 2.0, target 3.0." in svg.title.get_text()  # the one alt text

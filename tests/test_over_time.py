@@ -191,10 +191,10 @@ def test_the_same_version_has_no_changes(questionnaire):
 
 
 def test_a_new_version_says_what_both_ask_and_what_only_one_asks(questionnaire):
-    later = renamed_version(questionnaire, "2027.1")
+    later = renamed_version(questionnaire, "2028.1")
     dropped = questionnaire.pillars[0].questions[0]
     changes = version_changes(questionnaire, later)
-    assert (changes.before_version, changes.after_version) == (questionnaire.version, "2027.1")
+    assert (changes.before_version, changes.after_version) == (questionnaire.version, "2028.1")
     assert len(changes.shared) == questionnaire.question_count - 1
     assert dropped.id not in changes.shared
     assert changes.only_before == (QuestionsOfPillar("Strategy", (dropped.text,)),)
@@ -215,7 +215,7 @@ def scored(questionnaire, given, targets=None) -> ScoredAssessment:
 
 
 def test_side_by_side_across_versions_scores_only_shared_questions(questionnaire):
-    later_questionnaire = renamed_version(questionnaire, "2027.1")
+    later_questionnaire = renamed_version(questionnaire, "2028.1")
     dropped = questionnaire.pillars[0].questions[0].id
     before = {q.id: 2 for *_, q in questionnaire.questions()} | {dropped: 5}
     after = {q.id: 2 for *_, q in later_questionnaire.questions()} | {"strategy.new.q1": 5}

@@ -18,13 +18,14 @@ from assessment.rules.questionnaire import (
     QuestionnaireError,
 )
 from assessment.rules.questionnaire_file import load_questionnaire
-from tests.conftest import QUESTIONS
+from tests.conftest import QUESTIONS, QUESTIONS_2026
 
 Mutation = Callable[[Any], None]
 JOURNEY = ("pillars", 3, "practices", 2)  # customer-understanding.journey: 2 questions
 Q0 = (*JOURNEY, "questions", 0)
 LEVELS = (*Q0, "levels")
-RESOURCE = (*JOURNEY, "resources", 0)
+RESOURCE = (*JOURNEY, "resources", 0)  # historical (2015)
+CURRENT = (*JOURNEY, "resources", 1)  # current
 AT = "pillars[3].practices[2]"  # the place of JOURNEY in error messages
 
 
@@ -67,7 +68,8 @@ def test_the_real_file_has_at_least_100_well_formed_resources(
     resources = [r for p in questionnaire.pillars for pr in p.practices for r in pr.resources]
     assert len(resources) >= 100
     assert [r.url for r in resources
-            if not r.url.startswith(("https://", "http://", "mailto:"))] == []
+            if not (r.url or "https://").startswith(("https://", "http://"))] == []
+    assert [r.title for r in resources if r.url is None and not r.note] == []
     assert [r.format for r in resources if r.format not in RESOURCE_FORMATS] == []
 
 
@@ -119,7 +121,7 @@ def swapping_levels_2_and_3(document: Any) -> None:
 def test_the_real_file_written_back_by_the_test_helper_still_loads(
         tmp_path: Path, real_document: Any) -> None:
     """The broken-file cases below start from this, so each problem is the one they add."""
-    assert load_questionnaire(write(tmp_path, real_document)).question_count == 45
+    assert load_questionnaire(write(tmp_path, real_document)).question_count == 46
 
 
 URL_PROBLEM = "is not a full http(s) or mailto address"
@@ -149,11 +151,45 @@ NEEDS_PREFIX = "must be 'customer-understanding.{}' followed by lowercase words 
     pytest.param(setting((*LEVELS, 2), ""), f"{AT}.questions[0].levels[2]",
                  "expected text, found empty text", id="empty level statement"),
     pytest.param(deleting((*JOURNEY, "next_steps", 5)), f"{AT}.next_steps",
-                 "expected one next step for each level 1 to 5, found keys 1, 2, 3, 4",
+                 "expected next steps for each level 1 to 5, found keys 1, 2, 3, 4",
                  id="next steps missing level 5"),
     pytest.param(setting((*JOURNEY, "next_steps", 3), None),
-                 f"{AT}.next_steps.3", "expected text, found nothing",
-                 id="next step for level 3 empty"),
+                 f"{AT}.next_steps.3", "expected a list of 2 to 3 steps out of level 3, found "
+                 "nothing", id="next steps for level 3 empty"),
+    pytest.param(deleting((*JOURNEY, "next_steps", 2, 1)), f"{AT}.next_steps.2",
+                 "expected a list of 2 to 3 steps out of level 2, found 1 steps",
+                 id="one step out of level 2"),
+    pytest.param(setting((*JOURNEY, "next_steps", 1, 0, "effort"), "soon"),
+                 f"{AT}.next_steps.1[0].effort",
+                 "unknown effort 'soon' (use one of: quick-win, longer)", id="unknown effort"),
+    pytest.param(deleting((*JOURNEY, "next_steps", 4, 0, "owner")), f"{AT}.next_steps.4[0]",
+                 "missing field 'owner'", id="step without an owner"),
+    pytest.param(setting((*LEVELS, 3), "We have not mapped our customers' journey."),
+                 f"{AT}.questions[0].levels[3]",
+                 "each level needs its own statement; this one repeats an earlier level",
+                 id="a level statement repeated"),
+    pytest.param(deleting((*RESOURCE, "status")), f"{AT}.resources[0].status",
+                 "expected a status, one of: current, renamed, archived, historical; found "
+                 "nothing", id="resource without a status"),
+    pytest.param(setting((*RESOURCE, "status"), "renamed"), f"{AT}.resources[0].new_name",
+                 "expected text, found nothing", id="renamed without its new name"),
+    pytest.param(setting((*CURRENT, "status"), "historical"), f"{AT}.resources[1].year",
+                 "a historical resource needs its year, such as 2005; found nothing",
+                 id="historical without its year"),
+    pytest.param(setting((*CURRENT, "year"), 2015), f"{AT}.resources[1].year",
+                 "year belongs only with status historical", id="a year on a current resource"),
+    pytest.param(setting((*RESOURCE, "url"), "mailto:someone@gsa.gov"),
+                 f"{AT}.resources[0].url", "a personal email address is not a resource",
+                 id="an email address as a resource"),
+    pytest.param(deleting((*RESOURCE, "url")), f"{AT}.resources[0].url",
+                 "expected text, found nothing", id="a toolkit resource without its url"),
+    pytest.param(setting((*Q0, "replaces"), "Journey Q1"), f"{AT}.questions[0].replaces",
+                 "expected the id of an older question, found 'Journey Q1'",
+                 id="replaces not an id"),
+    pytest.param(setting(("format",), 3), "format", "expected format 1 or 2, found 3",
+                 id="unknown format"),
+    pytest.param(setting((*JOURNEY, "examples"), ["A service.", 7]), f"{AT}.examples[1]",
+                 "expected text, found a number", id="an example that is not text"),
     pytest.param(setting((*RESOURCE, "url"), "not-a-url"), f"{AT}.resources[0].url",
                  f"'not-a-url' {URL_PROBLEM}", id="url without scheme"),
     pytest.param(setting((*RESOURCE, "url"), "ftp://x.org/a"),
@@ -198,7 +234,7 @@ NEEDS_PREFIX = "must be 'customer-understanding.{}' followed by lowercase words 
     pytest.param(setting(("pillars", 3, "a11_function"), ["customer-understanding"]),
                  "pillars[3].a11_function", "unknown A-11 function", id="crosswalk as a list"),
     pytest.param(setting((*JOURNEY, "next_steps", "6"), "Keep going."),
-                 f"{AT}.next_steps", "expected one next step for each level",
+                 f"{AT}.next_steps", "expected next steps for each level",
                  id="next steps with a quoted key"),
     pytest.param(setting((*JOURNEY, "weight"), float("inf")), f"{AT}.weight",
                  "expected a positive number", id="infinite weight"),
@@ -262,10 +298,12 @@ def test_a_file_that_is_not_a_questionnaire_names_the_line(
 
 def test_an_impossible_date_is_reported_on_its_line_not_crashed(tmp_path: Path) -> None:
     path = tmp_path / "questions.yaml"
-    path.write_text(edited("date: 2026-11-22\n", "date: 2026-13-22\n"), encoding="utf-8")
+    path.write_text(edited("date: 2026-12-01\n", "date: 2026-13-22\n"), encoding="utf-8")
+    line = QUESTIONS.read_text(encoding="utf-8").splitlines().index("date: 2026-12-01") + 1
     with pytest.raises(QuestionnaireError) as caught:
         load_questionnaire(path)
-    assert (caught.value.line, str(caught.value).startswith(f"{path}, line 6: ")) == (6, True)
+    assert (caught.value.line, str(caught.value).startswith(f"{path}, line {line}: ")) == (
+        line, True)
 
 
 def test_an_error_names_the_line_of_the_bad_field_not_its_block(tmp_path: Path) -> None:
@@ -281,9 +319,9 @@ def test_an_error_names_the_line_of_the_bad_field_not_its_block(tmp_path: Path) 
     assert level_5_line > levels_line
 
 
-def test_an_upper_case_email_address_is_a_good_resource_url(
-        tmp_path: Path, real_document: Any) -> None:
-    document = copy.deepcopy(real_document)
+def test_an_upper_case_email_address_is_a_good_resource_url_in_a_format_1_file(
+        tmp_path: Path) -> None:
+    document = yaml.safe_load(QUESTIONS_2026.read_text(encoding="utf-8"))
     setting((*JOURNEY, "resources", 0, "url"), "mailto:CX@GSA.GOV")(document)
     loaded = load_questionnaire(write(tmp_path, document))
     assert loaded.pillars[3].practices[2].resources[0].url == "mailto:CX@GSA.GOV"
@@ -307,7 +345,7 @@ def broken(tmp_path: Path, real_document: Any) -> Path:
 def test_validate_questions_passes_a_good_file(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["validate-questions", str(QUESTIONS)])
     assert (result.exit_code, f"{QUESTIONS} is valid" in result.output) == (0, True), result.output
-    assert "8 pillars, 35 practices, 45 questions" in result.output
+    assert "8 pillars, 35 practices, 46 questions" in result.output
 
 
 def test_validate_questions_fails_a_broken_file_and_names_the_place(

@@ -20,7 +20,7 @@ RENAMED = ("strategy.big-picture.q1", "strategy.big-picture.q0")
 
 def older_version_text(current_text: str) -> str:
     """questions.yaml as it might have been a year ago: another version, one question id."""
-    text = current_text.replace('version: "2026.1"', f'version: "{OLD}"', 1)
+    text = current_text.replace('version: "2027.1"', f'version: "{OLD}"', 1)
     return text.replace(f"id: {RENAMED[0]}", f"id: {RENAMED[1]}", 1)
 
 

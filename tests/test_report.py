@@ -127,11 +127,17 @@ def test_the_plan_lists_each_weak_practice_with_its_next_step_and_resources(
     practices = questionnaire.pillar("measurement").practices
     for rank, practice in enumerate(practices, start=1):
         assert f"Priority {rank}: {practice.name}" in text
-        assert squeezed(practice.next_step(2)) in flat
+        for step in practice.steps_for(2):
+            assert squeezed(step.text) in flat
+            assert squeezed(f"{step.effort_text} · Usual owner: {step.owner}") in flat
+        for done in practice.done_when(2):
+            assert squeezed(done) in flat
         for resource in practice.resources:
             assert squeezed(resource.title) in flat
             assert squeezed(f"{resource.publisher} · {resource.format}") in flat
-            assert resource.url in flat, resource.url  # printed in full, not just linked
+            assert squeezed(resource.status_text or "") in flat
+            if resource.url:
+                assert resource.url in flat, resource.url  # printed in full, not just linked
     assert "Measurement · Score 2.0 (Level 2: Tactical) · Target 3.0 · Gap 1.0" in text
 
 
@@ -183,7 +189,7 @@ def test_the_plan_shows_the_change_since_the_last_assessment_and_the_actions(app
     assert "Governance 3.6 Level 3: Strategic 3.0 Yes 1.6 Up 2.0" in text
     assert "scored 2.4. Change since then: Up 0.8." in text
     assert "Actions by practice" in text
-    assert "Ask the Federal Consulting Group about a customer survey tool" in text
+    assert "Ask the agency CX office which cleared survey tool to use" in text
 
 
 @pytest.mark.parametrize("choice", ["na", "unknown"])
@@ -196,7 +202,8 @@ def test_an_assessment_with_no_scored_answer_still_gives_a_sensible_plan(
     assert "Based on 0 of 8 pillars" in text
     assert "No practice has a score yet, so there are no priorities" in text
     assert "Not enough answers" in text
-    assert ("You answered “Don't know” to 45 questions" in text) == (choice == "unknown")
+    assert (f"You answered “Don't know” to {questionnaire.question_count} questions" in text) \
+        == (choice == "unknown")
 
 
 def test_the_download_is_an_attachment_named_for_the_service_and_date(weak_plan):
@@ -333,7 +340,7 @@ def _rename_team(current: Assessment, earlier: Assessment) -> None:
 
 
 def _change_questionnaire_version(current: Assessment, earlier: Assessment) -> None:
-    current.questionnaire_version = "2027.1"
+    current.questionnaire_version = "2028.1"
 
 
 def _change_earlier_assessment(current: Assessment, earlier: Assessment) -> None:

@@ -51,7 +51,8 @@ def team_links(team: Team) -> dict[str, str]:
 def team_summary(team: Team, role: str | None) -> dict[str, Any]:
     """A team, and the caller's role in it (None: reading the demo team without a role)."""
     return {"id": team.id, "agency": team.agency, "office": team.office,
-            "service": team.service, "is_demo": team.is_demo, "your_role": role,
+            "service": team.service, "is_demo": team.is_demo,
+            "hisp_service": team.hisp_service if team.is_hisp else None, "your_role": role,
             "links": team_links(team)}
 
 

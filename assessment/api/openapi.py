@@ -74,6 +74,9 @@ _SUMMARY: dict[str, Schema] = {
 _TEAM: dict[str, Schema] = {
     "id": {"type": "integer"}, "agency": TEXT, "office": TEXT, "service": TEXT,
     "is_demo": {"type": "boolean"},
+    "hisp_service": {"type": ["string", "null"],
+                     "description": "The service, when the team says it is a designated High "
+                                    "Impact Service Provider (HISP); null otherwise."},
     "your_role": {"type": ["string", "null"], "enum": [OWNER, MEMBER, VIEWER, None],
                   "description": "Null when you read the demo team without being in it."},
     "links": ref("TeamLinks"),

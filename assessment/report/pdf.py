@@ -70,7 +70,8 @@ def plan_context(assessment: Assessment) -> Plan:
     team = assessment.team
     scored, earlier = with_earlier(assessment)
     plan = build_plan(
-        scored.questionnaire, scored.results, Team(team.agency, team.office, team.service),
+        scored.questionnaire, scored.results, Team(team.agency, team.office, team.service,
+                                                  team.hisp_service if team.is_hisp else None),
         scored.dated.on.date(), scored.questionnaire_version, scored.answers.rows,
         assessment.actions, earlier=earlier, target_dates=scored.target_dates)
     return replace(plan, respondents=scored.answers.respondents)

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
+from assessment.rules import hisp
 from assessment.rules.charts import PRINT, BarChart, pillar_bar_chart
 from assessment.rules.comparison import ScoreChange
-from assessment.rules.questionnaire import Pillar, Practice, Questionnaire
+from assessment.rules.questionnaire import Pillar, Practice, Questionnaire, Resource
 from assessment.rules.scored import ScoredAssessment
 from assessment.rules.scoring import (
     DEFAULT_TARGET,
@@ -60,15 +61,31 @@ class Team:
     agency: str
     office: str
     service: str
+    hisp_service: str | None = None  # set when the service is a designated HISP
+
+    @property
+    def hisp_duties(self) -> tuple[str, ...]:
+        """What A-11 Section 280 asks of a HISP (rules/hisp.py); nothing for other teams."""
+        return hisp.DUTIES if self.hisp_service else ()
 
 
 @dataclass(frozen=True)
 class ResourceLine:
     title: str
-    url: str
+    url: str | None  # None: no address to print (none in the sources, or an email address)
     publisher: str
     format: str
     size: str | None
+    status: str | None = None  # e.g. "Renamed: now cloud.gov Pages"
+    note: str | None = None
+    beyond_toolkit: bool = False
+
+
+@dataclass(frozen=True)
+class StepLine:
+    text: str
+    effort: str | None  # e.g. "Quick win (within 90 days)"
+    owner: str | None
 
 
 @dataclass(frozen=True)
@@ -120,6 +137,9 @@ class Priority:
     gap: Decimal
     next_step: str
     resources: tuple[ResourceLine, ...]
+    steps: tuple[StepLine, ...] = ()
+    done_when: tuple[str, ...] = ()  # the next level's statements
+    examples: tuple[str, ...] = ()  # services to learn from
 
 
 @dataclass(frozen=True)
@@ -230,7 +250,9 @@ def build_plan(questionnaire: Questionnaire, results: Results, team: Team,
         priorities=tuple(
             Priority(rank, w.practice.practice.name, w.practice.practice.summary, w.pillar.name,
                      w.score, level(w.practice.level), w.target, w.gap, w.next_step,
-                     tuple(_resource(r) for r in w.practice.practice.resources))
+                     tuple(_resource(r) for r in w.practice.practice.resources),
+                     *_steps(w.practice.practice, w.practice.level),
+                     w.practice.practice.examples)
             for rank, w in enumerate(results.weak_practices, start=1)
         ),
         knowledge_gaps=tuple(
@@ -318,9 +340,19 @@ def _pillar_page(questionnaire: Questionnaire, pillar: PillarScore,
     )
 
 
-def _resource(resource) -> ResourceLine:
-    return ResourceLine(resource.title, resource.url, resource.publisher, resource.format,
-                        resource.size)
+def _steps(practice: Practice, level: int | None) -> tuple[tuple[StepLine, ...], tuple[str, ...]]:
+    """The steps out of a weak practice's level, and the statements that say it is done."""
+    if level is None:  # a weak practice always has a score; nothing to say without one
+        return (), ()
+    return (tuple(StepLine(s.text, s.effort_text, s.owner) for s in practice.steps_for(level)),
+            practice.done_when(level))
+
+
+def _resource(resource: Resource) -> ResourceLine:
+    url = resource.url if resource.url and not resource.url.startswith("mailto:") else None
+    return ResourceLine(resource.title, url, resource.publisher, resource.format,
+                        resource.size, resource.status_text, resource.note,
+                        resource.beyond_toolkit)
 
 
 def _note(answer: RecordedAnswer | None) -> str:

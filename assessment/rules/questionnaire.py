@@ -14,6 +14,14 @@ from typing import Any
 
 LEVEL_COUNT = 5
 RESOURCE_FORMATS = ("PDF", "Word", "Excel", "PowerPoint", "Video", "Web page", "Email")
+# How long a next step usually takes: a quick win fits within 90 days.
+EFFORTS = {"quick-win": "Quick win (within 90 days)", "longer": "Longer (more than 90 days)"}
+# Whether a resource still says what it said: current; renamed (the program or tool has a new
+# name); archived (kept for the record, no longer updated); historical (a document of its year).
+RESOURCE_STATUSES = ("current", "renamed", "archived", "historical")
+# Format 1 (version 2026.1): one sentence of next step per level, resources without a status.
+# Format 2 (2027.1 on): steps with effort and owner, a status on every resource.
+FORMATS = (1, 2)
 
 
 class QuestionnaireError(Exception):
@@ -43,10 +51,37 @@ class A11Function:
 @dataclass(frozen=True)
 class Resource:
     title: str
-    url: str
+    url: str | None  # None only for a resource from beyond the toolkit that has no URL in it
     publisher: str
     format: str
     size: str | None = None
+    status: str | None = None  # one of RESOURCE_STATUSES; None in format 1 files
+    new_name: str | None = None  # what a renamed resource is called now
+    year: int | None = None  # the year of a historical resource
+    note: str | None = None  # where its work continues, or what to use instead
+    beyond_toolkit: bool = False  # not one of the CX Toolkit's own links
+
+    @property
+    def status_text(self) -> str | None:
+        """The status as people read it, e.g. "Renamed: now cloud.gov Pages"."""
+        if self.status == "renamed":
+            return f"Renamed: now {self.new_name}"
+        if self.status == "historical":
+            return f"Historical ({self.year})"
+        return {"current": "Current", "archived": "Archived"}.get(self.status or "")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One next step: what to do, how long it usually takes, and who usually owns it."""
+
+    text: str
+    effort: str | None = None  # a key of EFFORTS; None in format 1 files
+    owner: str | None = None
+
+    @property
+    def effort_text(self) -> str | None:
+        return EFFORTS.get(self.effort or "")
 
 
 @dataclass(frozen=True)
@@ -55,6 +90,7 @@ class Question:
     text: str
     levels: tuple[str, ...]
     help: str | None = None
+    replaces: str | None = None  # the id of an older version's question this one replaces
 
 
 @dataclass(frozen=True)
@@ -66,10 +102,27 @@ class Practice:
     next_steps: tuple[str, ...]  # index 0 holds the step out of level 1
     resources: tuple[Resource, ...]
     weight: Fraction = Fraction(1)
+    steps: tuple[tuple[Step, ...], ...] = ()  # index 0 holds the steps out of level 1
+    examples: tuple[str, ...] = ()  # services to learn from, in our words (HISP profiles)
+
+    def __post_init__(self) -> None:
+        if not self.steps:  # built from one sentence per level
+            object.__setattr__(self, "steps", tuple((Step(text),) for text in self.next_steps))
 
     def next_step(self, level: int) -> str:
-        """What to do next for a team at this level (1–5)."""
+        """What to do next for a team at this level (1–5), as one text."""
         return self.next_steps[level - 1]
+
+    def steps_for(self, level: int) -> tuple[Step, ...]:
+        """The steps out of this level (1–5), each with its effort and owner."""
+        return self.steps[level - 1]
+
+    def done_when(self, level: int) -> tuple[str, ...]:
+        """How a team at this level knows it is done: the next level's statement of each of
+        the practice's questions. Nothing at the top level."""
+        if level >= LEVEL_COUNT:
+            return ()
+        return tuple(question.levels[level] for question in self.questions)
 
 
 @dataclass(frozen=True)
@@ -93,6 +146,7 @@ class Questionnaire:
     levels: tuple[Level, ...]
     a11_functions: tuple[A11Function, ...]
     pillars: tuple[Pillar, ...]
+    format: int = 1
     source: str = field(default="", repr=False, compare=False)  # the YAML text it came from
     _index: MappingProxyType = field(init=False, repr=False, compare=False)
 

@@ -3,6 +3,7 @@ limit, the decoding, then the checks of rules/questionnaire_schema.py."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -10,6 +11,9 @@ from pathlib import Path
 from assessment.rules import questionnaire_schema as schema
 from assessment.rules.questionnaire import Questionnaire, QuestionnaireError
 
+# Earlier versions that ship with the app, one file per version (e.g. 2026.1.yaml), for
+# assessments taken on them where the database keeps no copy (docs/content.md).
+EARLIER_VERSIONS = Path(__file__).resolve().parent.parent / "questionnaires"
 MAX_BYTES = 1_000_000  # the real file is under 100 KB; parsing time grows with the size
 
 
@@ -44,3 +48,11 @@ def questionnaire_from_text(path: str | Path, text: str) -> Questionnaire:
 def too_large() -> str:
     return (f"the file is larger than {MAX_BYTES // 1_000_000} MB, the most a questionnaire "
             "may be")
+
+
+def earlier_questionnaire(version: str) -> Questionnaire | None:
+    """An earlier version shipped in assessment/questionnaires/, or None when there is none."""
+    if not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z.-]{0,40}", version):
+        return None  # a version is never a path
+    path = EARLIER_VERSIONS / f"{version}.yaml"
+    return load_questionnaire(path) if path.is_file() else None

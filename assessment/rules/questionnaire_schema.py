@@ -17,8 +17,11 @@ from urllib.parse import urlsplit
 import yaml
 
 from assessment.rules.questionnaire import (
+    EFFORTS,
+    FORMATS,
     LEVEL_COUNT,
     RESOURCE_FORMATS,
+    RESOURCE_STATUSES,
     A11Function,
     Level,
     Pillar,
@@ -27,6 +30,7 @@ from assessment.rules.questionnaire import (
     Questionnaire,
     QuestionnaireError,
     Resource,
+    Step,
 )
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -145,8 +149,9 @@ def parse_yaml(path: Path, text: str) -> Any:
 class _Checker:
     """Walks the parsed document, keeping the file and line for error messages."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, file_format: int = 1):
         self.path = path
+        self.format = file_format
         self.seen_ids: dict[str, dict[str, str]] = {}  # namespace -> id -> first place
 
     def fail(self, place: str, problem: str, node: Any = None,
@@ -207,7 +212,9 @@ def build(path: Path, document: Any) -> Questionnaire:
     """Validate the parsed document and return the frozen Questionnaire."""
     check = _Checker(path)
     root = check.mapping(document, "document",
-                         {"version", "date", "title", "levels", "a11_functions", "pillars"})
+                         {"version", "date", "title", "levels", "a11_functions", "pillars"},
+                         {"format"})
+    check.format = _format(check, root)
     version = root["version"]
     if isinstance(version, bool) or not isinstance(version, str | int | float) \
             or not str(version).strip():
@@ -221,7 +228,16 @@ def build(path: Path, document: Any) -> Questionnaire:
     )
     return Questionnaire(version=str(version), date=_date(check, root),
                          title=check.text(root, "title", "document"),
-                         levels=levels, a11_functions=functions, pillars=pillars)
+                         levels=levels, a11_functions=functions, pillars=pillars,
+                         format=check.format)
+
+
+def _format(check: _Checker, root: dict) -> int:
+    value = root.get("format", 1)
+    if isinstance(value, bool) or value not in FORMATS:
+        raise check.fail("format", f"expected format 1 or 2, found {_shown(value)}", root,
+                         "format")
+    return int(value)
 
 
 def _date(check: _Checker, root: dict) -> dt.date:
@@ -280,7 +296,7 @@ def _pillar(check: _Checker, item: Any, place: str, function_ids: set[str]) -> P
 
 def _practice(check: _Checker, item: Any, place: str, pillar_id: str) -> Practice:
     check.mapping(item, place, {"id", "name", "summary", "questions", "next_steps", "resources"},
-                  {"weight"})
+                  {"weight", "examples"})
     practice_id = check.unique_id(item, place, prefix=pillar_id)
     questions = tuple(
         _question(check, q, f"{place}.questions[{k}]", practice_id)
@@ -290,9 +306,23 @@ def _practice(check: _Checker, item: Any, place: str, pillar_id: str) -> Practic
         _resource(check, r, f"{place}.resources[{k}]")
         for k, r in enumerate(check.sequence(item, "resources", place, allow_empty=True))
     )
+    steps = _next_steps(check, item, place)
     return Practice(practice_id, check.text(item, "name", place),
-                    check.text(item, "summary", place), questions, _next_steps(check, item, place),
-                    resources, _weight(check, item, place))
+                    check.text(item, "summary", place), questions,
+                    tuple(" ".join(step.text for step in level) for level in steps),
+                    resources, _weight(check, item, place), steps, _examples(check, item, place))
+
+
+def _examples(check: _Checker, item: dict, place: str) -> tuple[str, ...]:
+    """Services to learn from, each one text; none when the field is left out."""
+    if "examples" not in item:
+        return ()
+    examples = check.sequence(item, "examples", place)
+    for k, example in enumerate(examples):
+        if not isinstance(example, str) or not example.strip():
+            raise check.fail(f"{place}.examples[{k}]", f"expected text, found {_kind(example)}",
+                             item, "examples")
+    return tuple(example.strip() for example in examples)
 
 
 def _weight(check: _Checker, item: dict, place: str) -> Fraction:
@@ -304,20 +334,45 @@ def _weight(check: _Checker, item: dict, place: str) -> Fraction:
     return Fraction(str(weight))
 
 
-def _next_steps(check: _Checker, item: dict, place: str) -> tuple[str, ...]:
+def _next_steps(check: _Checker, item: dict, place: str) -> tuple[tuple[Step, ...], ...]:
     steps = item["next_steps"]
     wanted = set(range(1, LEVEL_COUNT + 1))
     if not isinstance(steps, dict) or set(steps) != wanted:
         found = _brief(", ".join(sorted(map(_shown, steps)))) if isinstance(steps, dict) \
             else _kind(steps)
         raise check.fail(f"{place}.next_steps",
-                         f"expected one next step for each level 1 to {LEVEL_COUNT}, "
+                         f"expected next steps for each level 1 to {LEVEL_COUNT}, "
                          f"found keys {found}", item, "next_steps")
-    return tuple(check.text(steps, n, f"{place}.next_steps") for n in sorted(wanted))
+    if check.format == 1:
+        return tuple((Step(check.text(steps, n, f"{place}.next_steps")),) for n in sorted(wanted))
+    return tuple(_level_steps(check, steps, n, f"{place}.next_steps") for n in sorted(wanted))
+
+
+STEPS_PER_LEVEL = (2, 3)  # below the top level: two or three steps
+TOP_LEVEL_STEPS = (1, 3)  # at the top level: one to three ways to keep it up
+
+
+def _level_steps(check: _Checker, steps: dict, level: int, place: str) -> tuple[Step, ...]:
+    items = steps[level]
+    fewest, most = TOP_LEVEL_STEPS if level == LEVEL_COUNT else STEPS_PER_LEVEL
+    if not isinstance(items, list) or not fewest <= len(items) <= most:
+        found = f"{len(items)} steps" if isinstance(items, list) else _kind(items)
+        raise check.fail(f"{place}.{level}", f"expected a list of {fewest} to {most} steps "
+                                             f"out of level {level}, found {found}", steps, level)
+    built = []
+    for k, step in enumerate(items):
+        at = f"{place}.{level}[{k}]"
+        check.mapping(step, at, {"do", "effort", "owner"}, parent=steps)
+        effort = step["effort"]
+        if effort not in EFFORTS:
+            raise check.fail(f"{at}.effort", f"unknown effort {_shown(effort)} (use one of: "
+                                             f"{', '.join(EFFORTS)})", step, "effort")
+        built.append(Step(check.text(step, "do", at), effort, check.text(step, "owner", at)))
+    return tuple(built)
 
 
 def _question(check: _Checker, item: Any, place: str, practice_id: str) -> Question:
-    check.mapping(item, place, {"id", "text", "levels"}, {"help"})
+    check.mapping(item, place, {"id", "text", "levels"}, {"help", "replaces"})
     question_id = check.unique_id(item, place, prefix=practice_id)
     levels = check.sequence(item, "levels", place)
     if len(levels) != LEVEL_COUNT:
@@ -330,24 +385,79 @@ def _question(check: _Checker, item: Any, place: str, practice_id: str) -> Quest
             raise check.fail(f"{place}.levels[{n}]",
                              f"expected text, found {_kind(statement)}", item, "levels")
         statements.append(statement.strip())
+    if check.format >= 2:
+        repeated = next((n for n in range(1, LEVEL_COUNT)
+                         if statements[n].casefold() in {s.casefold() for s in statements[:n]}),
+                        None)
+        if repeated is not None:
+            raise check.fail(f"{place}.levels[{repeated}]", "each level needs its own "
+                             "statement; this one repeats an earlier level", item, "levels")
+    replaces = check.optional_text(item, "replaces", place)
+    if replaces is not None and (replaces == question_id or not all(
+            SLUG.match(part) for part in replaces.split("."))):
+        raise check.fail(f"{place}.replaces", f"expected the id of an older question, found "
+                         f"{_shown(replaces)}", item, "replaces")
     return Question(question_id, check.text(item, "text", place), tuple(statements),
-                    check.optional_text(item, "help", place))
+                    check.optional_text(item, "help", place), replaces)
+
+
+RESOURCE_FIELDS = frozenset({"size", "status", "new_name", "year", "note", "origin"})
+ORIGINS = ("toolkit", "beyond-toolkit")
 
 
 def _resource(check: _Checker, item: Any, place: str) -> Resource:
-    check.mapping(item, place, {"title", "url", "publisher", "format"}, {"size"})
-    url = check.text(item, "url", place)
-    if not _is_good_url(url):
-        raise check.fail(f"{place}.url", f"{_shown(url)} is not a full http(s) or mailto address",
-                         item, "url")
+    check.mapping(item, place, {"title", "publisher", "format"}, RESOURCE_FIELDS | {"url"})
+    origin = item.get("origin", "toolkit")
+    if origin not in ORIGINS:
+        raise check.fail(f"{place}.origin", f"unknown origin {_shown(origin)} (use one of: "
+                                            f"{', '.join(ORIGINS)})", item, "origin")
+    url = _resource_url(check, item, place, origin)
     fmt = check.text(item, "format", place)
     if fmt not in RESOURCE_FORMATS:
         raise check.fail(f"{place}.format",
                          f"unknown format {_shown(fmt)} (use one of: "
                          f"{', '.join(RESOURCE_FORMATS)})", item, "format")
+    status, new_name, year = _status(check, item, place)
     return Resource(check.text(item, "title", place), url,
                     check.text(item, "publisher", place), fmt,
-                    check.optional_text(item, "size", place))
+                    check.optional_text(item, "size", place), status, new_name, year,
+                    check.optional_text(item, "note", place), origin == "beyond-toolkit")
+
+
+def _resource_url(check: _Checker, item: dict, place: str, origin: str) -> str | None:
+    if item.get("url") is None and (origin == "beyond-toolkit" or item.get("note")):
+        return None  # no address in the sources (or none to show): listed with its note
+    url = check.text(item, "url", place)
+    if not _is_good_url(url):
+        raise check.fail(f"{place}.url", f"{_shown(url)} is not a full http(s) or mailto address",
+                         item, "url")
+    if check.format >= 2 and url.lower().startswith("mailto:"):
+        raise check.fail(f"{place}.url", "a personal email address is not a resource; link to "
+                         "the team's page or leave the address out", item, "url")
+    return url
+
+
+def _status(check: _Checker, item: dict, place: str) -> tuple[str | None, str | None, int | None]:
+    """The resource's status, with the new name of a renamed one and the year of a historical
+    one. Format 1 files may leave the status out."""
+    if item.get("status") is None and check.format == 1:
+        return None, None, None
+    status = item.get("status")
+    if status not in RESOURCE_STATUSES:
+        raise check.fail(f"{place}.status", f"expected a status, one of: "
+                         f"{', '.join(RESOURCE_STATUSES)}; found {_kind(status)}", item,
+                         "status" if "status" in item else None)
+    new_name = check.text(item, "new_name", place) if status == "renamed" else None
+    year = item.get("year")
+    if status == "historical":
+        if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100:
+            raise check.fail(f"{place}.year", f"a historical resource needs its year, such as "
+                             f"2005; found {_kind(year)}", item, "year" if "year" in item else None)
+    for key, allowed in (("new_name", status == "renamed"), ("year", status == "historical")):
+        if key in item and not allowed:
+            raise check.fail(f"{place}.{key}", f"{key} belongs only with status "
+                             f"{'renamed' if key == 'new_name' else 'historical'}", item, key)
+    return status, new_name, year if status == "historical" else None
 
 
 def _is_good_url(url: str) -> bool:

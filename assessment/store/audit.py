@@ -31,6 +31,7 @@ ACTIONS = {
     "team_created": "Made the team",  # home
     "assessment_started": "Started an assessment",  # home
     "invite_revoked": "Revoked an invite",  # invites
+    "hisp_changed": "Changed whether the service is a HISP",
 }
 
 

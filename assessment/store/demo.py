@@ -1,4 +1,5 @@
-"""A demo team (Passport Services) with three yearly assessments that show plausible progress."""
+"""A demo team (Passport Services) with three yearly assessments that show plausible progress:
+the two older ones on questionnaire 2026.1, the latest on the current questionnaire."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 from assessment.rules.questionnaire import Questionnaire
-from assessment.store import operations
+from assessment.rules.questionnaire_file import earlier_questionnaire
+from assessment.store import operations, teams
 from assessment.store.models import Assessment
 from assessment.store.operations import ActionDetails, SubmittedAnswer
 
@@ -22,6 +24,7 @@ YEARLY_LEVELS = {
     "digital-services": (2, 3, 4),
     "collaboration": (1, 1, 2),
 }
+EARLIER_VERSION = "2026.1"  # the questionnaire the two older assessments were taken on
 # Small, fixed variation from question to question, so practices differ within a pillar.
 WOBBLE = (0, 1, -1, 0, 1, 0, -1)
 FINISHED_ON = (dt.datetime(2024, 11, 14, 15, 30), dt.datetime(2025, 11, 13, 16, 0),
@@ -49,7 +52,7 @@ DEMO_ACTIONS = (
         "Add Search.gov site search and the Digital Analytics Program to the passport pages",
         "Web manager, Office of Public Affairs", dt.date(2027, 3, 31), "in_progress")),
     ("measurement.shared-services", ActionDetails(
-        "Ask the Federal Consulting Group about a customer survey tool",
+        "Ask the agency CX office which cleared survey tool to use for post-visit feedback",
         "CX lead", dt.date(2027, 1, 15), "not_started")),
     ("collaboration.share-story", ActionDetails(
         "Publish a one-page story of the appointment wait-time fix", "CX lead",
@@ -67,10 +70,13 @@ def seed_demo_team(questionnaire: Questionnaire) -> list[Assessment]:
     """Create the demo team and its three finished assessments; return them oldest first."""
     team = operations.create_team("Department of State", "Bureau of Consular Affairs",
                                   "Passport Services", is_demo=True)
+    teams.set_hisp(team, "Passport Services")  # a designated HISP, from the profiles
     assessments = []
+    earlier = earlier_questionnaire(EARLIER_VERSION) or questionnaire
     for year, finished_at in enumerate(FINISHED_ON):
-        assessment = operations.start_assessment(questionnaire, team)
-        operations.save_answers(assessment.responses[0], _answers(questionnaire, year))
+        asked = questionnaire if year == len(FINISHED_ON) - 1 else earlier
+        assessment = operations.start_assessment(asked, team)
+        operations.save_answers(assessment.responses[0], _answers(asked, year))
         if year == 2:
             operations.set_targets(assessment, {"measurement": Decimal("3.5"),
                                                 "collaboration": Decimal("2.5")},

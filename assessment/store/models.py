@@ -56,6 +56,10 @@ class Team(Model):
     service: Mapped[str] = mapped_column(String(200))
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # A designated High Impact Service Provider (OMB Circular A-11 Section 280), and which one:
+    # a service from rules/hisp.PROFILES or one the team typed.
+    is_hisp: Mapped[bool] = mapped_column(default=False, server_default=false())
+    hisp_service: Mapped[str | None] = mapped_column(String(200), default=None)
 
     assessments: Mapped[list[Assessment]] = relationship(
         back_populates="team", order_by="Assessment.started_at"

@@ -36,17 +36,20 @@ def latest_finished_assessments(exclude_team_id: int | None = None) -> list[Asse
 PeerScores = dict[int, dict[str, Decimal | None]]  # team id -> pillar id -> score
 
 
-def peer_spreads(team: Team, questionnaire: Questionnaire
+def peer_spreads(team: Team, questionnaire: Questionnaire, hisps_only: bool = False
                  ) -> dict[str, peers.Spread | None] | None:
     """Per pillar of the questionnaire, the spread of other teams' latest scores, or None when
-    fewer than peers.MIN_TEAMS teams have a score for it. No team is ever named.
+    fewer than peers.MIN_TEAMS teams have a score for it. No team is ever named. With
+    hisps_only, only teams whose service is a designated HISP count (the same minimum).
 
     None for the demo team: anyone can read it, so it never shows real teams' scores, even
     as a spread. This is the one place that rule lives."""
     if team.is_demo:
         return None
+    hisps = set(db.session.scalars(select(Team.id).where(Team.is_hisp.is_(True)))) \
+        if hisps_only else None
     scores = [pillars for team_id, pillars in latest_scores_of_every_team().items()
-              if team_id != team.id]
+              if team_id != team.id and (hisps is None or team_id in hisps)]
     return {
         pillar.id: peers.spread([score for pillars in scores
                                  if (score := pillars.get(pillar.id)) is not None])

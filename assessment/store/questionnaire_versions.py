@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from assessment.extensions import db
 from assessment.rules.questionnaire import Questionnaire, QuestionnaireError
-from assessment.rules.questionnaire_file import questionnaire_from_text
+from assessment.rules.questionnaire_file import earlier_questionnaire, questionnaire_from_text
 from assessment.store.models import Assessment, QuestionnaireSnapshot
 
 log = logging.getLogger(__name__)
@@ -59,8 +59,8 @@ def current_questionnaire() -> Questionnaire:
 
 def questionnaires_for(versions: Iterable[str]) -> dict[str, Questionnaire]:
     """The questionnaire of each version: the current one, else its kept text (parsed once per
-    process). A version we hold no text for is scored on the current questionnaire, on the
-    questions it shares with it."""
+    process), else the copy shipped in assessment/questionnaires/. A version we hold no text
+    for is scored on the current questionnaire, on the questions it shares with it."""
     current = current_questionnaire()
     cache: dict[str, Questionnaire] = current_app.extensions.setdefault(_CACHE_KEY, {})
     wanted = set(versions) - {current.version} - set(cache)
@@ -73,6 +73,10 @@ def questionnaires_for(versions: Iterable[str]) -> dict[str, Questionnaire]:
                     snapshot.source)
             except QuestionnaireError:
                 log.exception("kept questionnaire version %s does not load", snapshot.version)
+        for version in wanted - set(cache):
+            shipped = earlier_questionnaire(version)
+            if shipped is not None:
+                cache[version] = shipped
     return {v: current if v == current.version else cache.get(v, current) for v in set(versions)}
 
 

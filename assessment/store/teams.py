@@ -242,3 +242,11 @@ def teams_of(user: User) -> list[Membership]:
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def set_hisp(team: Team, service: str | None) -> None:
+    """Mark the team's service as a designated High Impact Service Provider (the service it
+    is, from rules/hisp.PROFILES or typed), or, with None, as not one. Flushes."""
+    team.is_hisp = service is not None
+    team.hisp_service = service.strip()[:200] if service is not None else None
+    db.session.flush()

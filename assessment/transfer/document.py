@@ -32,6 +32,7 @@ class TeamData:
     # A team file also carries these; a one-assessment file does not.
     created_at: dt.datetime | None = None
     members: tuple[Member, ...] | None = None
+    hisp_service: str | None = None  # a designated HISP's service; team files only
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ def to_data(document: Document, scores: Sequence[Mapping[str, Any]] = ()) -> dic
                             "service": document.team.service}
     if document.kind == TEAM:
         team["created_at"] = _maybe(document.team.created_at)
+        team["hisp_service"] = document.team.hisp_service
         team["members"] = [{"email": m.email, "role": m.role, "joined_at": timestamp(m.joined_at)}
                            for m in document.team.members or ()]
     assessments = [_assessment(a) for a in document.assessments]

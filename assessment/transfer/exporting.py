@@ -55,7 +55,8 @@ def team_export(team: Team) -> dict[str, Any]:
         select(User.email, Membership.role, Membership.created_at).join(Membership.user)
         .where(Membership.team_id == team.id).order_by(User.email)).all()
     team_data = TeamData(team.agency, team.office, team.service, team.created_at,
-                         tuple(Member(m.email, m.role, m.created_at) for m in members))
+                         tuple(Member(m.email, m.role, m.created_at) for m in members),
+                         team.hisp_service if team.is_hisp else None)
     return _export(TEAM, team_data, team_assessments(team))
 
 

@@ -205,7 +205,8 @@ def _new_team(document: Document, importer: User) -> Team:
     everyone else the file lists gets an invite for their email, with the role it gives."""
     data = document.team
     team = Team(agency=data.agency, office=data.office, service=data.service,
-                created_at=data.created_at)
+                created_at=data.created_at, is_hisp=data.hisp_service is not None,
+                hisp_service=data.hisp_service)
     db.session.add(team)
     team.memberships.append(Membership(user=importer, role=OWNER))
     db.session.flush()

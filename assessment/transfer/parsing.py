@@ -137,15 +137,17 @@ def parse_document(data: Any) -> Document:
 
 def _team(value: Any, kind: str) -> TeamData:
     keys = ("agency", "office", "service") + (("created_at", "members") if kind == TEAM else ())
-    data = _object(value, "team", keys)
+    data = _object(value, "team", keys, ("hisp_service",) if kind == TEAM else ())
     agency, office, service = (_text(data[k], f"team.{k}", NAME_MAX)
                                for k in ("agency", "office", "service"))
     if kind != TEAM:
         return TeamData(agency, office, service)
     members = _list(data["members"], "team.members", _member)
     _no_repeats([m.email for m in members], "team.members", "email", "the member")
+    hisp_service = None if data.get("hisp_service") is None else \
+        _text(data["hisp_service"], "team.hisp_service", NAME_MAX)
     return TeamData(agency, office, service, _time(data["created_at"], "team.created_at"),
-                    members)
+                    members, hisp_service or None)
 
 
 def _member(value: Any, place: str) -> Member:

@@ -29,5 +29,6 @@ def team_history(team_id: int) -> str:
            tuple((s.cache_key, s.status, s.started_at, s.finished_at) for s in scored))
     scores = scored_fragment(key, lambda: render_template(
         "history/_scores.html", team=team, page=page))
+    versions = sorted({s.questionnaire_version for s in scored if s.finished})
     return render_template("history/history.html", team=team, role=role, page=page,
-                           scores=scores, min_teams=MIN_TEAMS)
+                           scores=scores, min_teams=MIN_TEAMS, versions=versions)

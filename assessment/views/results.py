@@ -16,6 +16,7 @@ from flask import (
 from werkzeug import Response
 
 from assessment.extensions import db
+from assessment.rules import hisp
 from assessment.rules.charts import SCREEN, pillar_bar_chart
 from assessment.rules.peers import MIN_TEAMS, peer_rows
 from assessment.store import operations, read_model
@@ -38,6 +39,7 @@ def results(public_id: str) -> str | Response:
     team = assessment.team
     finished = [a for a in read_model.team_assessments(team) if a.is_finished]
     pillars = scored.results.pillars
+    hisps_only = team.is_hisp and request.args.get("peers") == "hisp"
     return render_template(
         "results/results.html", assessment=assessment, scored=scored, results=scored.results,
         targets=scored.targets, respondents=scored.answers.respondents,
@@ -45,7 +47,8 @@ def results(public_id: str) -> str | Response:
         actions=actions_by_practice(assessment), role=role, min_teams=MIN_TEAMS,
         peers=peer_rows({p.pillar.id: p.score for p in pillars},
                         [(p.pillar.id, p.pillar.name) for p in pillars],
-                        peer_spreads(team, scored.questionnaire)),
+                        peer_spreads(team, scored.questionnaire, hisps_only)),
+        hisps_only=hisps_only, hisp_duties=hisp.DUTIES,
         compare_url=compare_url(assessment, finished),
         history_url=url_for("history.team_history", team_id=team.id)
         if "history.team_history" in current_app.view_functions else None)

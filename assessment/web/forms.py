@@ -12,6 +12,7 @@ from typing import Any
 from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from assessment.rules import hisp
 from assessment.rules.questionnaire import LEVEL_COUNT, Pillar, Questionnaire
 from assessment.rules.scoring import DEFAULT_TARGET
 from assessment.rules.wording import ANSWER_WORDS, level_words
@@ -257,3 +258,39 @@ def import_form(owned: Sequence[Team], **kwargs: Any) -> ImportForm:
     form.team.choices = [SelectChoice("", "None: make a new team"), *(
         SelectChoice(str(team.id), f"{team.service}, {team.office}") for team in owned)]
     return form
+
+
+class HispForm(StrictForm):
+    """Whether the team's service is a designated High Impact Service Provider, and which:
+    a profiled service, or another one typed in. `validate()` then says what is missing."""
+
+    is_hisp = RadioField("Is this service a designated High Impact Service Provider (HISP)?",
+                         choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+                         validators=[DataRequired("Choose yes or no.")])
+    service = SelectField("Which service?", validators=[Optional()], choices=[
+        SelectChoice("", "Choose a service"),
+        *(SelectChoice(name, name) for name in hisp.PROFILE_NAMES),
+        SelectChoice(hisp.OTHER, "Another service (type it below)")])
+    other_service = StringField("If another service, its name",
+                                validators=[Optional(), _text_limit("service name")])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.is_hisp.data == "yes" and not self.service.data:
+            self.service.errors = [*self.service.errors, "Choose your service, or choose "
+                                   "another service and type its name."]
+            valid = False
+        if self.is_hisp.data == "yes" and self.service.data == hisp.OTHER \
+                and not (self.other_service.data or "").strip():
+            self.other_service.errors = [*self.other_service.errors,
+                                         "Type the name of your service."]
+            valid = False
+        return valid
+
+    def chosen_service(self) -> str | None:
+        """The service to keep: None when the team says it is not a HISP."""
+        if self.is_hisp.data != "yes":
+            return None
+        if self.service.data == hisp.OTHER:
+            return (self.other_service.data or "").strip()
+        return self.service.data

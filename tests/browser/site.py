@@ -216,10 +216,16 @@ def submit_impossible_target_date(page: Page) -> Response | None:
     return navigation.value
 
 
+def say_hisp_without_a_service(page: Page) -> Response | None:
+    """Answer yes but choose no service: the page explains what is missing."""
+    page.locator("label[for='is_hisp-yes']").click()  # USWDS hides the input itself
+    return submit_main_form(page)
+
+
 def compare_pages(app: Flask, questionnaire: Questionnaire, finished: str) -> list[SitePage]:
     """A later finished assessment in the team of `finished`, with other answers, so the team
-    has two to compare; the compare page with them, with a bad choice, and the targets page
-    with an impossible date."""
+    has two to compare; the compare page with them, with a bad choice, the targets page
+    with an impossible date, and the team's HISP page (empty, and with a choice missing)."""
     from assessment.extensions import db
     from assessment.store import operations
     from assessment.store.models import Assessment
@@ -239,7 +245,10 @@ def compare_pages(app: Flask, questionnaire: Questionnaire, finished: str) -> li
             SitePage("compare two assessments, an unknown one chosen", "compare.compare",
                      f"{path}?before=not-a-real-link&after={after}", 400),
             SitePage("targets, an impossible date", "results.targets",
-                     f"/assessments/{finished}/targets", then=submit_impossible_target_date)]
+                     f"/assessments/{finished}/targets", then=submit_impossible_target_date),
+            SitePage("HISP status", "hisp.hisp_status", f"/teams/{team_id}/hisp"),
+            SitePage("HISP status, yes without a service", "hisp.hisp_status",
+                     f"/teams/{team_id}/hisp", then=say_hisp_without_a_service)]
 
 
 @dataclass(frozen=True)
