@@ -226,3 +226,32 @@ def test_with_one_respondent_the_team_view_does_not_speak_of_answers_that_differ
     assert "differ" not in text.split("Who has answered")[0]
     assert "Team answer: Level 2: Tactical (the only answer)." in text
     assert "middle" not in text
+
+
+def test_the_team_view_can_show_only_the_questions_where_answers_differ(team, questionnaire):
+    public_id, clients = team
+    answer_strategy(clients["owner"], questionnaire, public_id, "3")
+    answer_strategy(clients["ana"], questionnaire, public_id, "3")
+    # Ben agrees on the first question and differs on the others ("na" differs from a level).
+    url = f"/assessments/{public_id}/pillars/strategy"
+    questions = questionnaire.pillar("strategy").questions
+    data = {"csrf_token": token_of(clients["ben"], url), "action": "continue"}
+    data |= {f"answer-{q.id}": "3" if i == 0 else "na" for i, q in enumerate(questions)}
+    assert clients["ben"].post(url, data=data).status_code == 302
+
+    def shown(query):
+        page = check_page(clients["ben"].get(f"/assessments/{public_id}/team-answers{query}")
+                          .data.decode())
+        return page, [li["id"][2:] for li in page.select("li.app-team-answer")]
+
+    page, every = shown("")
+    assert every == [q.id for *_, q in questionnaire.questions()]
+    assert page.find("input", id="show-all").has_attr("checked")
+    page, differing = shown("?show=differ")
+    assert differing == [q.id for q in questions[1:]]
+    assert page.find("input", id="show-differ").has_attr("checked")
+    assert page_text(page.find(id="shown-count")) == \
+        f"Showing the {len(questions) - 1} of {questionnaire.question_count} questions " \
+        "where answers differ."
+    assert [page_text(h) for h in page.select("h3.app-team-answers__pillar")] == ["Strategy"]
+    assert shown("?show=nonsense")[1] == every  # anything else shows every question
