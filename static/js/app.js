@@ -19,6 +19,16 @@
   }
   openFoldOfTarget();
   window.addEventListener("hashchange", openFoldOfTarget);
+  // Print the folded practices too, then fold them again.
+  var folded = [];
+  window.addEventListener("beforeprint", function () {
+    folded = Array.prototype.filter.call(document.querySelectorAll("details.app-fold"),
+      function (fold) { return !fold.open; });
+    folded.forEach(function (fold) { fold.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    folded.forEach(function (fold) { fold.open = false; });
+  });
   // Select the whole private link on focus, so it is easy to copy.
   var link = document.getElementById("private-link");
   if (link) {
