@@ -226,6 +226,7 @@ def test_with_one_respondent_the_team_view_does_not_speak_of_answers_that_differ
     assert "differ" not in text.split("Who has answered")[0]
     assert "Team answer: Level 2: Tactical (the only answer)." in text
     assert "middle" not in text
+    assert "Only where answers differ" not in text  # nothing can differ yet
 
 
 def test_the_team_view_can_show_only_the_questions_where_answers_differ(team, questionnaire):

@@ -23,7 +23,8 @@ def team_view(public_id: str) -> str:
     assessment, role = assessment_for(public_id, VIEWER)
     questionnaire = current_questionnaire()
     answers = team_answers(assessment)
-    only_differ = request.args.get("show") == ONLY_DIFFER  # anything else shows every question
+    # With one respondent nothing can differ; any other value shows every question.
+    only_differ = request.args.get("show") == ONLY_DIFFER and answers.respondents > 1
     shown = {q.id for *_, q in questionnaire.questions()
              if not only_differ or (q.id in answers.spreads and answers.spreads[q.id].differ)}
     return render_template(
