@@ -4,7 +4,11 @@ gets the same fallback as the plan."""
 
 from __future__ import annotations
 
-from assessment.rules.scoring import PRIORITY_COUNT
+import datetime as dt
+
+from assessment.report.pdf import render_plan_html
+from assessment.report.plan_data import Team, build_plan
+from assessment.rules.scoring import PRIORITY_COUNT, score_assessment
 from assessment.rules.wording import NO_RESOURCE
 from tests.conftest import check_page, page_text
 
@@ -47,3 +51,14 @@ def test_a_few_weak_practices_are_not_folded(client, make_assessment, questionna
     assert "Open “" not in page_text(page)
     assert page.find("li", id=f"practice-{first.id}").find("h3").get_text().strip() \
         .startswith("Priority 1")
+
+
+def test_the_plan_prints_the_same_fallback_with_its_address(app, questionnaire):
+    """The PDF plan reads the same words (rules/wording.py) and prints the link's address."""
+    answers = {q.id: 1 for *_, q in questionnaire.questions()}
+    plan = build_plan(questionnaire, score_assessment(questionnaire, answers),
+                      Team("Agency", "Office", "Service"), dt.date(2026, 11, 12), "2026.1", {}, [])
+    with app.test_request_context():
+        html = render_plan_html(plan)
+    assert f"{NO_RESOURCE.before} {NO_RESOURCE.link_text} ({NO_RESOURCE.url}) " \
+           f"{NO_RESOURCE.after}" in html
