@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,6 +32,9 @@ def load_config(instance_path: str) -> dict[str, object]:
         # Shown in the footer identifier when a deploying agency sets them.
         "SITE_AGENCY_NAME": os.environ.get("SITE_AGENCY_NAME", ""),
         "SITE_AGENCY_URL": os.environ.get("SITE_AGENCY_URL", ""),
+        # The time zone the audit log shows times in (named beside each time); with JavaScript
+        # the browser shows them in its own zone instead.
+        "TIME_ZONE": _time_zone(os.environ.get("TIME_ZONE", "America/New_York")),
         # A database that does not answer: give up on connecting after this many seconds, and on
         # one statement after this many, both well within gunicorn's 30-second worker timeout.
         "DATABASE_CONNECT_TIMEOUT": int(os.environ.get("DATABASE_CONNECT_TIMEOUT", 5)),
@@ -73,6 +77,16 @@ def load_config(instance_path: str) -> dict[str, object]:
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
         "PLAN_CACHE_TTL_SECONDS": int(os.environ.get("PLAN_CACHE_TTL_SECONDS", 30 * 24 * 3600)),
     }
+
+
+def _time_zone(name: str) -> str:
+    """An IANA time zone name, checked at start-up so a typo stops the app with a clear word."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"TIME_ZONE: {name!r} is not a time zone name; use one such as "
+                         "America/New_York or UTC") from error
+    return name
 
 
 def _instance_secret(instance_path: str) -> str:

@@ -53,6 +53,19 @@ def test_answers_finishing_reopening_roles_and_exports_are_logged(
 
     page = check_page(client.get(f"/teams/{team_id}/audit").data.decode())
     text = page_text(page)
-    assert "Changed a role: ana@state.gov: member to viewer" in text
-    assert "Downloaded" in text and "Saved answers: Strategy" in text
+    assert "Changed the role of ana@state.gov from member to viewer" in text
+    with app.app_context():
+        month = db.session.scalar(db.select(Assessment).filter_by(public_id=public_id)) \
+            .dated.on.strftime("%B %Y")
+    assert f"Finished the {month} assessment" in text
+    assert f"Reopened the {month} assessment" in text
+    assert f"Saved answers to Strategy in the {month} assessment" in text
+    assert "Downloaded" in text and "assessment 1" not in text.lower()
+    when = page.find("time", class_="app-local-time")
+    assert when["datetime"].endswith("Z") and when.get_text().split()[-1] in ("EST", "EDT")
     assert sign_in_as(app.test_client(), ana).get(f"/teams/{team_id}/audit").status_code == 403
+
+
+def test_signing_out_is_logged_as_the_person_who_signed_out(app, client, csrf_token):
+    client.post("/sign-out", data={"csrf_token": csrf_token("/")})
+    assert [e[:3] for e in events(app)][-1] == ("sign_out", "success", "owner@state.gov")

@@ -20,7 +20,7 @@ RANK = {VIEWER: 1, MEMBER: 2, OWNER: 3}
 ACCESS = {
     "static": PUBLIC, "ops.healthz": PUBLIC,
     "main.home": PUBLIC, "main.scoring": PUBLIC, "main.accessibility": PUBLIC,
-    "main.privacy": PUBLIC,
+    "main.privacy": PUBLIC, "main.about": PUBLIC,
     "account.sign_in": PUBLIC, "account.sign_up": PUBLIC, "account.sign_out": PUBLIC,
     "account.reset_request": PUBLIC, "account.reset_password": PUBLIC,
     "account.finish_sign_up": PUBLIC, "account.account": SIGNED_IN,

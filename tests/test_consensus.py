@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.rules.consensus import disagrees, lower_median, spread, team_answer, team_answers
+from assessment.rules.consensus import (
+    differ,
+    disagrees,
+    lower_median,
+    spread,
+    team_answer,
+    team_answers,
+)
 
 
 @pytest.mark.parametrize(("levels", "median"), [
@@ -46,3 +53,11 @@ def test_team_answers_collect_each_question_across_respondents():
     assert spreads["q1"].disagreement and spreads["q1"].spread == 3
     assert spreads["q2"].answer == "na" and not spreads["q2"].disagreement
     assert spreads["q3"].answer == 5 and spreads["q3"].agreed == 5
+
+
+@pytest.mark.parametrize(("answers", "differs"), [
+    ([], False), ([3], False), ([3, 3], False), (["na", "na"], False), ([3, 4], True),
+    ([3, "na"], True), (["na", "unknown"], True),
+])
+def test_answers_differ_when_respondents_did_not_all_give_the_same_answer(answers, differs):
+    assert differ(answers) is differs

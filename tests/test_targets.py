@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from assessment.extensions import db
 from assessment.store import operations
-from assessment.store.models import Assessment, PillarTarget
-from tests.conftest import check_page
+from assessment.store.models import Assessment, AuditEvent, PillarTarget
+from tests.conftest import check_page, page_text
 
 LATER = dt.date(2030, 3, 31)
 
@@ -50,6 +50,13 @@ def test_a_target_date_is_saved_and_shown_on_the_results_page(app, client, csrf_
     assert response.status_code == 302
     assert stored(app, finished)["strategy"] == (Decimal("3.5"), LATER)
     assert stored(app, finished)["culture"] == (Decimal("3.0"), None)
+    with app.app_context():  # and logged, in words, with what it was
+        event = db.session.scalars(db.select(AuditEvent)).all()[-1]
+        assert (event.action, event.email) == ("targets_set", "owner@state.gov")
+        assert event.detail.endswith(": Strategy 3.5 by March 31, 2030 (was 3.0)")
+        team_id = by_id(finished).team_id
+    log = page_text(check_page(client.get(f"/teams/{team_id}/audit").data.decode()))
+    assert "Changed the targets of the " in log and "Strategy 3.5 by March 31, 2030" in log
     page = check_page(client.get(f"/assessments/{finished}/results").data.decode())
     row = next(r for r in page.select("tbody tr") if r.th.get_text() == "Strategy")
     assert row.select("td")[2].get_text() == "3.5 by March 31, 2030"

@@ -73,7 +73,7 @@ def test_the_team_view_shows_the_spread_and_flags_disagreement(app, team, questi
     assert "3 people answered." in text
     assert "Answers differ by 3 levels" in text
     assert "Level 1: Reactive: 1 person" in text
-    assert "Team answer: Level 3: Strategic" in text  # the median of 1, 3 and 4
+    assert "Team answer: Level 3: Strategic (the middle of the 3 levels given)" in text
     assert "Record the agreed answer" not in text  # members cannot
 
 
@@ -121,8 +121,10 @@ def test_progress_shows_who_has_finished_and_results_say_how_many_answered(
     answer_strategy(clients["ana"], questionnaire, public_id, "3")
     text = page_text(check_page(clients["owner"].get(f"/assessments/{public_id}/review")
                                 .data.decode()))
-    assert "owner@state.gov: finished" in text
-    assert f"ana@state.gov: 5 of {questionnaire.question_count} questions answered" in text
+    # Answering every question is not finishing: nobody has pressed Finish yet.
+    assert f"owner@state.gov: answered all {questionnaire.question_count} questions" in text
+    assert "finished" not in text.split("Your team")[1].split("See how")[0]
+    assert f"ana@state.gov: answered 5 of {questionnaire.question_count} questions" in text
     clients["owner"].post(f"/assessments/{public_id}/finish",
                           data={"csrf_token": csrf_token(f"/assessments/{public_id}/review")})
     results = page_text(check_page(clients["owner"].get(f"/assessments/{public_id}/results")
@@ -212,3 +214,45 @@ def test_my_answers_are_my_own_response_or_else_the_one_from_before_accounts(
         db.session.commit()
         found = my_answers(assessment, users["me"])
         assert {q: row.level for q, row in found.items()} == expected
+
+
+def test_with_one_respondent_the_team_view_does_not_speak_of_answers_that_differ(
+        team, questionnaire):
+    public_id, clients = team
+    answer_strategy(clients["owner"], questionnaire, public_id, "2")
+    text = page_text(check_page(clients["owner"].get(f"/assessments/{public_id}/team-answers")
+                                .data.decode()))
+    assert "1 person answered, so each of their answers is the team's answer." in text
+    assert "differ" not in text.split("Who has answered")[0]
+    assert "Team answer: Level 2: Tactical (the only answer)." in text
+    assert "middle" not in text
+    assert "Only where answers differ" not in text  # nothing can differ yet
+
+
+def test_the_team_view_can_show_only_the_questions_where_answers_differ(team, questionnaire):
+    public_id, clients = team
+    answer_strategy(clients["owner"], questionnaire, public_id, "3")
+    answer_strategy(clients["ana"], questionnaire, public_id, "3")
+    # Ben agrees on the first question and differs on the others ("na" differs from a level).
+    url = f"/assessments/{public_id}/pillars/strategy"
+    questions = questionnaire.pillar("strategy").questions
+    data = {"csrf_token": token_of(clients["ben"], url), "action": "continue"}
+    data |= {f"answer-{q.id}": "3" if i == 0 else "na" for i, q in enumerate(questions)}
+    assert clients["ben"].post(url, data=data).status_code == 302
+
+    def shown(query):
+        page = check_page(clients["ben"].get(f"/assessments/{public_id}/team-answers{query}")
+                          .data.decode())
+        return page, [li["id"][2:] for li in page.select("li.app-team-answer")]
+
+    page, every = shown("")
+    assert every == [q.id for *_, q in questionnaire.questions()]
+    assert page.find("input", id="show-all").has_attr("checked")
+    page, differing = shown("?show=differ")
+    assert differing == [q.id for q in questions[1:]]
+    assert page.find("input", id="show-differ").has_attr("checked")
+    assert page_text(page.find(id="shown-count")) == \
+        f"Showing the {len(questions) - 1} of {questionnaire.question_count} questions " \
+        "where answers differ."
+    assert [page_text(h) for h in page.select("h3.app-team-answers__pillar")] == ["Strategy"]
+    assert shown("?show=nonsense")[1] == every  # anything else shows every question

@@ -10,6 +10,10 @@ from decimal import Decimal
 from assessment.rules.scoring import PillarScore
 
 MAX_SCORE = 5
+NOT_ENOUGH_ANSWERS = "Not enough answers"
+VALUE_GAP = 6  # from the end of a bar (or the target marker) to the words after it
+MARKER_CLEARANCE = 4  # words keep this far from the middle of the target marker
+CHAR_WIDTH = 0.6  # a generous width of one character, in ems (digits are about 0.55)
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class Bar:
     value_y: int  # baseline of the score written after the bar
     width: float
     target_x: float
+    value_x: float  # where the score (or "Not enough answers") starts: never on the target
 
 
 @dataclass(frozen=True)
@@ -92,13 +97,26 @@ def pillar_bar_chart(pillars: Sequence[PillarScore], layout: Layout = SCREEN) ->
         else:
             label_x, label_y, bar_y = layout.left, row_top + 14, row_top + 22
             value_y = bar_y + 14
-        bars.append(Bar(p.pillar.name, p.score, label_x, label_y, bar_y, value_y,
-                        0 if p.score is None else _x(p.score, plot_width),
-                        layout.left + _x(p.target, plot_width)))
+        width = 0 if p.score is None else _x(p.score, plot_width)
+        target_x = layout.left + _x(p.target, plot_width)
+        text, size = ((NOT_ENOUGH_ANSWERS, layout.note_size) if p.score is None
+                      else (str(p.score), layout.value_size))
+        bars.append(Bar(p.pillar.name, p.score, label_x, label_y, bar_y, value_y, width,
+                        target_x, value_x(layout.left + width, target_x, text, size)))
     axis_y = layout.top + len(pillars) * layout.row + (2 if layout.labels_beside else 4)
     ticks = tuple((layout.left + _x(Decimal(n), plot_width), n) for n in range(MAX_SCORE + 1))
     return BarChart(layout, axis_y + layout.bottom, plot_width, ticks, tuple(bars), axis_y,
                     chart_alt(pillars))
+
+
+def value_x(bar_end: float, target_x: float, text: str, size: int) -> float:
+    """Where the words after a bar start: just after the bar, or, when they would touch the
+    target marker there, just after the marker (so "2.8" never sits on a target of 3.0)."""
+    start = bar_end + VALUE_GAP
+    end = start + len(text) * size * CHAR_WIDTH
+    if start <= target_x + MARKER_CLEARANCE and end >= target_x - MARKER_CLEARANCE:
+        return round(target_x + VALUE_GAP, 1)
+    return round(start, 1)
 
 
 def chart_alt(pillars: Iterable[PillarScore]) -> str:

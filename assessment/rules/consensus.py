@@ -34,6 +34,12 @@ def disagrees(answers: Iterable[Answer]) -> bool:
     return spread(answers) >= DISAGREEMENT_SPREAD
 
 
+def differ(answers: Iterable[Answer]) -> bool:
+    """True when the respondents did not all give the same answer (a level, "Not applicable"
+    or "Don't know"): the questions the team may want to talk about."""
+    return len(set(answers)) > 1
+
+
 def team_answer(respondents: Iterable[Answer], agreed: Answer | None = None) -> Answer | None:
     """The answer the team's scores use for one question; None when nobody answered."""
     if agreed is not None:
@@ -56,6 +62,10 @@ class QuestionSpread:
     answer: Answer | None
     spread: int
     disagreement: bool
+
+    @property
+    def differ(self) -> bool:
+        return differ(self.answers)
 
 
 def team_answers(by_respondent: Iterable[Mapping[str, Answer]],

@@ -16,6 +16,25 @@ from assessment.rules.scoring import DONT_KNOW, NOT_APPLICABLE
 ANSWER_WORDS = {NOT_APPLICABLE: "Not applicable", DONT_KNOW: "Don't know"}
 NOT_ANSWERED = "Not answered"
 
+
+
+@dataclass(frozen=True)
+class LinkedSentence:
+    """A sentence with one link in it: the web page links the words, the PDF prints the URL."""
+
+    before: str
+    link_text: str
+    url: str
+    after: str
+
+
+# What a practice with no Toolkit resource offers instead, on the results page and in the plan.
+# The CX Community of Practice is linked from the Toolkit itself (seeds/cx-toolkit.md).
+NO_RESOURCE = LinkedSentence(
+    "The CX Toolkit lists no resource for this practice. Start with the next step above, and "
+    "ask the", "CX Community of Practice", "https://digital.gov/communities/customer-experience/",
+    "how other agencies did it.")
+
 DateStyle = Literal["long", "short", "month", "time"]
 
 

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
 from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy import or_, select
 
 from assessment.extensions import db
-from assessment.store.models import AuditEvent, Membership, Team, User
+from assessment.rules.audit_words import (
+    LocalTime,
+    assessment_names,
+    event_words,
+    local_time,
+    who_words,
+)
+from assessment.rules.wording import assessment_date
+from assessment.store.models import Assessment, AuditEvent, Membership, Team, User
 
 SUCCESS, FAILURE = "success", "failure"
 # What each action is called on the owners' page.
@@ -32,6 +43,8 @@ ACTIONS = {
     "assessment_started": "Started an assessment",  # home
     "invite_revoked": "Revoked an invite",  # invites
     "hisp_changed": "Changed whether the service is a HISP",
+    "targets_set": "Changed the targets",  # words
+    "sign_out": "Signed out",  # words
 }
 
 
@@ -60,3 +73,25 @@ def team_events(team: Team, limit: int = 200) -> list[AuditEvent]:
         .where(or_(AuditEvent.team_id == team.id,
                    (AuditEvent.team_id.is_(None)) & AuditEvent.user_id.in_(members)))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)))
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """One event as the owners' page shows it: in words, at a time in a named zone."""
+
+    when: LocalTime
+    who: str
+    what: str
+    done: bool
+    address: str
+
+
+def log_rows(team: Team, zone: ZoneInfo, limit: int = 200) -> list[LogRow]:
+    """The team's log in words, newest first (rules/audit_words.py says how)."""
+    names = assessment_names(
+        (a.id, assessment_date(a.started_at, a.finished_at)) for a in db.session.execute(
+            select(Assessment.id, Assessment.started_at, Assessment.finished_at)
+            .where(Assessment.team_id == team.id)))
+    return [LogRow(local_time(e.at, zone), who_words(e.email, e.detail),
+                   event_words(e.action, e.detail, ACTIONS, names), e.outcome == SUCCESS,
+                   e.address) for e in team_events(team, limit)]

@@ -159,6 +159,8 @@ def finish_sign_up(token: str) -> str | Response:
 @bp.post("/sign-out")
 def sign_out() -> Response:
     ButtonForm().refuse_tampering()
+    if current_user.is_authenticated:
+        audit.record_event("sign_out")
     auth.sign_out()
     db.session.commit()
     flash("You are signed out.", "success")

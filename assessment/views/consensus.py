@@ -15,6 +15,7 @@ from assessment.web.access import assessment_for
 from assessment.web.forms import AgreeForm
 
 bp = Blueprint("consensus", __name__)
+ONLY_DIFFER = "differ"  # ?show=differ: only the questions where respondents' answers differ
 
 
 @bp.get("/assessments/<public_id>/team-answers")
@@ -22,9 +23,14 @@ def team_view(public_id: str) -> str:
     assessment, role = assessment_for(public_id, VIEWER)
     questionnaire = current_questionnaire()
     answers = team_answers(assessment)
+    # With one respondent nothing can differ; any other value shows every question.
+    only_differ = request.args.get("show") == ONLY_DIFFER and answers.respondents > 1
+    shown = {q.id for *_, q in questionnaire.questions()
+             if not only_differ or (q.id in answers.spreads and answers.spreads[q.id].differ)}
     return render_template(
         "consensus/team_answers.html", assessment=assessment, role=role, answers=answers,
-        questionnaire=questionnaire,
+        questionnaire=questionnaire, only_differ=only_differ, shown=shown,
+        show_values=(("all", "Every question"), (ONLY_DIFFER, "Only where answers differ")),
         team=respondent_progress(assessment, questionnaire.question_count))
 
 

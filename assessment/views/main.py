@@ -28,6 +28,11 @@ def accessibility() -> str:
     return render_template("main/accessibility.html")
 
 
+@bp.get("/about")
+def about() -> str:
+    return render_template("main/about.html", questionnaire=current_questionnaire())
+
+
 @bp.get("/privacy")
 def privacy() -> str:
     return render_template("main/privacy.html")

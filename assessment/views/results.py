@@ -17,9 +17,11 @@ from werkzeug import Response
 
 from assessment.extensions import db
 from assessment.rules import hisp
+from assessment.rules.audit_words import target_changes
 from assessment.rules.charts import SCREEN, pillar_bar_chart
 from assessment.rules.peers import MIN_TEAMS, peer_rows
-from assessment.store import operations, read_model
+from assessment.rules.scoring import DEFAULT_TARGET
+from assessment.store import audit, operations, read_model
 from assessment.store.models import OWNER, VIEWER, Assessment, utcnow
 from assessment.store.peers import peer_spreads
 from assessment.store.queries import actions_by_practice
@@ -76,10 +78,14 @@ def targets(public_id: str) -> str | Response:
     form.today = utcnow().date()
     form.kept_dates = {pillar_id: date for pillar_id, (_, date) in kept.items()}
     if form.validate_on_submit():
-        operations.set_targets(
-            assessment, {p.id: Decimal(form[f"target-{p.id}"].data)
-                         for p in questionnaire.pillars},
-            {p.id: form.target_dates.get(p.id) for p in questionnaire.pillars})
+        chosen = {p.id: (Decimal(form[f"target-{p.id}"].data), form.target_dates.get(p.id))
+                  for p in questionnaire.pillars}
+        operations.set_targets(assessment, {k: target for k, (target, _) in chosen.items()},
+                               {k: by for k, (_, by) in chosen.items()})
+        audit.record_event("targets_set", team=assessment.team, detail=f"assessment "
+                           f"{assessment.id}: " + target_changes(
+                               (p.name, *kept.get(p.id, (DEFAULT_TARGET, None)), *chosen[p.id])
+                               for p in questionnaire.pillars))
         db.session.commit()
         flash("Your targets are saved.", "success")
         return redirect(url_for(".results", public_id=public_id) if assessment.is_finished

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -207,8 +208,9 @@ def _remove_or_explain(membership: Membership,
 def audit_log(team_id: int) -> str:
     """What happened in the team, newest first: for owners only."""
     team, _ = team_or_404(team_id, OWNER)
-    return render_template("team/audit.html", team=team, events=audit.team_events(team),
-                           actions=audit.ACTIONS)
+    zone = ZoneInfo(current_app.config["TIME_ZONE"])
+    return render_template("team/audit.html", team=team, rows=audit.log_rows(team, zone),
+                           zone=zone)
 
 
 @bp.post("/teams/<int:team_id>/assessments")

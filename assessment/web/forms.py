@@ -92,10 +92,11 @@ def submitted_answers(form: StrictForm, pillar: Pillar) -> dict[str, SubmittedAn
 
 
 class AgreeForm(StrictForm):
-    """The answer a team agreed for one question, or none (the middle answer counts)."""
+    """The answer a team agreed for one question, or none (then the lower median counts)."""
 
     choice = RadioField("The answer your team agreed", validators=[Optional()], choices=[
-        *answer_choices(), SelectChoice("", "No agreed answer: use the middle answer")])
+        *answer_choices(),
+        SelectChoice("", "No agreed answer: use the middle level given (of two, the lower)")])
     note = _note_field("Why the team chose it (optional)")
 
 

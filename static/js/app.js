@@ -8,9 +8,47 @@
   if (summary) {
     summary.focus();
   }
+  // A link to something folded away (a practice after the top five, say) opens its fold.
+  function openFoldOfTarget() {
+    var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    var opened = false;
+    for (var node = target; node; node = node.parentElement) {
+      if (node.tagName === "DETAILS" && !node.open) { node.open = true; opened = true; }
+    }
+    if (opened) { target.scrollIntoView(); }
+  }
+  openFoldOfTarget();
+  window.addEventListener("hashchange", openFoldOfTarget);
+  // Print the folded practices too, then fold them again.
+  var folded = [];
+  window.addEventListener("beforeprint", function () {
+    folded = Array.prototype.filter.call(document.querySelectorAll("details.app-fold"),
+      function (fold) { return !fold.open; });
+    folded.forEach(function (fold) { fold.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    folded.forEach(function (fold) { fold.open = false; });
+  });
   // Select the whole private link on focus, so it is easy to copy.
   var link = document.getElementById("private-link");
   if (link) {
     link.addEventListener("focus", function () { link.select(); });
+  }
+  // Show each <time class="app-local-time"> in the browser's own time zone, named, in the form
+  // the server writes ("Dec 1, 2026, 3:26:46 AM EST"); without this the server's words stay,
+  // in the app's time zone, also named.
+  if (window.Intl && Intl.DateTimeFormat) {
+    var format = new Intl.DateTimeFormat("en-US", {
+      month: "short", day: "numeric", year: "numeric", hour: "numeric", minute: "2-digit",
+      second: "2-digit", timeZoneName: "short"
+    });
+    var times = document.querySelectorAll("time.app-local-time[datetime]");
+    for (var i = 0; i < times.length; i += 1) {
+      var at = new Date(times[i].getAttribute("datetime"));
+      if (!isNaN(at.getTime())) {
+        times[i].setAttribute("title", times[i].textContent);
+        times[i].textContent = format.format(at);
+      }
+    }
   }
 })();

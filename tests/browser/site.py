@@ -145,6 +145,7 @@ def site_pages(app: Flask, questionnaire: Questionnaire, draft: str, finished: s
         SitePage("how scoring works", "main.scoring", "/how-scoring-works"),
         SitePage("accessibility statement", "main.accessibility", "/accessibility"),
         SitePage("privacy", "main.privacy", "/privacy"),
+        SitePage("about", "main.about", "/about"),
         SitePage("sign in", "account.sign_in", "/sign-in"),
         SitePage("sign in, with errors", "account.sign_in", "/sign-in", then=submit_main_form),
         SitePage("create an account", "account.sign_up", "/sign-up"),
