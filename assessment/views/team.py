@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
