@@ -11,7 +11,7 @@ from flask import Flask
 from assessment.config import PROJECT_ROOT, load_config
 from assessment.extensions import csrf, db, limiter, migrate
 from assessment.rules.questionnaire_file import load_questionnaire
-from assessment.store import database
+from assessment.store import database, soft_delete  # noqa: F401 (deleted rows stay hidden)
 from assessment.web import access, auth, log, routing, security, wording
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"

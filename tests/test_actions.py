@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from assessment.extensions import db
-from assessment.store import operations
+from assessment.store import operations, read_model
 from assessment.store.models import Action, Assessment
 from assessment.store.operations import ActionDetails
 from tests.conftest import check_page, page_text
@@ -35,7 +35,7 @@ def load_actions(app):
         with app.app_context():
             assessment = db.session.scalar(db.select(Assessment).filter_by(public_id=public_id))
             return [(a.practice_id, a.title, a.owner, a.due_date, a.status)
-                    for a in assessment.actions]
+                    for a in read_model.assessment_actions(assessment)]
 
     return load
 

@@ -28,7 +28,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from assessment.report.cache import plan_cache_for
 from assessment.report.plan_data import Plan, Team, build_plan
 from assessment.store.models import Assessment
-from assessment.store.read_model import with_earlier
+from assessment.store.read_model import assessment_actions, with_earlier
 
 _thread_state = threading.local()
 
@@ -72,7 +72,7 @@ def plan_context(assessment: Assessment) -> Plan:
     plan = build_plan(
         scored.questionnaire, scored.results, Team(team.agency, team.office, team.service),
         scored.dated.on.date(), scored.questionnaire_version, scored.answers.rows,
-        assessment.actions, earlier=earlier, target_dates=scored.target_dates)
+        assessment_actions(assessment), earlier=earlier, target_dates=scored.target_dates)
     return replace(plan, respondents=scored.answers.respondents)
 
 
