@@ -12,7 +12,7 @@ from assessment.config import PROJECT_ROOT, load_config
 from assessment.extensions import csrf, db, limiter, migrate
 from assessment.rules.questionnaire_file import load_questionnaire
 from assessment.store import database, soft_delete  # noqa: F401 (deleted rows stay hidden)
-from assessment.web import access, auth, log, routing, security, wording
+from assessment.web import access, auth, log, once, routing, security, wording
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -53,6 +53,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     auth.init_app(app)
     access.init_app(app)
+    once.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

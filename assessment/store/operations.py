@@ -195,12 +195,17 @@ def set_targets(assessment: Assessment, targets: Mapping[str, Decimal],
     """Set the target level for each pillar given and, when dates are given, the date the team
     means to reach it by (None: no date). Pillars left out of `dates` keep their date."""
     dates = dates or {}
+    missing = set(targets) - {t.pillar_id for t in assessment.targets}
+    if missing:  # two owners setting the first targets at once make one row per pillar
+        db.session.flush()
+        for pillar_id in sorted(missing):
+            insert_or_skip(PillarTarget, {"assessment_id": assessment.id, "pillar_id": pillar_id,
+                                          "target": targets[pillar_id]},
+                           unique_on=["assessment_id", "pillar_id"])
+        db.session.expire(assessment, ["targets"])
     current = {t.pillar_id: t for t in assessment.targets}
     for pillar_id, target in targets.items():
-        row = current.get(pillar_id)
-        if row is None:
-            row = PillarTarget(pillar_id=pillar_id, target=target)
-            assessment.targets.append(row)
+        row = current[pillar_id]
         row.target = target
         if pillar_id in dates:
             row.target_date = dates[pillar_id]

@@ -15,6 +15,7 @@ from assessment.store.queries import get_action_or_404
 from assessment.store.questionnaire_versions import questionnaire_for
 from assessment.store.soft_delete import DELETE_KEPT_DAYS
 from assessment.views.common import STALE_FORM_MESSAGE, form_is_stale
+from assessment.web import once
 from assessment.web.access import assessment_for, require_action_rights
 from assessment.web.forms import ActionForm, action_form_data
 from assessment.web.strict_form import ButtonForm
@@ -30,11 +31,12 @@ def add_action(public_id: str, practice_id: str) -> str | Response:
     practice_or_404(assessment, practice_id)
     form = ActionForm(meta={"csrf": False})
     if form_is_saveable(form):
+        if (earlier := once.earlier_answer()) is not None:
+            return earlier
         operations.add_action(assessment, practice_id, form.details(), current_user.id)
         audit.record_event("action_added", team=assessment.team, detail=form.title.data.strip())
-        db.session.commit()
-        flash(f"You added the action “{form.title.data.strip()}”.", "success")
-        return redirect(back_to_practice(public_id, practice_id))
+        return once.answered(back_to_practice(public_id, practice_id),
+                             f"You added the action “{form.title.data.strip()}”.")
     return action_page(assessment, practice_id, form, action=None)
 
 
@@ -47,15 +49,16 @@ def edit_action(public_id: str, action_id: int) -> str | Response:
     form = ActionForm(meta={"csrf": False}, data=action_form_data(
         action.title, action.owner, action.due_date, action.status))
     if form_is_saveable(form):
+        if (earlier := once.earlier_answer()) is not None:
+            return earlier
         before = action.status
         operations.update_action(action, form.details(), on=assessment,
                                  changed_by=current_user.id)
         audit.record_event("action_changed", team=assessment.team, detail=action.title + (
             f": {ACTION_STATUSES[before]} to {action.status_label}"
             if before != action.status else ""))
-        db.session.commit()
-        flash(f"You changed the action “{action.title}”.", "success")
-        return redirect(back_to_practice(public_id, action.practice_id))
+        return once.answered(back_to_practice(public_id, action.practice_id),
+                             f"You changed the action “{action.title}”.")
     return action_page(assessment, action.practice_id, form, action=action)
 
 
@@ -66,12 +69,13 @@ def remove_action(public_id: str, action_id: int) -> str | Response:
     require_action_rights(action, role)
     if request.method == "POST":
         ButtonForm().refuse_tampering()
+        if (earlier := once.earlier_answer()) is not None:
+            return earlier
         deleting.delete_action(action, current_user)
         audit.record_event("action_deleted", team=assessment.team, detail=action.title)
-        db.session.commit()
-        flash(f"You removed the action “{action.title}”. An owner can restore it from the "
-              f"team page for {DELETE_KEPT_DAYS} days.", "success")
-        return redirect(back_to_practice(public_id, action.practice_id))
+        return once.answered(back_to_practice(public_id, action.practice_id),
+                             f"You removed the action “{action.title}”. An owner can restore "
+                             f"it from the team page for {DELETE_KEPT_DAYS} days.")
     found = find_practice(questionnaire_for(assessment.questionnaire_version), action.practice_id)
     return render_template("plan/remove.html", assessment=assessment, action=action,
                            practice=found[1] if found else None)

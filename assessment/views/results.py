@@ -15,13 +15,13 @@ from flask import (
 )
 from werkzeug import Response
 
-from assessment.extensions import db
 from assessment.rules.charts import SCREEN, pillar_bar_chart
 from assessment.rules.peers import MIN_TEAMS, peer_rows
 from assessment.store import operations, read_model
 from assessment.store.models import OWNER, VIEWER, Assessment, utcnow
 from assessment.store.peers import peer_spreads
 from assessment.store.queries import actions_by_practice
+from assessment.web import once
 from assessment.web.access import assessment_for
 from assessment.web.forms import target_form_class, target_form_data
 
@@ -74,13 +74,14 @@ def targets(public_id: str) -> str | Response:
     form.today = utcnow().date()
     form.kept_dates = {pillar_id: date for pillar_id, (_, date) in kept.items()}
     if form.validate_on_submit():
+        if (earlier := once.earlier_answer()) is not None:
+            return earlier
         operations.set_targets(
             assessment, {p.id: Decimal(form[f"target-{p.id}"].data)
                          for p in questionnaire.pillars},
             {p.id: form.target_dates.get(p.id) for p in questionnaire.pillars})
-        db.session.commit()
-        flash("Your targets are saved.", "success")
-        return redirect(url_for(".results", public_id=public_id) if assessment.is_finished
-                        else url_for("take.review", public_id=public_id))
+        return once.answered(url_for(".results", public_id=public_id) if assessment.is_finished
+                             else url_for("take.review", public_id=public_id),
+                             "Your targets are saved.")
     return render_template("results/targets.html", assessment=assessment, form=form,
                            questionnaire=questionnaire)

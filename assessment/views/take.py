@@ -20,6 +20,7 @@ from assessment.store.queries import (
 )
 from assessment.store.questionnaire_versions import move_to_questionnaire
 from assessment.views.common import STALE_FORM_MESSAGE, current_questionnaire, form_is_stale
+from assessment.web import once
 from assessment.web.access import assessment_for
 from assessment.web.forms import (
     OpenToTeamForm,
@@ -45,12 +46,14 @@ def start() -> str | Response:
         if form_is_stale():
             flash(STALE_FORM_MESSAGE, "warning")
         elif form.validate():
+            if (earlier := once.earlier_answer()) is not None:
+                return earlier
             team = operations.create_team(form.agency.data, form.office.data, form.service.data)
             teams.add_member(team, current_user, OWNER)
             assessment = operations.start_assessment(current_questionnaire(), team)
-            db.session.commit()
             first = current_questionnaire().pillars[0]
-            return redirect(url_for(".pillar", public_id=assessment.public_id, pillar_id=first.id))
+            return once.answered(url_for(".pillar", public_id=assessment.public_id,
+                                         pillar_id=first.id))
     return render_template("take/start.html", form=form,
                            question_count=current_questionnaire().question_count)
 

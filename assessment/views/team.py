@@ -22,7 +22,7 @@ from assessment.extensions import db
 from assessment.store import audit, operations, teams
 from assessment.store.models import OWNER, ROLES, VIEWER, Invite, Membership, Team
 from assessment.views.common import current_questionnaire
-from assessment.web import mail
+from assessment.web import mail, once
 from assessment.web.access import role_in, team_or_404
 from assessment.web.account_forms import InviteAnswerForm, InviteForm, RoleForm
 from assessment.web.strict_form import ButtonForm
@@ -86,16 +86,21 @@ def render_team(team: Team, role: str, invite_form: InviteForm) -> str:
 
 
 @bp.post("/teams/<int:team_id>/invites")
-def invite(team_id: int) -> str | tuple[str, int]:
+def invite(team_id: int) -> str | Response | tuple[str, int]:
     team, role = team_or_404(team_id, OWNER)
     form = InviteForm()
     if not form.validate():
         return render_team(team, role, form), 400
+    if (earlier := once.earlier_answer()) is not None:
+        return earlier
     token = teams.create_invite(team, form.role.data, current_user)
     link = url_for(".join", token=token, _external=True)
     emailed = form.email.data and send_invite(team, form.role.data, form.email.data, link)
     audit.record_event("invite_created", team=team, detail=f"role {form.role.data}" + (
         f", emailed to {form.email.data}" if emailed else ""))
+    # The link shows once; the same form posted again makes no second link.
+    once.remember(url_for(".team", team_id=team.id), "You made that invite link a moment ago. "
+                  "Use the link shown then, or make a new one.", "info")
     db.session.commit()
     return render_template("team/invite_created.html", team=team, role=ROLES[form.role.data],
                            link=link, email=form.email.data, emailed=emailed)
@@ -200,11 +205,12 @@ def audit_log(team_id: int) -> str:
 def start_assessment(team_id: int) -> Response:
     team, _ = team_or_404(team_id, OWNER)
     ButtonForm().refuse_tampering()
+    if (earlier := once.earlier_answer()) is not None:
+        return earlier
     questionnaire = current_questionnaire()
     assessment = operations.start_assessment(questionnaire, team)
-    db.session.commit()
-    return redirect(url_for("take.pillar", public_id=assessment.public_id,
-                            pillar_id=questionnaire.pillars[0].id))
+    return once.answered(url_for("take.pillar", public_id=assessment.public_id,
+                                 pillar_id=questionnaire.pillars[0].id))
 
 
 @bp.route("/invites/<token>", methods=["GET", "POST"])

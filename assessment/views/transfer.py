@@ -10,8 +10,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
-    redirect,
     render_template,
     request,
     url_for,
@@ -29,6 +27,7 @@ from assessment.store.read_model import scored_assessment, scored_team
 from assessment.transfer import exporting, importing, spreadsheets
 from assessment.transfer.document import ASSESSMENT
 from assessment.transfer.parsing import TransferError
+from assessment.web import once
 from assessment.web.access import assessment_for, shows_emails, team_or_404
 from assessment.web.forms import import_form
 from assessment.web.privacy import without_emails
@@ -104,6 +103,8 @@ def import_file() -> str | Response | tuple[str, int]:
     chosen = next((team for team in owned if str(team.id) == form.team.data), None)
     if upload is None or not upload.filename:
         return import_page(owned, "Choose a file to import.", chosen=chosen)
+    if (earlier := once.earlier_answer()) is not None:
+        return earlier
     try:
         document = importing.read_export(upload.stream.read(limit + 1), limit)
         if document.kind == ASSESSMENT and chosen is None:
@@ -117,11 +118,10 @@ def import_file() -> str | Response | tuple[str, int]:
     count = len(document.assessments)
     audit.record_event("import", team=team, detail=f"{upload.filename[:200]}: {count} "
                                                     f"assessment{'s' if count != 1 else ''}")
-    db.session.commit()
     invites = importing.invited_text(len(importing.invited(document, current_user)))
-    flash(f"You imported {count} assessment{'s' if count != 1 else ''} from "
-          f"{upload.filename[:200]}. {invites}".rstrip(), "success")
-    return redirect(url_for("team.team", team_id=team.id))
+    return once.answered(url_for("team.team", team_id=team.id),
+                         f"You imported {count} assessment{'s' if count != 1 else ''} from "
+                         f"{upload.filename[:200]}. {invites}".rstrip())
 
 
 def private(team: Team, data: Any) -> Any:
