@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
         api_tokens,
         compare,
         consensus,
+        deleting,
         history,
         main,
         ops,
@@ -75,7 +76,7 @@ def register_blueprints(app: Flask) -> None:
 
     # Each area of the site is one blueprint (see README, "What is where").
     for area in (ops, main, account, team, take, results, plan, consensus, history, compare,
-                 transfer, api, api_tokens):
+                 transfer, api, api_tokens, deleting):
         app.register_blueprint(area.bp)
 
 

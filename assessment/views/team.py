@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from werkzeug import Response
 
 from assessment.extensions import db
-from assessment.store import audit, operations, teams
+from assessment.store import audit, deleting, operations, teams
 from assessment.store.models import OWNER, ROLES, VIEWER, Invite, Membership, Team
 from assessment.views.common import current_questionnaire
 from assessment.web import mail, once
@@ -82,7 +82,8 @@ def team(team_id: int) -> str:
 def render_team(team: Team, role: str, invite_form: InviteForm) -> str:
     return render_template("team/team.html", team=team, role=role, roles=ROLES,
                            owner=OWNER, is_member=role_in(team) is not None,
-                           invite_form=invite_form)
+                           invite_form=invite_form,
+                           deleted=deleting.recently_deleted(team) if role == OWNER else [])
 
 
 @bp.post("/teams/<int:team_id>/invites")
