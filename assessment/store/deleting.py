@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import aliased
 
 from assessment.extensions import db
 from assessment.store.models import (
@@ -150,9 +151,10 @@ def purge_deleted(now: dt.datetime | None = None) -> dict[str, int]:
 def teams_only_owned_by(user: User) -> list[Team]:
     """The teams (not deleted) whose only owner is the user: they need another owner, or to be
     deleted, before the account can go."""
-    others = (select(func.count()).select_from(Membership)
-              .where(Membership.team_id == Team.id, Membership.role == OWNER,
-                     Membership.user_id != user.id).scalar_subquery())
+    other = aliased(Membership)
+    others = (select(func.count()).select_from(other)
+              .where(other.team_id == Team.id, other.role == OWNER,
+                     other.user_id != user.id).correlate(Team).scalar_subquery())
     return list(db.session.scalars(
         select(Team).join(Membership).where(Membership.user_id == user.id,
                                             Membership.role == OWNER, others == 0)
