@@ -190,9 +190,11 @@ def assessment_actions(assessment: Assessment) -> list[Action]:
         .join(first, first.id == Action.assessment_id)
         .outerjoin(last, last.id == Action.last_assessment_id)
         .where(Action.team_id == assessment.team_id, Action.deleted_at.is_(None),
-               tuple_(first.started_at, first.id) <= here,
+               or_(Action.assessment_id == assessment.id,
+                   tuple_(first.started_at, first.id) < here),
                or_(Action.last_assessment_id.is_(None),
-                   tuple_(last.started_at, last.id) >= here))
+                   Action.last_assessment_id == assessment.id,
+                   tuple_(last.started_at, last.id) > here))
         .order_by(Action.created_at, Action.id)
         .options(selectinload(Action.status_changes).joinedload(ActionStatusChange.changed_by),
                  selectinload(Action.assessment))
