@@ -87,9 +87,8 @@ ACTIONS_ON_TWO_YEARS = [
 ]
 
 
-def test_upgrading_keeps_each_action_where_it_showed_and_carries_the_latest_open_ones(
-        app, questionnaire):
-    from assessment.store import operations, read_model
+def test_upgrading_keeps_each_action_where_it_showed_and_carries_the_latest_open_ones(app):
+    from assessment.store import read_model
     from assessment.store.models import Action, Assessment
 
     with app.app_context():
@@ -114,7 +113,11 @@ def test_upgrading_keeps_each_action_where_it_showed_and_carries_the_latest_open
             "Open, latest year": [("not_started", "2026-02-02", 1)],
             "Done, latest year": [("done", "2026-03-01", None)],
         }
-        third = operations.start_assessment(questionnaire, first.team)
+        db.session.execute(text(  # the next year's assessment, as start_assessment makes it
+            "INSERT INTO assessment (id, public_id, team_id, questionnaire_version, status,"
+            " started_at, updated_at, open_to_team) VALUES (3, 'third', 1, '2026.1', 'draft',"
+            " '2027-01-01 00:00:00.000000', '2027-01-01 00:00:00.000000', false)"))
+        third = db.session.scalar(db.select(Assessment).filter_by(public_id="third"))
         assert [a.title for a in read_model.assessment_actions(third)] == ["Open, latest year"]
         db.session.rollback()
         downgrade(revision="0007")
