@@ -185,3 +185,21 @@ def test_the_only_owner_hands_the_team_over_before_deleting_their_account(
         assert db.session.scalar(db.select(AuditEvent.email).filter_by(
             action="account_deleted")) == "owner@state.gov"
     assert client.get("/teams").status_code == 302  # signed out
+
+
+def test_a_deleted_team_and_a_deleted_assessment_count_no_more_among_other_teams(
+        app, make_assessment):
+    from assessment.store.models import Assessment
+    from assessment.store.peers import latest_finished_assessments
+
+    kept, gone = (make_assessment(finished=True, service=s) for s in ("Visas", "Passports"))
+    with app.app_context():
+        def latest() -> set[str]:
+            return {a.public_id for a in latest_finished_assessments()}
+
+        assert {kept, gone} <= latest()
+        deleting.delete_team(db.session.scalar(
+            db.select(Assessment).filter_by(public_id=gone)).team, None)
+        deleting.delete_assessment(db.session.scalar(
+            db.select(Assessment).filter_by(public_id=kept)), None)
+        assert not {kept, gone} & latest()

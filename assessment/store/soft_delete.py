@@ -2,9 +2,11 @@
 API, export, peers, history, the read model) for DELETE_KEPT_DAYS, while its owners may restore
 it; `flask purge-deleted` then removes it for good.
 
-One rule does the hiding, here, so no query can forget it: every ORM select leaves out rows
-whose deleted_at is set, unless it asks for them with the execution option INCLUDE_DELETED
-(the "Recently deleted" list, restoring, purging).
+One rule does the hiding, here, so no query can forget it: every ORM select of whole rows (and
+the relationships loaded from them) leaves out rows whose deleted_at is set, unless it asks for
+them with the execution option INCLUDE_DELETED (the "Recently deleted" list, restoring,
+purging). A select of columns only (select(Assessment.id)) is not covered: it says
+`deleted_at.is_(None)` itself (store/peers.py).
 """
 
 from __future__ import annotations
