@@ -115,6 +115,14 @@ class Assessment(SoftDeleted, Model):
     )
 
     @property
+    def actions(self) -> list[Action]:
+        """The actions this assessment shows (carried forward ones too), as the read model
+        says: store/read_model.assessment_actions(). Read-only; one query per use."""
+        from assessment.store.read_model import assessment_actions
+
+        return assessment_actions(self)
+
+    @property
     def is_finished(self) -> bool:
         return self.status == FINISHED
 
