@@ -11,8 +11,8 @@ from flask import Flask
 from assessment.config import PROJECT_ROOT, load_config
 from assessment.extensions import csrf, db, limiter, migrate
 from assessment.rules.questionnaire_file import load_questionnaire
-from assessment.store import database
-from assessment.web import access, auth, log, mail, routing, security, wording
+from assessment.store import database, soft_delete  # noqa: F401 (deleted rows stay hidden)
+from assessment.web import access, auth, log, mail, once, routing, security, wording
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -54,6 +54,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     auth.init_app(app)
     access.init_app(app)
+    once.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -63,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
         api_tokens,
         compare,
         consensus,
+        deleting,
         hisp,
         history,
         main,
@@ -77,7 +79,7 @@ def register_blueprints(app: Flask) -> None:
 
     # Each area of the site is one blueprint (see README, "What is where").
     for area in (ops, main, account, team, hisp, take, results, plan, consensus, history,
-                 compare, transfer, api, api_tokens, work):
+                 compare, transfer, api, api_tokens, work, deleting):
         app.register_blueprint(area.bp)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 import click
@@ -12,10 +13,11 @@ from sqlalchemy import select
 from assessment.extensions import db
 from assessment.rules.questionnaire import QuestionnaireError
 from assessment.rules.questionnaire_file import load_questionnaire
-from assessment.store import accounts, database, teams
+from assessment.store import accounts, audit, database, deleting, form_keys, teams
 from assessment.store.demo import seed_demo_team
-from assessment.store.models import OWNER, Assessment
+from assessment.store.models import OWNER, Assessment, utcnow
 from assessment.store.queries import demo_assessments
+from assessment.store.soft_delete import DELETE_KEPT_DAYS
 
 DEMO_OWNER_EMAIL = "demo-owner@example.gov"
 
@@ -25,6 +27,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(plan)
     app.cli.add_command(create_user)
+    app.cli.add_command(purge_deleted)
     from assessment.transfer.commands import COMMANDS  # export-team, import-json …
     for command in COMMANDS:
         app.cli.add_command(command)
@@ -116,3 +119,19 @@ def create_user(email: str, password: str) -> None:
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"Created the account {user.email}.")
+
+
+@click.command("purge-deleted")
+@with_appcontext
+def purge_deleted() -> None:
+    """Remove for good the teams, assessments and actions deleted over 30 days ago, and
+    one-time form keys over a week old. Safe to run at any time; schedule it daily (cron)."""
+    counts = deleting.purge_deleted()
+    keys = form_keys.forget_before(utcnow() - dt.timedelta(days=form_keys.KEPT_DAYS))
+    if any(counts.values()):
+        audit.record_event("deleted_purged", detail=", ".join(
+            f"{count} {name}" for name, count in counts.items()))
+    db.session.commit()
+    click.echo(f"Removed {counts['teams']} teams, {counts['assessments']} assessments and "
+               f"{counts['actions']} actions deleted over {DELETE_KEPT_DAYS} days ago, "
+               f"and {keys} used form keys.")

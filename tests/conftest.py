@@ -414,7 +414,8 @@ def world(app, client, anonymous, make_user, make_assessment, join_team, questio
                   "action_id": action.id, "team_id": a_draft.team_id,
                   "membership_id": membership.id, "token": token, "filename": "css/app.css",
                   "question_id": questionnaire.pillars[0].questions[0].id,
-                  "token_id": api_token.id, "invite_id": revocable.id}
+                  "token_id": api_token.id, "invite_id": revocable.id,
+                  "assessment_id": assessment.id}
     clients = {"anonymous": anonymous, OWNER: client,
                VIEWER: sign_in_as(app.test_client(), viewer),
                MEMBER: sign_in_as(app.test_client(), member),

@@ -315,8 +315,10 @@ def test_the_team_page_dates_each_assessment_as_the_history_does(client, team_of
     team_id, _ = team_of((everything(questionnaire, "2"), True), ({}, False))
     items = [" ".join(li.get_text().split()) for li in
              check_page(client.get(f"/teams/{team_id}").data.decode()).select("main li")]
-    assert "Assessment finished November 14, 2024" in items
-    assert "Assessment started November 4, 2025: in progress" in items
+    # Each is followed, for owners, by its Delete link.
+    assert any(i.startswith("Assessment finished November 14, 2024 · Delete") for i in items)
+    assert any(i.startswith("Assessment started November 4, 2025: in progress · Delete")
+               for i in items)
 
 
 def test_a_2026_assessment_still_shows_scores_and_compares_against_a_2027_one(

@@ -19,12 +19,13 @@ FIELDS = ["csrf_token", "action", "role", "open", "choice", "note", "email", "pa
           "agency", "office", "service", "answer-strategy.big-picture.q1",
           "note-strategy.big-picture.q1", "target-strategy", "target-strategy-month",
           "target-strategy-day", "target-strategy-year", "keep-answer-x", "name", "file",
-          "invite-role", "invite-email"]
+          "invite-role", "invite-email", "form_key"]
 VALUES = st.one_of(
     st.text(max_size=40),
     st.sampled_from(["", "1", "3", "5", "6", "na", "unknown", "yes", "no", "owner", "viewer",
                      "3.0", "0", "-1", "99999999999", "continue", "later", "//evil.example",
-                     "lead@state.gov", "\x00", "😀", "2027", "13", "done"]),
+                     "lead@state.gov", "\x00", "😀", "2027", "13", "done",
+                     "k3y-made-by-our-page-0123456789"]),
     st.just("x" * 5000),
 )
 FORMS = st.lists(st.tuples(st.one_of(st.sampled_from(FIELDS), st.text(max_size=12)), VALUES),
@@ -47,6 +48,8 @@ POST_ENDPOINTS = [
     "team.start_assessment", "team.revoke_invite", "hisp.hisp_status",
     "api_tokens.tokens", "api_tokens.revoke", "transfer.import_file",
     "account.finish_sign_up", "account.sign_out_everywhere",
+    "deleting.delete_assessment", "deleting.delete_team", "deleting.restore_assessment",
+    "deleting.restore_action", "deleting.restore_team", "deleting.delete_account",
 ]
 
 

@@ -19,6 +19,7 @@ class FakeAction:
     owner: str = ""
     due_date: dt.date | None = None
     status: str = "not_started"
+    history: tuple = ()
 
 
 def test_actions_follow_their_practices_priority_then_questionnaire_order_then_due_date(

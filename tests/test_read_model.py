@@ -125,7 +125,8 @@ def test_a_reopened_assessment_says_it_was_finished_and_is_open_again(app, clien
         team_id = assessment.team_id
     items = [" ".join(li.get_text().split()) for li in
              check_page(client.get(f"/teams/{team_id}").data.decode()).select("main li")]
-    assert "Assessment finished March 3, 2026: reopened, in progress" in items
+    assert any(i.startswith("Assessment finished March 3, 2026: reopened, in progress · ")
+               for i in items)
     history = check_page(client.get(f"/teams/{team_id}/history").data.decode())
     row = history.select_one("table.app-history tbody tr")
     assert row.th.contents[0].strip() == "Finished March 3, 2026"

@@ -330,7 +330,7 @@ def _add_action(current: Assessment, earlier: Assessment) -> None:
 
 
 def _change_action(current: Assessment, earlier: Assessment) -> None:
-    action = current.actions[0]
+    action = current.added_actions[0]
     operations.update_action(action, ActionDetails(action.title, action.owner, action.due_date,
                                                    "done"))
 

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 
 from assessment.report.plan_data import ActionRow
 
-ACTION_COLUMNS = ("Priority", "Pillar", "Practice", "Action", "Owner", "Due date", "Status")
+ACTION_COLUMNS = ("Priority", "Pillar", "Practice", "Action", "Owner", "Due date", "Status",
+                  "Status history")
 # A cell starting with one of these runs as a formula in Excel and other spreadsheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -17,7 +18,8 @@ def actions_csv(rows: Iterable[ActionRow]) -> str:
     """The action plan as CSV: a header row, then one row per action, in plan order.
 
     Starts with a byte order mark, so Excel reads the text as UTF-8. Due dates are
-    YYYY-MM-DD, so they sort and import cleanly.
+    YYYY-MM-DD, so they sort and import cleanly. The last column is the status history:
+    "Not started on 2026-01-05 by lead@state.gov; In progress on 2026-03-01 by …".
     """
     out = io.StringIO()
     out.write("\ufeff")
@@ -27,6 +29,7 @@ def actions_csv(rows: Iterable[ActionRow]) -> str:
         writer.writerow([
             row.priority or "", row.pillar, row.practice, _cell(row.title), _cell(row.owner),
             row.due_date.isoformat() if row.due_date else "", row.status,
+            _cell("; ".join(step.text for step in row.history)),
         ])
     return out.getvalue()
 

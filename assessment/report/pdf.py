@@ -28,7 +28,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from assessment.report.cache import plan_cache_for
 from assessment.report.plan_data import Plan, Team, build_plan
 from assessment.store.models import Assessment
-from assessment.store.read_model import with_earlier
+from assessment.store.read_model import assessment_actions, with_earlier
 
 _thread_state = threading.local()
 
@@ -73,7 +73,7 @@ def plan_context(assessment: Assessment) -> Plan:
         scored.questionnaire, scored.results, Team(team.agency, team.office, team.service,
                                                   team.hisp_service if team.is_hisp else None),
         scored.dated.on.date(), scored.questionnaire_version, scored.answers.rows,
-        assessment.actions, earlier=earlier, target_dates=scored.target_dates)
+        assessment_actions(assessment), earlier=earlier, target_dates=scored.target_dates)
     return replace(plan, respondents=scored.answers.respondents)
 
 

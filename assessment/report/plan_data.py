@@ -7,7 +7,7 @@ report templates get these frozen values, never ORM objects.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
@@ -37,12 +37,24 @@ class RecordedAnswer(Protocol):
     def note(self) -> str: ...
 
 
+class StatusChange(Protocol):
+    @property
+    def status(self) -> str: ...  # as people read it: "In progress"
+    @property
+    def changed_at(self) -> dt.datetime: ...
+    @property
+    def by(self) -> str: ...  # an email address, or "" when not known
+
+
 class PlannedAction(Protocol):
     practice_id: str
     title: str
     owner: str
     due_date: dt.date | None
     status: str
+
+    @property
+    def history(self) -> Sequence[StatusChange]: ...
 
 
 @dataclass(frozen=True)
@@ -168,6 +180,21 @@ class ActionRow:
     owner: str
     due_date: dt.date | None
     status: str
+    history: tuple[StatusStep, ...] = ()  # its status changes, oldest first
+
+
+@dataclass(frozen=True)
+class StatusStep:
+    """One status change of an action, as the plan prints it."""
+
+    status: str
+    on: dt.date
+    by: str  # "" when not known
+
+    @property
+    def text(self) -> str:
+        """“In progress on 2026-03-01 by lead@state.gov”: one line of the CSV's history."""
+        return f"{self.status} on {self.on.isoformat()}" + (f" by {self.by}" if self.by else "")
 
 
 @dataclass(frozen=True)
@@ -295,6 +322,7 @@ def action_rows(questionnaire: Questionnaire, results: Results,
             practice.name if practice else f"A practice no longer asked ({action.practice_id})",
             action.title, action.owner, action.due_date,
             ACTION_STATUSES.get(action.status, action.status),
+            tuple(StatusStep(c.status, c.changed_at.date(), c.by) for c in action.history),
         ))
     return tuple(rows)
 

@@ -45,6 +45,16 @@ ACTIONS = {
     "hisp_changed": "Changed whether the service is a HISP",
     "targets_set": "Changed the targets",  # words
     "sign_out": "Signed out",  # words
+    "action_added": "Added an action",  # actions branch
+    "action_changed": "Changed an action",  # actions branch
+    "action_deleted": "Deleted an action",  # actions branch
+    "action_restored": "Restored an action",  # actions branch
+    "assessment_deleted": "Deleted an assessment",  # actions branch
+    "assessment_restored": "Restored an assessment",  # actions branch
+    "team_deleted": "Deleted the team",  # actions branch
+    "team_restored": "Restored the team",  # actions branch
+    "account_deleted": "Deleted an account",  # actions branch
+    "deleted_purged": "Removed for good what was deleted over 30 days ago",  # actions branch
 }
 
 

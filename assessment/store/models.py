@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_login import UserMixin
@@ -32,6 +33,7 @@ ROLES = {OWNER: "Owner", MEMBER: "Member", VIEWER: "Viewer"}
 ROLE_RANK = {VIEWER: 1, MEMBER: 2, OWNER: 3}
 # An action's status, as stored, and as people read it.
 ACTION_STATUSES = {"not_started": "Not started", "in_progress": "In progress", "done": "Done"}
+DONE = "done"
 
 
 def utcnow() -> dt.datetime:
@@ -47,7 +49,16 @@ def new_public_id() -> str:
     return public_id
 
 
-class Team(Model):
+class SoftDeleted:
+    """A row that can be deleted and restored for DELETE_KEPT_DAYS: while deleted_at is set,
+    every ORM query leaves it out (store/soft_delete.py); `flask purge-deleted` removes it."""
+
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    deleted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), default=None)
+
+
+class Team(SoftDeleted, Model):
     __tablename__ = "team"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,7 +84,7 @@ class Team(Model):
         return f"{self.service}, {self.office}"
 
 
-class Assessment(Model):
+class Assessment(SoftDeleted, Model):
     __tablename__ = "assessment"
     __table_args__ = (CheckConstraint(f"status IN ('{DRAFT}', '{FINISHED}')", name="status_known"),)
 
@@ -97,12 +108,23 @@ class Assessment(Model):
     targets: Mapped[list[PillarTarget]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan"
     )
-    actions: Mapped[list[Action]] = relationship(
-        back_populates="assessment", cascade="all, delete-orphan", order_by="Action.id"
+    # The actions first added on this assessment; the actions it shows (carried forward from
+    # earlier ones too) come from store/read_model.assessment_actions().
+    added_actions: Mapped[list[Action]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", order_by="Action.id",
+        foreign_keys="Action.assessment_id"
     )
     agreed_answers: Mapped[list[AgreedAnswer]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan"
     )
+
+    @property
+    def actions(self) -> list[Action]:
+        """The actions this assessment shows (carried forward ones too), as the read model
+        says: store/read_model.assessment_actions(). Read-only; one query per use."""
+        from assessment.store.read_model import assessment_actions
+
+        return assessment_actions(self)
 
     @property
     def is_finished(self) -> bool:
@@ -230,8 +252,10 @@ class AgreedAnswer(Model):
     assessment: Mapped[Assessment] = relationship(back_populates="agreed_answers")
 
 
-class Action(Model):
-    """Something the team will do to improve one practice, for its improvement plan."""
+class Action(SoftDeleted, Model):
+    """Something the team will do to improve one practice. It belongs to the team: it shows on
+    the assessment it was added on and every later one of the team, until it is done; a done
+    action stays on the assessments up to the one it was done on (last_assessment)."""
 
     __tablename__ = "action"
     __table_args__ = (
@@ -240,9 +264,14 @@ class Action(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), index=True)
+    # The assessment it was added on: the first it shows on.
     assessment_id: Mapped[int] = mapped_column(
         ForeignKey("assessment.id", ondelete="CASCADE"), index=True
     )
+    # The last assessment it shows on: the one it was marked done on. None: it carries forward.
+    last_assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True, default=None)
     practice_id: Mapped[str] = mapped_column(String(160))  # stable questionnaire id
     title: Mapped[str] = mapped_column(String(200))
     owner: Mapped[str] = mapped_column(String(200), default="")
@@ -254,11 +283,63 @@ class Action(Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    assessment: Mapped[Assessment] = relationship(back_populates="actions")
+    assessment: Mapped[Assessment] = relationship(back_populates="added_actions",
+                                                  foreign_keys=[assessment_id])
+    status_changes: Mapped[list[ActionStatusChange]] = relationship(
+        back_populates="action", cascade="all, delete-orphan",
+        order_by="(ActionStatusChange.changed_at, ActionStatusChange.id)")
 
     @property
     def status_label(self) -> str:
         return ACTION_STATUSES.get(self.status, self.status)
+
+    @property
+    def history(self) -> list[StatusRecord]:
+        """Its status changes, oldest first, as people read them."""
+        return [StatusRecord(ACTION_STATUSES.get(c.status, c.status), c.changed_at,
+                           c.changed_by.email if c.changed_by is not None else "")
+                for c in self.status_changes]
+
+
+@dataclass(frozen=True)
+class StatusRecord:
+    """One change of an action's status: to what, when, and by whom ("" when not known)."""
+
+    status: str
+    changed_at: dt.datetime
+    by: str
+
+
+class ActionStatusChange(Model):
+    """An action's status as set at one moment, by one person: its status history."""
+
+    __tablename__ = "action_status_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"),
+                                           index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    action: Mapped[Action] = relationship(back_populates="status_changes")
+    changed_by: Mapped[User | None] = relationship()
+
+
+class UsedFormKey(Model):
+    """A one-time form key that a post has used, with where that post sent its user and what
+    it told them: the same form posted again gets the same answer and changes nothing."""
+
+    __tablename__ = "used_form_key"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    used_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    location: Mapped[str] = mapped_column(String(500), default="")
+    message: Mapped[str] = mapped_column(String(500), default="")
+    category: Mapped[str] = mapped_column(String(20), default="")
 
 
 class User(UserMixin, Model):

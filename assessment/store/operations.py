@@ -16,9 +16,11 @@ from assessment.rules.questionnaire import Questionnaire
 from assessment.store.conflicts import insert_or_skip
 from assessment.store.models import (
     CHOICE_LEVEL,
+    DONE,
     DRAFT,
     FINISHED,
     Action,
+    ActionStatusChange,
     AgreedAnswer,
     Answer,
     Assessment,
@@ -193,12 +195,17 @@ def set_targets(assessment: Assessment, targets: Mapping[str, Decimal],
     """Set the target level for each pillar given and, when dates are given, the date the team
     means to reach it by (None: no date). Pillars left out of `dates` keep their date."""
     dates = dates or {}
+    missing = set(targets) - {t.pillar_id for t in assessment.targets}
+    if missing:  # two owners setting the first targets at once make one row per pillar
+        db.session.flush()
+        for pillar_id in sorted(missing):
+            insert_or_skip(PillarTarget, {"assessment_id": assessment.id, "pillar_id": pillar_id,
+                                          "target": targets[pillar_id]},
+                           unique_on=["assessment_id", "pillar_id"])
+        db.session.expire(assessment, ["targets"])
     current = {t.pillar_id: t for t in assessment.targets}
     for pillar_id, target in targets.items():
-        row = current.get(pillar_id)
-        if row is None:
-            row = PillarTarget(pillar_id=pillar_id, target=target)
-            assessment.targets.append(row)
+        row = current[pillar_id]
         row.target = target
         if pillar_id in dates:
             row.target_date = dates[pillar_id]
@@ -218,23 +225,33 @@ class ActionDetails:
 
 def add_action(assessment: Assessment, practice_id: str, details: ActionDetails,
                created_by: int | None = None) -> Action:
-    """Add an action for one practice to the assessment's improvement plan."""
-    action = Action(practice_id=practice_id, created_by_id=created_by)
+    """Add an action for one practice to the team's improvement plan, from this assessment on.
+    Its first status starts its status history."""
+    action = Action(practice_id=practice_id, created_by_id=created_by,
+                    team_id=assessment.team_id)
     _apply(action, details)
-    assessment.actions.append(action)
+    if details.status == DONE:
+        action.last_assessment_id = assessment.id
+    action.status_changes.append(ActionStatusChange(status=details.status,
+                                                    changed_by_id=created_by))
+    assessment.added_actions.append(action)
     db.session.flush()
     return action
 
 
-def update_action(action: Action, details: ActionDetails) -> None:
-    """Change an action's title, owner, due date or status."""
+def update_action(action: Action, details: ActionDetails, on: Assessment | None = None,
+                  changed_by: int | None = None) -> None:
+    """Change an action's title, owner, due date or status, from the page of assessment `on`.
+    A new status joins its history. Marked done, it stays on the assessments up to `on` and
+    leaves later ones; marked not done again, it carries forward again."""
+    if details.status != action.status:
+        action.status_changes.append(ActionStatusChange(status=details.status,
+                                                        changed_by_id=changed_by))
+        if details.status == DONE:
+            action.last_assessment_id = (on or action.assessment).id
+        elif action.status == DONE:
+            action.last_assessment_id = None
     _apply(action, details)
-    db.session.flush()
-
-
-def remove_action(action: Action) -> None:
-    """Take an action out of the improvement plan."""
-    action.assessment.actions.remove(action)
     db.session.flush()
 
 

@@ -19,7 +19,9 @@ _PEER_CACHE = "peer_scores"
 
 def latest_finished_assessments(exclude_team_id: int | None = None) -> list[Assessment]:
     """The latest finished assessment of every real team (demo teams do not count)."""
-    conditions = [Assessment.status == FINISHED, Team.is_demo.is_(False)]
+    # Column queries are not hidden by store/soft_delete.py: leave deleted rows out here.
+    conditions = [Assessment.status == FINISHED, Team.is_demo.is_(False),
+                  Assessment.deleted_at.is_(None), Team.deleted_at.is_(None)]
     if exclude_team_id is not None:
         conditions.append(Assessment.team_id != exclude_team_id)
     ranked = (

@@ -41,17 +41,19 @@ def get_assessment_or_404(public_id: str) -> Assessment:
 
 
 def get_action_or_404(assessment: Assessment, action_id: int) -> Action:
-    """One action of this assessment; another assessment's action is not found."""
-    action = next((a for a in assessment.actions if a.id == action_id), None)
+    """One action the assessment shows; any other action is not found."""
+    from assessment.store.read_model import assessment_actions
+
+    action = next((a for a in assessment_actions(assessment) if a.id == action_id), None)
     if action is None:
         abort(404)
     return action
 
 
-def actions_by_practice(assessment: Assessment) -> dict[str, list[Action]]:
-    """The assessment's actions grouped by practice id, soonest due first, undated last."""
+def actions_by_practice(actions: Iterable[Action]) -> dict[str, list[Action]]:
+    """Actions grouped by practice id, soonest due first, undated last."""
     grouped: dict[str, list[Action]] = {}
-    for action in sorted(assessment.actions,
+    for action in sorted(actions,
                          key=lambda a: (a.due_date is None, a.due_date or dt.date.min, a.id)):
         grouped.setdefault(action.practice_id, []).append(action)
     return grouped

@@ -26,14 +26,22 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import select, tuple_
+from sqlalchemy import or_, select, tuple_
+from sqlalchemy.orm import aliased, selectinload
 
 from assessment.extensions import db
 from assessment.rules import comparison, scoring
 from assessment.rules.questionnaire import Questionnaire
 from assessment.rules.scored import ScoredAssessment, TargetSetting, TeamAnswers
 from assessment.rules.version_changes import VersionChanges, version_changes
-from assessment.store.models import FINISHED, Assessment, PillarTarget, Team
+from assessment.store.models import (
+    FINISHED,
+    Action,
+    ActionStatusChange,
+    Assessment,
+    PillarTarget,
+    Team,
+)
 from assessment.store.queries import scoring_answers, team_answers_for
 from assessment.store.questionnaire_versions import questionnaires_for
 
@@ -167,6 +175,31 @@ def earlier_finished_assessment(assessment: Assessment) -> Assessment | None:
                < tuple_(assessment.started_at, assessment.id))
         .order_by(Assessment.started_at.desc(), Assessment.id.desc())
         .limit(1))
+
+
+def assessment_actions(assessment: Assessment) -> list[Action]:
+    """The actions an assessment shows, in the order they were added (one query, with their
+    status history). Actions belong to the team and the practice: each shows on the assessment
+    it was added on and on every later assessment of the team while it is open; a done action
+    stays on the assessments up to the one it was done on, and not on later ones. Deleted
+    actions show nowhere."""
+    first, last = aliased(Assessment), aliased(Assessment)
+    here = tuple_(assessment.started_at, assessment.id)
+    return list(db.session.scalars(
+        select(Action)
+        .join(first, first.id == Action.assessment_id)
+        .outerjoin(last, last.id == Action.last_assessment_id)
+        .where(Action.team_id == assessment.team_id, Action.deleted_at.is_(None),
+               or_(Action.assessment_id == assessment.id,
+                   tuple_(first.started_at, first.id) < here),
+               or_(Action.last_assessment_id.is_(None),
+                   Action.last_assessment_id == assessment.id,
+                   tuple_(last.started_at, last.id) > here))
+        .order_by(Action.created_at, Action.id)
+        .options(selectinload(Action.status_changes).joinedload(ActionStatusChange.changed_by),
+                 selectinload(Action.assessment))
+        # The assessments it spans may be deleted; the action still belongs to the team.
+        .execution_options(include_deleted=True)))
 
 
 def with_earlier(assessment: Assessment) -> tuple[ScoredAssessment, ScoredAssessment | None]:

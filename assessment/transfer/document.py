@@ -78,7 +78,16 @@ class AgreedData:
 
 
 @dataclass(frozen=True)
+class ActionStatusData:
+    status: str
+    changed_at: dt.datetime
+    changed_by: str | None  # an email address; None when not known
+
+
+@dataclass(frozen=True)
 class ActionData:
+    """An action, in the file under the assessment it was added on."""
+
     practice_id: str
     title: str
     owner: str
@@ -86,6 +95,12 @@ class ActionData:
     status: str
     created_at: dt.datetime
     updated_at: dt.datetime
+    # The index, in the file's assessments, of the last one it shows on (the one it was done
+    # on); None: it carries forward to every later assessment.
+    last_assessment: int | None = None
+    # Its status changes, oldest first. None: a file from before status histories (and before
+    # actions carried forward), read as importing.py says.
+    history: tuple[ActionStatusData, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -168,6 +183,9 @@ def _assessment(a: AssessmentData) -> dict[str, Any]:
                             "updated_at": timestamp(x.updated_at)} for x in a.agreed_answers],
         "actions": [{"practice_id": x.practice_id, "title": x.title, "owner": x.owner,
                      "due_date": _maybe(x.due_date), "status": x.status,
-                     "created_at": timestamp(x.created_at), "updated_at": timestamp(x.updated_at)}
+                     "created_at": timestamp(x.created_at), "updated_at": timestamp(x.updated_at),
+                     "last_assessment": x.last_assessment,
+                     "history": [{"status": h.status, "changed_at": timestamp(h.changed_at),
+                                  "changed_by": h.changed_by} for h in x.history or ()]}
                     for x in a.actions],
     }

@@ -1,7 +1,8 @@
 """The database → an export Document, plus each assessment's scores for readers.
 
 A fixed number of queries whatever the number of assessments, respondents and answers:
-assessments (1), members (1), responses (1), answers (1), agreed answers (1), actions (1),
+assessments (1), members (1), responses (1), answers (1), agreed answers (1), actions with
+their status histories (2),
 targets (1), emails (1), kept questionnaire texts (1), and the read model's scoring.
 """
 
@@ -12,12 +13,14 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from assessment.extensions import db
 from assessment.rules.questionnaire import Questionnaire
 from assessment.rules.scored import Row, ScoredAssessment
 from assessment.store.models import (
     Action,
+    ActionStatusChange,
     AgreedAnswer,
     Answer,
     Assessment,
@@ -30,12 +33,13 @@ from assessment.store.models import (
     utcnow,
 )
 from assessment.store.questionnaire_versions import current_questionnaire
-from assessment.store.read_model import score_assessments, team_assessments
+from assessment.store.read_model import assessment_actions, score_assessments, team_assessments
 from assessment.transfer.checking import content_hash
 from assessment.transfer.document import (
     ASSESSMENT,
     TEAM,
     ActionData,
+    ActionStatusData,
     AgreedData,
     AnswerData,
     AssessmentData,
@@ -57,19 +61,55 @@ def team_export(team: Team) -> dict[str, Any]:
     team_data = TeamData(team.agency, team.office, team.service, team.created_at,
                          tuple(Member(m.email, m.role, m.created_at) for m in members),
                          team.hisp_service if team.is_hisp else None)
-    return _export(TEAM, team_data, team_assessments(team))
+    assessments = team_assessments(team)
+    actions = db.session.scalars(
+        select(Action).where(Action.team_id == team.id)
+        .order_by(Action.created_at, Action.id).options(*_WITH_HISTORY))
+    return _export(TEAM, team_data, assessments, _actions_in_file(assessments, actions))
 
 
 def assessment_export(assessment: Assessment) -> dict[str, Any]:
-    """One assessment, with the name of its team, as JSON-ready data."""
+    """One assessment, with the name of its team and the actions it shows, as JSON-ready
+    data."""
     team = assessment.team
-    return _export(ASSESSMENT, TeamData(team.agency, team.office, team.service), [assessment])
+    actions = {assessment.id: [_action(a, 0 if a.last_assessment_id is not None else None)
+                               for a in assessment_actions(assessment)]}
+    return _export(ASSESSMENT, TeamData(team.agency, team.office, team.service), [assessment],
+                   actions)
 
 
-def _export(kind: str, team: TeamData, assessments: Sequence[Assessment]) -> dict[str, Any]:
+_WITH_HISTORY = (selectinload(Action.status_changes).joinedload(ActionStatusChange.changed_by),)
+
+
+def _actions_in_file(assessments: Sequence[Assessment],
+                     actions: Iterable[Action]) -> dict[int, list[ActionData]]:
+    """The team's actions under the assessment each was added on, each with the index of the
+    last assessment it shows on. One added on or done on a deleted assessment is not in the
+    file, like that assessment."""
+    index = {a.id: i for i, a in enumerate(assessments)}
+    grouped: dict[int, list[ActionData]] = {}
+    for action in actions:
+        if action.assessment_id not in index:
+            continue
+        last = action.last_assessment_id
+        grouped.setdefault(action.assessment_id, []).append(
+            _action(action, None if last is None else index.get(last, index[action.assessment_id])))
+    return grouped
+
+
+def _action(action: Action, last: int | None) -> ActionData:
+    return ActionData(action.practice_id, action.title, action.owner, action.due_date,
+                      action.status, action.created_at, action.updated_at, last,
+                      tuple(ActionStatusData(c.status, c.changed_at,
+                                             c.changed_by.email if c.changed_by else None)
+                            for c in action.status_changes))
+
+
+def _export(kind: str, team: TeamData, assessments: Sequence[Assessment],
+            actions: dict[int, list[ActionData]]) -> dict[str, Any]:
     scored = score_assessments(assessments)
     document = Document(kind, utcnow(), team, _questionnaire_texts(scored),
-                        tuple(_assessments(assessments, scored)))
+                        tuple(_assessments(assessments, scored, actions)))
     return to_data(document, [scores(s) for s in scored])
 
 
@@ -91,8 +131,8 @@ def _questionnaire_texts(scored: Sequence[ScoredAssessment]) -> tuple[Questionna
     return tuple(texts)
 
 
-def _assessments(assessments: Sequence[Assessment],
-                 scored: Sequence[ScoredAssessment]) -> list[AssessmentData]:
+def _assessments(assessments: Sequence[Assessment], scored: Sequence[ScoredAssessment],
+                 actions: dict[int, list[ActionData]]) -> list[AssessmentData]:
     ids = [a.id for a in assessments]
     if not ids:
         return []
@@ -105,9 +145,6 @@ def _assessments(assessments: Sequence[Assessment],
         .join(Response).where(Response.assessment_id.in_(ids))), by="response_id")
     agreed = _grouped(db.session.scalars(
         select(AgreedAnswer).where(AgreedAnswer.assessment_id.in_(ids))))
-    actions = _grouped(db.session.scalars(
-        select(Action).where(Action.assessment_id.in_(ids)).order_by(Action.created_at,
-                                                                     Action.id)))
     targets = _grouped(db.session.scalars(
         select(PillarTarget).where(PillarTarget.assessment_id.in_(ids))))
     user_ids = {r.user_id for rows in responses.values() for r in rows} | \
@@ -130,8 +167,7 @@ def _assessments(assessments: Sequence[Assessment],
             tuple(AgreedData(x.question_id, x.choice, x.level, x.note,
                              emails.get(x.decided_by_id), x.updated_at)
                   for x in sorted(agreed.get(a.id, []), key=lambda x: order(x.question_id))),
-            tuple(ActionData(x.practice_id, x.title, x.owner, x.due_date, x.status,
-                             x.created_at, x.updated_at) for x in actions.get(a.id, []))))
+            tuple(actions.get(a.id, []))))
     return result
 
 

@@ -15,8 +15,10 @@ from assessment.rules.questionnaire import Questionnaire
 from assessment.store import starting, teams
 from assessment.store.accounts import UNUSABLE_PASSWORD_HASH
 from assessment.store.models import (
+    DONE,
     OWNER,
     Action,
+    ActionStatusChange,
     AgreedAnswer,
     Answer,
     Assessment,
@@ -73,8 +75,11 @@ def import_document(document: Document, importer: User, team: Team | None = None
     if team is None:
         _refuse_a_second_team(document, importer)
         team = _new_team(document, importer)
-    for assessment in document.assessments:
-        db.session.add(_assessment(assessment, team, users))
+    made = [_assessment(assessment, team, users) for assessment in document.assessments]
+    db.session.add_all(made)
+    db.session.flush()
+    for data, assessment in zip(document.assessments, made, strict=True):
+        _add_actions(data, assessment, made, users)
     db.session.flush()
     return team
 
@@ -168,6 +173,8 @@ def _emails(document: Document) -> set[str]:
     for assessment in document.assessments:
         emails |= {r.respondent for r in assessment.responses if r.respondent}
         emails |= {a.decided_by for a in assessment.agreed_answers if a.decided_by}
+        emails |= {h.changed_by for a in assessment.actions for h in a.history or ()
+                   if h.changed_by}
     return emails
 
 
@@ -232,8 +239,30 @@ def _assessment(data: AssessmentData, team: Team, users: dict[str, User]) -> Ass
         question_id=a.question_id, choice=a.choice, level=a.level, note=a.note,
         decided_by_id=users[a.decided_by].id if a.decided_by else None,
         updated_at=a.updated_at) for a in data.agreed_answers]
-    assessment.actions = [Action(
-        practice_id=a.practice_id, title=a.title, owner=a.owner, due_date=a.due_date,
-        status=a.status, created_at=a.created_at, updated_at=a.updated_at)
-        for a in data.actions]
     return assessment
+
+
+def _add_actions(data: AssessmentData, assessment: Assessment, made: list[Assessment],
+                 users: dict[str, User]) -> None:
+    """The actions added on one assessment. A file from before actions carried forward says
+    neither where an action ends nor its history: as when this site moved to carrying them,
+    a done action, or one on an assessment the file follows with a later one, ends on its
+    own assessment, and its history starts with its status at its last change."""
+    later = any((a.started_at, i) > (assessment.started_at, made.index(assessment))
+                for i, a in enumerate(made))
+    for a in data.actions:
+        action = Action(practice_id=a.practice_id, title=a.title, owner=a.owner,
+                        due_date=a.due_date, status=a.status, created_at=a.created_at,
+                        updated_at=a.updated_at, team_id=assessment.team_id)
+        if a.history is None:
+            action.last_assessment_id = assessment.id if a.status == DONE or later else None
+            action.status_changes.append(ActionStatusChange(status=a.status,
+                                                            changed_at=a.updated_at))
+        else:
+            action.last_assessment_id = None if a.last_assessment is None \
+                else made[a.last_assessment].id
+            action.status_changes.extend(
+                ActionStatusChange(status=h.status, changed_at=h.changed_at,
+                                   changed_by_id=users[h.changed_by].id if h.changed_by else None)
+                for h in a.history)
+        assessment.added_actions.append(action)

@@ -21,6 +21,7 @@ from assessment.transfer.document import (
     SCHEMA_VERSION,
     TEAM,
     ActionData,
+    ActionStatusData,
     AgreedData,
     AnswerData,
     AssessmentData,
@@ -128,11 +129,24 @@ def parse_document(data: Any) -> Document:
     if kind == ASSESSMENT and len(assessments) != 1:
         raise TransferError("assessments", f"a file of kind “{ASSESSMENT}” holds exactly one "
                                            f"assessment, found {len(assessments)}")
+    _last_assessments_in_file(assessments)
     questionnaires = _list(top["questionnaires"], "questionnaires", _questionnaire)
     _no_repeats([q.version for q in questionnaires], "questionnaires", "version",
                 "the version")
     return Document(kind, _time(top["exported_at"], "exported_at"), _team(top["team"], kind),
                     questionnaires, assessments)
+
+
+def _last_assessments_in_file(assessments: tuple[AssessmentData, ...]) -> None:
+    """An action ends on an assessment of the file, never on one started before its own."""
+    for a, assessment in enumerate(assessments):
+        for i, action in enumerate(assessment.actions):
+            last = action.last_assessment
+            if last is not None and (last >= len(assessments)
+                                     or assessments[last].started_at < assessment.started_at):
+                raise TransferError(f"assessments[{a}].actions[{i}].last_assessment",
+                                    f"expected the index of an assessment in the file started "
+                                    f"no earlier than this one, found {last}")
 
 
 def _team(value: Any, kind: str) -> TeamData:
@@ -235,15 +249,34 @@ def _agreed(value: Any, place: str) -> AgreedData:
 
 
 def _action(value: Any, place: str) -> ActionData:
+    """An action; files from before actions carried forward have no last_assessment and no
+    history (both or neither)."""
     data = _object(value, place, ("practice_id", "title", "owner", "due_date", "status",
-                                  "created_at", "updated_at"))
+                                  "created_at", "updated_at"),
+                   optional=("last_assessment", "history"))
+    if ("history" in data) != ("last_assessment" in data):
+        raise TransferError(place, "expected both “last_assessment” and “history”, or neither")
+    last = data.get("last_assessment")
+    if last is not None and (type(last) is not int or last < 0):
+        raise TransferError(f"{place}.last_assessment",
+                            f"expected the index of an assessment or null, found {describe(last)}")
+    history = _list(data["history"], f"{place}.history", _status_change) \
+        if "history" in data else None
     return ActionData(_text(data["practice_id"], f"{place}.practice_id", ID_MAX, empty=False),
                       _text(data["title"], f"{place}.title", NAME_MAX, empty=False),
                       _text(data["owner"], f"{place}.owner", NAME_MAX),
                       _optional(data["due_date"], f"{place}.due_date", _date),
                       _one_of(data["status"], f"{place}.status", tuple(ACTION_STATUSES)),
                       _time(data["created_at"], f"{place}.created_at"),
-                      _time(data["updated_at"], f"{place}.updated_at"))
+                      _time(data["updated_at"], f"{place}.updated_at"),
+                      last, history)
+
+
+def _status_change(value: Any, place: str) -> ActionStatusData:
+    data = _object(value, place, ("status", "changed_at", "changed_by"))
+    return ActionStatusData(_one_of(data["status"], f"{place}.status", tuple(ACTION_STATUSES)),
+                            _time(data["changed_at"], f"{place}.changed_at"),
+                            _optional(data["changed_by"], f"{place}.changed_by", _email))
 
 
 def _level(choice: str | None, value: Any, place: str) -> int | None:

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length
 from assessment.extensions import db
 from assessment.store import api_tokens, audit
 from assessment.store.models import utcnow
+from assessment.web import once
 from assessment.web.strict_form import ButtonForm, StrictForm
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/account/api-tokens")
@@ -32,9 +33,11 @@ class TokenForm(StrictForm):
 
 @bp.route("", methods=["GET", "POST"])
 @login_required
-def tokens() -> str:
+def tokens() -> str | Response:
     form = TokenForm()
     if form.validate_on_submit():
+        if (earlier := once.earlier_answer()) is not None:
+            return earlier
         try:
             token, secret = api_tokens.make_token(current_user, form.name.data,
                                                   api_tokens.EXPIRY_DAYS[form.expires.data])
@@ -42,6 +45,9 @@ def tokens() -> str:
             form.name.errors = [*form.name.errors, str(error)]
         else:
             audit.record_event("api_token_created", detail=token.name)
+            # The token shows once; the same form posted again makes no second token.
+            once.remember(url_for(".tokens"), f"You made the token “{token.name}” a moment "
+                          "ago. Copy it from the page shown then, or make a new one.", "info")
             db.session.commit()
             return render_template("api_tokens/created.html", token=token, secret=secret,
                                    api_url=url_for("api.teams", _external=True))

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 from werkzeug import Response
 
-from assessment.extensions import db
 from assessment.store import audit, operations
 from assessment.store.models import OWNER, VIEWER
 from assessment.store.queries import respondent_progress, team_answers
 from assessment.views.common import current_questionnaire
+from assessment.web import once
 from assessment.web.access import assessment_for
 from assessment.web.forms import AgreeForm
 
@@ -46,13 +46,14 @@ def agree(public_id: str, question_id: str) -> str | Response:
     form = AgreeForm(data={"choice": "" if agreed is None else str(agreed)}
                      if request.method == "GET" else None)
     if form.validate_on_submit():
+        if (earlier := once.earlier_answer()) is not None:
+            return earlier
         choice = form.choice.data or None
         operations.agree_answer(assessment, question_id, choice, form.note.data or "",
                                 current_user.id)
         audit.record_event("agreed_answer", team=assessment.team,
                            detail=f"{question_id}: {choice or 'cleared'}")
-        db.session.commit()
-        flash("The team's answer is saved.", "success")
-        return redirect(url_for(".team_view", public_id=public_id, _anchor=f"q-{question_id}"))
+        return once.answered(url_for(".team_view", public_id=public_id,
+                                     _anchor=f"q-{question_id}"), "The team's answer is saved.")
     return render_template("consensus/agree.html", assessment=assessment, question=question,
                            spread=spread, form=form, questionnaire=questionnaire)

@@ -9,11 +9,13 @@ from werkzeug import Response
 from assessment.extensions import csrf, db
 from assessment.report import actions_csv as exports
 from assessment.report.plan_data import action_rows, find_practice
-from assessment.store import audit, operations, read_model
-from assessment.store.models import MEMBER, VIEWER, Action, Assessment
+from assessment.store import audit, deleting, operations, read_model
+from assessment.store.models import ACTION_STATUSES, MEMBER, VIEWER, Action, Assessment
 from assessment.store.queries import get_action_or_404
 from assessment.store.questionnaire_versions import questionnaire_for
+from assessment.store.soft_delete import DELETE_KEPT_DAYS
 from assessment.views.common import STALE_FORM_MESSAGE, form_is_stale
+from assessment.web import once
 from assessment.web.access import assessment_for, require_action_rights
 from assessment.web.forms import ActionForm, action_form_data
 from assessment.web.strict_form import ButtonForm
@@ -29,10 +31,12 @@ def add_action(public_id: str, practice_id: str) -> str | Response:
     practice_or_404(assessment, practice_id)
     form = ActionForm(meta={"csrf": False})
     if form_is_saveable(form):
+        if (earlier := once.earlier_answer()) is not None:
+            return earlier
         operations.add_action(assessment, practice_id, form.details(), current_user.id)
-        db.session.commit()
-        flash(f"You added the action “{form.title.data.strip()}”.", "success")
-        return redirect(back_to_practice(public_id, practice_id))
+        audit.record_event("action_added", team=assessment.team, detail=form.title.data.strip())
+        return once.answered(back_to_practice(public_id, practice_id),
+                             f"You added the action “{form.title.data.strip()}”.")
     return action_page(assessment, practice_id, form, action=None)
 
 
@@ -45,10 +49,16 @@ def edit_action(public_id: str, action_id: int) -> str | Response:
     form = ActionForm(meta={"csrf": False}, data=action_form_data(
         action.title, action.owner, action.due_date, action.status))
     if form_is_saveable(form):
-        operations.update_action(action, form.details())
-        db.session.commit()
-        flash(f"You changed the action “{action.title}”.", "success")
-        return redirect(back_to_practice(public_id, action.practice_id))
+        if (earlier := once.earlier_answer()) is not None:
+            return earlier
+        before = action.status
+        operations.update_action(action, form.details(), on=assessment,
+                                 changed_by=current_user.id)
+        audit.record_event("action_changed", team=assessment.team, detail=action.title + (
+            f": {ACTION_STATUSES[before]} to {action.status_label}"
+            if before != action.status else ""))
+        return once.answered(back_to_practice(public_id, action.practice_id),
+                             f"You changed the action “{action.title}”.")
     return action_page(assessment, action.practice_id, form, action=action)
 
 
@@ -59,10 +69,13 @@ def remove_action(public_id: str, action_id: int) -> str | Response:
     require_action_rights(action, role)
     if request.method == "POST":
         ButtonForm().refuse_tampering()
-        operations.remove_action(action)
-        db.session.commit()
-        flash(f"You removed the action “{action.title}”.", "success")
-        return redirect(back_to_practice(public_id, action.practice_id))
+        if (earlier := once.earlier_answer()) is not None:
+            return earlier
+        deleting.delete_action(action, current_user)
+        audit.record_event("action_deleted", team=assessment.team, detail=action.title)
+        return once.answered(back_to_practice(public_id, action.practice_id),
+                             f"You removed the action “{action.title}”. An owner can restore "
+                             f"it from the team page for {DELETE_KEPT_DAYS} days.")
     found = find_practice(questionnaire_for(assessment.questionnaire_version), action.practice_id)
     return render_template("plan/remove.html", assessment=assessment, action=action,
                            practice=found[1] if found else None)
@@ -85,7 +98,8 @@ def actions_csv(public_id: str) -> Response:
     assessment = finished_assessment_or_redirect(
         public_id, "Finish the assessment to download your actions.", VIEWER)
     scored = read_model.scored_assessment(assessment)
-    rows = action_rows(scored.questionnaire, scored.results, assessment.actions)
+    rows = action_rows(scored.questionnaire, scored.results,
+                       read_model.assessment_actions(assessment))
     return download(exports.actions_csv(rows).encode("utf-8"), "text/csv; charset=utf-8",
                     assessment, "actions.csv")
 

@@ -15,7 +15,6 @@ from flask import (
 )
 from werkzeug import Response
 
-from assessment.extensions import db
 from assessment.rules import hisp
 from assessment.rules.audit_words import target_changes
 from assessment.rules.charts import SCREEN, pillar_bar_chart
@@ -25,6 +24,7 @@ from assessment.store import audit, operations, read_model
 from assessment.store.models import OWNER, VIEWER, Assessment, utcnow
 from assessment.store.peers import peer_spreads
 from assessment.store.queries import actions_by_practice
+from assessment.web import once
 from assessment.web.access import assessment_for
 from assessment.web.forms import target_form_class, target_form_data
 
@@ -46,7 +46,8 @@ def results(public_id: str) -> str | Response:
         "results/results.html", assessment=assessment, scored=scored, results=scored.results,
         targets=scored.targets, respondents=scored.answers.respondents,
         chart=pillar_bar_chart(pillars, SCREEN), questionnaire=scored.questionnaire,
-        actions=actions_by_practice(assessment), role=role, min_teams=MIN_TEAMS,
+        actions=actions_by_practice(read_model.assessment_actions(assessment)), role=role,
+        min_teams=MIN_TEAMS,
         peers=peer_rows({p.pillar.id: p.score for p in pillars},
                         [(p.pillar.id, p.pillar.name) for p in pillars],
                         peer_spreads(team, scored.questionnaire, hisps_only)),
@@ -78,6 +79,8 @@ def targets(public_id: str) -> str | Response:
     form.today = utcnow().date()
     form.kept_dates = {pillar_id: date for pillar_id, (_, date) in kept.items()}
     if form.validate_on_submit():
+        if (earlier := once.earlier_answer()) is not None:
+            return earlier
         chosen = {p.id: (Decimal(form[f"target-{p.id}"].data), form.target_dates.get(p.id))
                   for p in questionnaire.pillars}
         operations.set_targets(assessment, {k: target for k, (target, _) in chosen.items()},
@@ -86,9 +89,8 @@ def targets(public_id: str) -> str | Response:
                            f"{assessment.id}: " + target_changes(
                                (p.name, *kept.get(p.id, (DEFAULT_TARGET, None)), *chosen[p.id])
                                for p in questionnaire.pillars))
-        db.session.commit()
-        flash("Your targets are saved.", "success")
-        return redirect(url_for(".results", public_id=public_id) if assessment.is_finished
-                        else url_for("take.review", public_id=public_id))
+        return once.answered(url_for(".results", public_id=public_id) if assessment.is_finished
+                             else url_for("take.review", public_id=public_id),
+                             "Your targets are saved.")
     return render_template("results/targets.html", assessment=assessment, form=form,
                            questionnaire=questionnaire)

@@ -22,6 +22,7 @@ from assessment.store.questionnaire_versions import move_to_questionnaire
 from assessment.store.your_work import your_work
 from assessment.views.common import STALE_FORM_MESSAGE, current_questionnaire, form_is_stale
 from assessment.views.work import today
+from assessment.web import once
 from assessment.web.access import assessment_for
 from assessment.web.forms import (
     OpenToTeamForm,
@@ -52,6 +53,8 @@ def start() -> str | Response:
         if form_is_stale():
             flash(STALE_FORM_MESSAGE, "warning")
         elif form.validate():
+            if (earlier := once.earlier_answer()) is not None:
+                return earlier
             try:
                 team = starting.create_own_team(current_user, form.agency.data,
                                                 form.office.data, form.service.data)
@@ -62,10 +65,9 @@ def start() -> str | Response:
             else:
                 assessment = operations.start_assessment(current_questionnaire(), team)
                 audit.record_event("team_created", team=team)
-                db.session.commit()
                 first = current_questionnaire().pillars[0]
-                return redirect(url_for(".pillar", public_id=assessment.public_id,
-                                        pillar_id=first.id))
+                return once.answered(url_for(".pillar", public_id=assessment.public_id,
+                                             pillar_id=first.id))
     return render_template("take/start.html", form=form, same=same,
                            question_count=current_questionnaire().question_count,
                            work=your_work(current_user, today()))

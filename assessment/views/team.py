@@ -18,10 +18,10 @@ from flask_login import current_user, login_required
 from werkzeug import Response
 
 from assessment.extensions import db
-from assessment.store import audit, starting, teams
+from assessment.store import audit, deleting, starting, teams
 from assessment.store.models import OWNER, ROLES, VIEWER, Invite, Membership, Team, utcnow
 from assessment.views.common import current_questionnaire
-from assessment.web import invite_mail
+from assessment.web import invite_mail, once
 from assessment.web.access import role_in, team_or_404
 from assessment.web.account_forms import InviteAnswerForm, InviteForm, RoleForm
 from assessment.web.mail import Delivery
@@ -84,15 +84,18 @@ def render_team(team: Team, role: str, invite_form: InviteForm) -> str:
                            owner=OWNER, is_member=role_in(team) is not None,
                            invite_form=invite_form,
                            invites=teams.invites_of_team(team) if role == OWNER else [],
-                           now=utcnow())
+                           now=utcnow(),
+                           deleted=deleting.recently_deleted(team) if role == OWNER else [])
 
 
 @bp.post("/teams/<int:team_id>/invites")
-def invite(team_id: int) -> str | tuple[str, int]:
+def invite(team_id: int) -> str | Response | tuple[str, int]:
     team, role = team_or_404(team_id, OWNER)
     form = InviteForm()
     if not form.validate():
         return render_team(team, role, form), 400
+    if (earlier := once.earlier_answer()) is not None:
+        return earlier
     email = form.email.data or None
     token = teams.create_invite(team, form.role.data, current_user, email)
     link = invite_mail.link_for(token)
@@ -102,6 +105,9 @@ def invite(team_id: int) -> str | tuple[str, int]:
     audit.record_event("invite_created", team=team, detail=f"role {form.role.data}" + (
         "" if delivery is None else f", emailed to {email}" if delivery == Delivery.SENT
         else f", for {email}, not emailed ({delivery.value})"))
+    # The link shows once; the same form posted again makes no second link.
+    once.remember(url_for(".team", team_id=team.id), "You made that invite link a moment ago. "
+                  "Use the link shown then, or make a new one.", "info")
     db.session.commit()
     return render_template("team/invite_created.html", team=team, role=ROLES[form.role.data],
                            link=link, email=email, delivery=delivery, deliveries=Delivery,
@@ -219,14 +225,15 @@ def start_assessment(team_id: int) -> Response:
     """Start the team's next assessment; while one is in progress, continue that one."""
     team, _ = team_or_404(team_id, OWNER)
     ButtonForm().refuse_tampering()
+    if (earlier := once.earlier_answer()) is not None:
+        return earlier
     assessment, started = starting.start_next_assessment(current_questionnaire(), team)
     if started:
         audit.record_event("assessment_started", team=team)
-    else:
-        flash(f"The team for {team.service} already has an assessment in progress. "
-              "Continue it here.", "info")
-    db.session.commit()
-    return redirect(url_for("take.resume", public_id=assessment.public_id))
+    return once.answered(
+        url_for("take.resume", public_id=assessment.public_id),
+        "" if started else f"The team for {team.service} already has an assessment in "
+        "progress. Continue it here.", "info")
 
 
 @bp.get("/invites/<token>")

@@ -10,8 +10,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
-    redirect,
     render_template,
     request,
     url_for,
@@ -29,7 +27,7 @@ from assessment.store.read_model import scored_assessment, scored_team
 from assessment.transfer import exporting, importing, spreadsheets
 from assessment.transfer.document import ASSESSMENT, Document
 from assessment.transfer.parsing import TransferError
-from assessment.web import invite_mail
+from assessment.web import invite_mail, once
 from assessment.web.access import assessment_for, shows_emails, team_or_404
 from assessment.web.forms import import_form
 from assessment.web.privacy import without_emails
@@ -106,6 +104,8 @@ def import_file() -> str | Response | tuple[str, int]:
     chosen = next((team for team in owned if str(team.id) == form.team.data), None)
     if upload is None or not upload.filename:
         return import_page(owned, "Choose a file to import.", chosen=chosen)
+    if (earlier := once.earlier_answer()) is not None:
+        return earlier
     try:
         document = importing.read_export(upload.stream.read(limit + 1), limit)
         team, count = _import(document, chosen)
@@ -118,11 +118,10 @@ def import_file() -> str | Response | tuple[str, int]:
                                                     f"assessment{'s' if count != 1 else ''}")
     invited = [member.email for member in importing.invited(document, current_user)]
     emailed = invite_mail.email_new_invites(team, invited, current_user)
-    db.session.commit()
     invites = f"{importing.invited_text(len(invited))} {invite_mail.deliveries_text(emailed)}"
-    flash(f"You imported {count} assessment{'s' if count != 1 else ''} from "
-          f"{upload.filename[:200]}. {invites}".rstrip(), "success")
-    return redirect(url_for("team.team", team_id=team.id))
+    return once.answered(url_for("team.team", team_id=team.id),
+                         f"You imported {count} assessment{'s' if count != 1 else ''} from "
+                         f"{upload.filename[:200]}. {invites}".rstrip())
 
 
 def _import(document: Document, chosen: Team | None) -> tuple[Team, int]:

@@ -87,3 +87,12 @@ class InviteAnswerForm(StrictForm):
     answer = RadioField(choices=[SelectChoice("accept", "Join the team"),
                                  SelectChoice("ignore", "Ignore the invite")],
                         validators=[DataRequired()])
+
+
+class DeleteAccountForm(StrictForm):
+    """Deleting your account: your password says it is you, and that you mean it."""
+
+    password = PasswordField("Your password", validators=[
+        DataRequired("Enter your password to delete your account."),
+        Length(max=PASSWORD_MAX, message=f"Enter a password of {PASSWORD_MAX} characters or "
+                                         "fewer.")])

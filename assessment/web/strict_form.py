@@ -30,6 +30,8 @@ from wtforms.validators import Length
 
 CSRF_FIELD = "csrf_token"
 CSRF_TOKEN_MAX = 200
+# Every form may carry its one-time key (web/once.py checks it; the csrf_field macro draws it).
+FORM_KEY_FIELD, FORM_KEY_MAX = "form_key", 64
 # Text up to this many times a box's limit gets the field's message; longer text was not typed.
 TAMPER_FACTOR = 5
 
@@ -79,7 +81,7 @@ class StrictForm(FlaskForm):
         for key in posted.keys():
             if self.carries_prefix and key.startswith(self.carries_prefix):
                 continue
-            if key != CSRF_FIELD and key not in self._fields:
+            if key not in (CSRF_FIELD, FORM_KEY_FIELD) and key not in self._fields:
                 return f"The form had a field we do not know: “{key[:80]}”."
             values = posted.getlist(key)
             if len(values) > 1:
@@ -89,6 +91,8 @@ class StrictForm(FlaskForm):
                 return f"The field “{key[:80]}” had a control character we cannot store."
             if key == CSRF_FIELD:
                 cap = CSRF_TOKEN_MAX
+            elif key == FORM_KEY_FIELD:
+                cap = FORM_KEY_MAX
             elif isinstance(field := self._fields[key], SelectFieldBase):
                 if value not in offered_choices(field):
                     return (f"The form sent a value we do not accept for “{key[:80]}”: "

@@ -51,4 +51,40 @@
       }
     }
   }
+  // A button says it is working after the first click, and a second click sends nothing.
+  // The server makes a repeated post harmless anyway (web/once.py): this only tells people.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || (form.method || "").toLowerCase() !== "post") {
+      return;
+    }
+    if (form.getAttribute("data-submitting") === "true") {
+      event.preventDefault();
+      return;
+    }
+    form.setAttribute("data-submitting", "true");
+    var button = event.submitter || form.querySelector("button[type=submit], button:not([type])");
+    // After this turn, so the clicked button's name and value are still sent.
+    window.setTimeout(function () {
+      if (!button) { return; }
+      button.setAttribute("data-label", button.innerHTML);
+      button.textContent = button.getAttribute("data-working") || "Saving\u2026";
+      button.setAttribute("aria-disabled", "true");
+      button.classList.add("app-working");
+      button.disabled = true;
+    }, 0);
+  });
+  // Back to a page kept by the browser: its buttons work again.
+  window.addEventListener("pageshow", function () {
+    var busy = document.querySelectorAll("form[data-submitting=true]");
+    Array.prototype.forEach.call(busy, function (form) {
+      form.removeAttribute("data-submitting");
+      Array.prototype.forEach.call(form.querySelectorAll("button.app-working"), function (b) {
+        b.innerHTML = b.getAttribute("data-label");
+        b.removeAttribute("aria-disabled");
+        b.classList.remove("app-working");
+        b.disabled = false;
+      });
+    });
+  });
 })();

@@ -196,7 +196,20 @@ def site_pages(app: Flask, questionnaire: Questionnaire, draft: str, finished: s
         pages += [SitePage("add an action", "plan.add_action", path),
                   SitePage("add an action, with errors", "plan.add_action", path,
                            then=submit_main_form)]
+    pages += deleting_pages(app, finished)
     return pages
+
+
+def deleting_pages(app: Flask, finished: str) -> list[SitePage]:
+    """Deleting asks first; deleted teams can be restored; an account is deleted by its owner
+    (who first hands over a team they alone own)."""
+    team_id = team_of(app, finished)
+    return [SitePage("delete an assessment?", "deleting.delete_assessment",
+                     f"/assessments/{finished}/delete"),
+            SitePage("delete a team?", "deleting.delete_team", f"/teams/{team_id}/delete"),
+            SitePage("recently deleted teams", "deleting.recently_deleted_teams",
+                     "/teams/deleted"),
+            SitePage("delete your account", "deleting.delete_account", "/account/delete")]
 
 
 def history_pages(team_id: int, empty_team_id: int) -> list[SitePage]:

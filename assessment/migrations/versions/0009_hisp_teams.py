@@ -1,12 +1,11 @@
 """a team may say its service is a designated High Impact Service Provider, and which one
 
-Revision ID: 0011
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01 09:00:00
 
 team.is_hisp (false for every existing team) and team.hisp_service: a service from the
 Partnership for Public Service profiles or one the team typed (assessment/rules/hisp.py).
-The lead re-chains this after 0008 at merge.
 
 """
 from alembic import op
@@ -14,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011'
-down_revision = '0007'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
