@@ -105,3 +105,35 @@ def test_a_viewer_of_the_same_team_is_told_to_ask_an_owner(app, client, question
     assert response.status_code == 400
     text = page_text(check_page(response.data))
     assert "Only its owners can add a file to it: ask one of them to import the file" in text
+
+
+def test_a_merged_file_brings_the_actions_of_the_assessments_it_adds(app, client, questionnaire):
+    """Actions added on an assessment the team lacks come with it, and still end where the
+    file says; the actions of assessments the team has are not added twice."""
+    from assessment.store import read_model
+
+    team_id = setup_team(app, questionnaire)
+    data = get_json(client, f"/teams/{team_id}/export.json")
+    newer = json.loads(json.dumps(data["assessments"][1]))
+    newer["started_at"] = "2027-01-10T09:00:00Z"
+    newer["finished_at"] = newer["updated_at"] = "2027-02-01T10:30:00Z"
+    practice = questionnaire.pillars[0].practices[0].id
+    newer["actions"] = [{
+        "practice_id": practice, "title": "Publish the survey results", "owner": "CX lead",
+        "due_date": None, "status": "done", "created_at": "2027-01-11T09:00:00Z",
+        "updated_at": "2027-01-20T09:00:00Z", "last_assessment": len(data["assessments"]),
+        "history": [{"status": "done", "changed_at": "2027-01-20T09:00:00Z",
+                     "changed_by": None}]}]
+    data["assessments"].append(newer)
+    with app.app_context():
+        before = db.session.scalar(db.select(db.func.count()).select_from(
+            db.metadata.tables["action"]))
+    assert upload(client, json.dumps(data).encode(), team=str(team_id)).status_code == 302
+    with app.app_context():
+        after = db.session.scalar(db.select(db.func.count()).select_from(
+            db.metadata.tables["action"]))
+        assert after == before + 1
+        added = db.session.scalars(db.select(Assessment).filter_by(team_id=team_id)
+                                   .order_by(Assessment.started_at.desc())).first()
+        shown = {a.title: a for a in read_model.assessment_actions(added)}
+        assert shown["Publish the survey results"].last_assessment_id == added.id

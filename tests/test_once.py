@@ -153,13 +153,16 @@ def test_two_owners_setting_the_first_targets_at_once_make_one_row_per_pillar(
 
 def test_a_doubled_import_makes_one_team(app, owner):  # noqa: F811
     with app.app_context():
-        body = json.dumps(exporting.team_export(db.session.get(Team, owner["team_id"]))).encode()
+        document = exporting.team_export(db.session.get(Team, owner["team_id"]))
+    # Another service's file: a file of a team the owner has would be added to that team.
+    document["team"]["service"] = "Passport card"
+    body = json.dumps(document).encode()
     url = "/teams/import"
     data = hidden_fields(owner["browser"], url, url) | {"team": "", "file": body}
     first, second = posted_twice(app, owner["browser"], url, data, "team",
                                  content_type="multipart/form-data")
     assert first.status_code == second.status_code == 302
-    assert count(app, Team) == 2  # the owner's team and one copy
+    assert count(app, Team) == 2  # the owner's team and the imported one
 
 
 def test_a_form_posted_again_later_gets_the_first_answer_and_changes_nothing(

@@ -136,8 +136,9 @@ def due_actions(services: dict[int, str], today: dt.date) -> list[DueAction]:
         return []
     horizon = today + dt.timedelta(days=yearly_cycle.DUE_SOON_DAYS)
     rows = db.session.execute(
-        select(Action, Assessment.team_id, Assessment.public_id).join(Assessment)
-        .where(Assessment.team_id.in_(list(services)), Action.status != yearly_cycle.DONE,
+        select(Action, Action.team_id, Assessment.public_id)
+        .join(Assessment, Action.assessment_id == Assessment.id)
+        .where(Action.team_id.in_(list(services)), Action.status != yearly_cycle.DONE,
                Action.due_date.is_not(None), Action.due_date <= horizon)
         .order_by(Action.due_date, Action.id)).all()
     return [DueAction(action.title, action.owner, action.due_date,

@@ -93,13 +93,17 @@ def merge_document(document: Document, importer: User, team: Team,
     if document.kind != TEAM:
         raise TransferError("kind", "this file holds one assessment, not a team")
     users = _check_and_keep(document, new_versions)
-    have = {(row.started_at, row.questionnaire_version) for row in db.session.execute(
-        select(Assessment.started_at, Assessment.questionnaire_version)
-        .where(Assessment.team_id == team.id))}
-    added = [a for a in document.assessments
-             if (a.started_at, a.questionnaire_version) not in have]
-    for assessment in added:
-        db.session.add(_assessment(assessment, team, users))
+    have = {(row.started_at, row.questionnaire_version): row for row in db.session.scalars(
+        select(Assessment).where(Assessment.team_id == team.id))}
+    # Each of the file's assessments as a row of the team: the one it has, or a new one.
+    made = [have.get((a.started_at, a.questionnaire_version)) or _assessment(a, team, users)
+            for a in document.assessments]
+    added = [(data, row) for data, row in zip(document.assessments, made, strict=True)
+             if (data.started_at, data.questionnaire_version) not in have]
+    db.session.add_all(row for _, row in added)
+    db.session.flush()
+    for data, row in added:  # the actions of the assessments it adds, where they end
+        _add_actions(data, row, made, users)
     members = {m.user.email.lower() for m in team.memberships}
     for member in invited(document, importer):
         if member.email not in members:

@@ -113,7 +113,7 @@ def delete_account() -> str | Response | tuple[str, int]:
     (or deletes the team) first."""
     form = DeleteAccountForm()
     blocking = deleting.teams_only_owned_by(current_user)
-    if not blocking and form.validate_on_submit():
+    if form.validate_on_submit() and not blocking:  # a tampered post gets its 400 first
         if not accounts.password_matches(current_user.password_hash, form.password.data):
             form.password.errors = [*form.password.errors,
                                     "That is not your password. Your account is not deleted."]
