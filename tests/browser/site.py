@@ -33,13 +33,14 @@ class SitePage:
     then: Callable[[Page], Response | None] | None = None
     needs_javascript: bool = False  # a state only scripts make (the banner opened)
 
-    def open(self, page: Page) -> None:
-        """Load the page in the browser and check its status."""
+    def open(self, page: Page) -> Response:
+        """Load the page in the browser, check its status, and return the response."""
         response = page.goto(self.path)
         if self.then is not None:
             response = self.then(page)
         assert response is not None, self.name
         assert response.status == self.status, f"{self.name}: {self.path} -> {response.status}"
+        return response
 
 
 def submit_empty_start_form(page: Page) -> Response | None:
