@@ -64,6 +64,16 @@ def postgres_url() -> Iterator[str | None]:
         admin.dispose()
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist's
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """--dist loadgroup with the groups that pytest-xdist no longer sees (tests/scheduling.py)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from tests.scheduling import BrowserGroupScheduling
+
+    return BrowserGroupScheduling(config, log)
+
+
 TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret"}
 
 

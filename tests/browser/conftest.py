@@ -41,6 +41,7 @@ from tests.browser.visits import (
     visit_at_phone_width,
 )
 from tests.conftest import store_assessment
+from tests.scheduling import BROWSER_GROUP
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
@@ -56,23 +57,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 DESKTOP = {"width": 1280, "height": 900}
 
 
-# With pytest-xdist (make test), the browser tests run as two groups of about equal time, one
-# per worker, each worker with its own served app and browser; the other tests share the rest.
-# Tests that read one visit of every page (desktop_findings, phone_findings) share a group, so
-# each worker visits the pages once.
-XDIST_GROUPS = {"test_axe.py": "browser-1", "test_csp.py": "browser-1",
-                "test_no_javascript.py": "browser-1",
-                "test_phone_width.py": "browser-2", "test_keyboard.py": "browser-2",
-                "test_journey.py": "browser-2"}
-
-
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups from the marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Group the browser tests for pytest-xdist; without Chromium, skip every test in this
-    folder with one reason (shown by -ra)."""
+    """Mark the browser tests as one group for pytest-xdist (tests/scheduling.py), so one worker
+    serves the app and visits each page once; without Chromium, skip every test in this folder
+    with one reason (shown by -ra)."""
     skip = None if CHROMIUM.exists() else pytest.mark.skip(reason=SKIP_REASON)
     for item in items:
         if HERE in item.path.parents:
-            item.add_marker(pytest.mark.xdist_group(XDIST_GROUPS.get(item.path.name, "browser-1")))
+            item.add_marker(pytest.mark.xdist_group(BROWSER_GROUP))
             if skip:
                 item.add_marker(skip)
 
