@@ -195,6 +195,20 @@ OWNER_EMAIL = "owner@state.gov"
 
 
 @pytest.fixture
+def fake_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Skip WeasyPrint (seconds per plan), for tests about when a plan is made or who may get
+    it, not what it says; returns the HTML of each render. tests/test_report.py reads real ones."""
+    calls = []
+
+    def fake(html: str, static_folder: object) -> bytes:
+        calls.append(html)
+        return f"%PDF-1.7 render {len(calls)}".encode()
+
+    monkeypatch.setattr("assessment.report.pdf.render_pdf", fake)
+    return calls
+
+
+@pytest.fixture
 def make_user(app: Flask) -> Callable[..., int]:
     """Builder: an account with the test password; returns its id."""
 
