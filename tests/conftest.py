@@ -7,6 +7,7 @@ import os
 import re
 import secrets
 import shutil
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
-from sqlalchemy import Connection, create_engine
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse
@@ -72,6 +73,14 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     from tests.scheduling import BrowserGroupScheduling
 
     return BrowserGroupScheduling(config, log)
+
+
+@event.listens_for(Engine, "connect")
+def skip_fsync_on_sqlite(dbapi_connection: object, _record: object) -> None:
+    """Test databases are thrown away: SQLite need not wait for the disk at every commit (on a
+    busy machine each commit waited about 8 ms)."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
 
 
 TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret"}
