@@ -40,17 +40,25 @@ bench: setup
 load: setup
 	$(VENV)/bin/python benchmarks/load_test.py
 
+# uv, when installed, makes the virtualenv and installs into it several times quicker than pip
+# (`make setup UV=` uses pip all the same); without uv, pip does it.
+UV ?= $(shell command -v uv 2>/dev/null)
 $(VENV)/.installed: pyproject.toml
+ifneq ($(UV),)
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(VENV)
+	$(UV) pip install --quiet --python $(VENV)/bin/python -e '.[test,postgres,serve]'
+else
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -e '.[test,postgres,serve]'
+endif
 	touch $@
 
 # USWDS comes from its npm package (pinned in package-lock.json) and is copied, not committed.
 assets: static/uswds/.copied
 
 static/uswds/.copied: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --no-audit --no-fund --prefer-offline --loglevel=error
 	rm -rf static/uswds
 	mkdir -p static/uswds
 	for part in css fonts img js; do cp -R $(USWDS)/$$part static/uswds/; done

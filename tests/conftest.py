@@ -7,6 +7,7 @@ import os
 import re
 import secrets
 import shutil
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
-from sqlalchemy import Connection, create_engine
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse
@@ -64,6 +65,24 @@ def postgres_url() -> Iterator[str | None]:
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist's
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """--dist loadgroup with the groups that pytest-xdist no longer sees (tests/scheduling.py)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from tests.scheduling import BrowserGroupScheduling
+
+    return BrowserGroupScheduling(config, log)
+
+
+@event.listens_for(Engine, "connect")
+def skip_fsync_on_sqlite(dbapi_connection: object, _record: object) -> None:
+    """Test databases are thrown away: SQLite need not wait for the disk at every commit (on a
+    busy machine each commit waited about 8 ms)."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
 
 
 TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret"}
@@ -184,6 +203,20 @@ PASSWORD = "correct horse battery staple"
 # A quick hash of the test password: scrypt is slow on purpose, and fixtures make many users.
 FAST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 OWNER_EMAIL = "owner@state.gov"
+
+
+@pytest.fixture
+def fake_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Skip WeasyPrint (seconds per plan), for tests about when a plan is made or who may get
+    it, not what it says; returns the HTML of each render. tests/test_report.py reads real ones."""
+    calls = []
+
+    def fake(html: str, static_folder: object) -> bytes:
+        calls.append(html)
+        return f"%PDF-1.7 render {len(calls)}".encode()
+
+    monkeypatch.setattr("assessment.report.pdf.render_pdf", fake)
+    return calls
 
 
 @pytest.fixture

@@ -113,6 +113,7 @@ def outcome(response) -> str:
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.usefixtures("fake_renders")  # who gets the plan, not what it says
 def test_each_route_answers_each_kind_of_user_as_expected(app, world, persona):
     client = world["clients"][persona]
     token = token_for(client)
@@ -158,6 +159,7 @@ def test_another_teams_member_changes_nothing_anywhere(app, world, load_assessme
         assert db.session.scalar(db.select(db.func.count()).select_from(Membership)) == 5
 
 
+@pytest.mark.usefixtures("fake_renders")  # who gets the plan, not what it says
 def test_the_demo_team_is_readable_by_anyone_but_changed_only_by_its_members(
         app, anonymous, client):
     result = app.test_cli_runner().invoke(args=["seed-demo"])

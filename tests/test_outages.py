@@ -199,7 +199,7 @@ def test_sign_in_works_while_redis_is_down_and_throttles_in_memory_until_it_is_b
 
 
 def test_the_plan_renders_while_redis_is_down_and_is_cached_again_once_it_is_back(
-        cached_app, redis_line, questionnaire, caplog):
+        cached_app, redis_line, questionnaire, caplog, fake_renders):
     app = cached_app
     store = redis.Redis(REDIS_HOST, REDIS_PORT, db=REDIS_DB)
     with app.app_context():
@@ -221,6 +221,7 @@ def test_the_plan_renders_while_redis_is_down_and_is_cached_again_once_it_is_bac
         redis_line.restore()
         assert browser.get(f"/assessments/{public_id}/plan.pdf").status_code == 200
         assert set(store.scan_iter("cx:plan:*")) - before, "not cached once Redis was back"
+        assert len(fake_renders) == 2  # made while Redis was down, and again to be cached
     finally:
         for key in set(store.scan_iter("cx:plan:*")) - before:
             store.delete(key)

@@ -12,6 +12,7 @@ import yaml
 from flask import Flask
 
 from assessment import create_app
+from assessment.rules import questionnaire_schema as schema
 from assessment.rules.questionnaire import (
     RESOURCE_FORMATS,
     Questionnaire,
@@ -122,6 +123,25 @@ def test_the_real_file_written_back_by_the_test_helper_still_loads(
         tmp_path: Path, real_document: Any) -> None:
     """The broken-file cases below start from this, so each problem is the one they add."""
     assert load_questionnaire(write(tmp_path, real_document)).question_count == 46
+
+
+def lines_of(node: Any) -> Any:
+    """The parsed document with the line of each mapping and of each of its keys, as data."""
+    if isinstance(node, dict):
+        return (node.line, node.key_lines, {k: lines_of(v) for k, v in node.items()})
+    if isinstance(node, list):
+        return [lines_of(item) for item in node]
+    return node
+
+
+@pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML was built without libyaml")
+def test_libyaml_reads_the_real_file_as_the_python_parser_does_lines_included() -> None:
+    """The quick parser (libyaml) gives the same document and the same lines for errors."""
+    text = QUESTIONS.read_text(encoding="utf-8")
+    assert schema._FAST_LOADER is not None
+    fast = yaml.load(text, Loader=schema._FAST_LOADER)  # noqa: S506 - a SafeLoader
+    assert lines_of(fast) == lines_of(yaml.load(text, Loader=schema._Loader))  # noqa: S506
+    assert lines_of(schema.parse_yaml(QUESTIONS, text)) == lines_of(fast)
 
 
 URL_PROBLEM = "is not a full http(s) or mailto address"

@@ -99,19 +99,6 @@ def renders(monkeypatch) -> list[int]:
     return calls
 
 
-@pytest.fixture
-def fake_renders(monkeypatch) -> list[str]:
-    """Skip WeasyPrint, for tests about when it would run; returns the HTML of each render."""
-    calls = []
-
-    def fake(html: str, static_folder: object) -> bytes:
-        calls.append(html)
-        return f"%PDF-1.7 render {len(calls)}".encode()
-
-    monkeypatch.setattr(report, "render_pdf", fake)
-    return calls
-
-
 def download(client, public_id: str) -> bytes:
     response = client.get(f"/assessments/{public_id}/plan.pdf")
     assert response.status_code == 200, response.status_code

@@ -32,7 +32,8 @@ MEASURE_CONTRAST = f"""(targets) => targets.map((target) => {{
 def audit(page: Page) -> list[str]:
     """Problems on the page as it is now: violations, unreviewed incompletes, low contrast.
 
-    The page must have axe-core: audit_pages adds it to every document the page loads."""
+    The page must have axe-core: the visits (tests/browser/visits.py) add it to every document
+    their pages load."""
     result = page.evaluate(RUN_AXE)
     problems = [f"{v['id']} ({v['impact']}): {v['help']} at "
                 f"{[node['target'] for node in v['nodes']][:3]}" for v in result["violations"]]
@@ -48,18 +49,3 @@ def audit(page: Page) -> list[str]:
                 if ratio < MINIMUM_CONTRAST:
                     problems.append(f"{target} has contrast {ratio:.2f}, below {MINIMUM_CONTRAST}")
     return problems
-
-
-def audit_pages(page: Page, site_pages, skip_scripted: bool = False) -> dict[str, list[str]]:
-    """Open each page and audit it; return the problems by page name (none: an empty dict)."""
-    # Sent once, rather than half a megabyte of script per audit; it runs as the browser's own
-    # script (like Playwright's probes), so it needs no JavaScript of ours and no CSP exception.
-    page.add_init_script(AXE_SCRIPT)
-    found = {}
-    for site_page in site_pages:
-        if skip_scripted and site_page.needs_javascript:
-            continue
-        site_page.open(page)
-        if problems := audit(page):
-            found[site_page.name] = problems
-    return found

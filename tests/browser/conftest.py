@@ -8,9 +8,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from unittest import mock
 
 import pytest
 from flask import Flask
@@ -32,7 +34,15 @@ from tests.browser.site import (
     site_pages,
     unlisted_routes,
 )
+from tests.browser.visits import (
+    PHONE,
+    DesktopFindings,
+    PhoneFindings,
+    visit_at_desktop_width,
+    visit_at_phone_width,
+)
 from tests.conftest import store_assessment
+from tests.scheduling import BROWSER_GROUP
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
@@ -46,23 +56,17 @@ HERE = Path(__file__).resolve().parent
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 
 
-# With pytest-xdist (make test), the browser tests run as two groups of about equal time, one
-# per worker, each worker with its own served app and browser; the other tests share the rest.
-XDIST_GROUPS = {"test_axe.py": "browser-1", "test_phone_width.py": "browser-1",
-                "test_no_javascript.py": "browser-2", "test_csp.py": "browser-2",
-                "test_keyboard.py": "browser-2", "test_journey.py": "browser-2"}
-
-
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups from the marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Group the browser tests for pytest-xdist; without Chromium, skip every test in this
-    folder with one reason (shown by -ra)."""
+    """Mark the browser tests as one group for pytest-xdist (tests/scheduling.py), so one worker
+    serves the app and visits each page once; without Chromium, skip every test in this folder
+    with one reason (shown by -ra)."""
     skip = None if CHROMIUM.exists() else pytest.mark.skip(reason=SKIP_REASON)
     for item in items:
         if HERE in item.path.parents:
-            item.add_marker(pytest.mark.xdist_group(XDIST_GROUPS.get(item.path.name, "browser-1")))
+            item.add_marker(pytest.mark.xdist_group(BROWSER_GROUP))
             if skip:
                 item.add_marker(skip)
 
@@ -175,11 +179,11 @@ def signed_in_client(app: Flask, user_id: int) -> FlaskClient:
     return client
 
 
-@pytest.fixture
-def new_context(browser: Browser, live_app: LiveApp,
+@contextmanager
+def contexts_of(browser: Browser, live_app: LiveApp,
                 owner_id: int) -> Iterator[Callable[..., BrowserContext]]:
     """Builder: a fresh browser context on the live app, signed in as the owner unless
-    signed_in=False (then without cookies); closed after the test."""
+    signed_in=False (then without cookies); every context it made is closed at the end."""
     contexts: list[BrowserContext] = []
 
     def build(signed_in: bool = True, **options) -> BrowserContext:
@@ -191,9 +195,19 @@ def new_context(browser: Browser, live_app: LiveApp,
         contexts.append(context)
         return context
 
-    yield build
-    for context in contexts:
-        context.close()
+    try:
+        yield build
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def new_context(browser: Browser, live_app: LiveApp,
+                owner_id: int) -> Iterator[Callable[..., BrowserContext]]:
+    """Builder: a fresh browser context (contexts_of), closed after the test."""
+    with contexts_of(browser, live_app, owner_id) as build:
+        yield build
 
 
 @pytest.fixture
@@ -247,9 +261,35 @@ def site(live_app: LiveApp, make_assessment: Callable[..., str], owner_id: int) 
               "practice_id": practice}
     if any("action_id" in arguments for arguments in get_endpoints(live_app.app).values()):
         values["action_id"] = str(add_action(live_app, finished, practice))
-    unlisted = unlisted_routes(live_app.app, {p.endpoint for p in pages}, values,
-                               signed_in_client(live_app.app, owner_id))
+    # The routes nobody listed are asked only for their media type; a plan is not laid out for
+    # that (WeasyPrint takes seconds), and nothing is cached: the journey downloads a real one.
+    with mock.patch("assessment.report.pdf.plan_pdf", lambda assessment: b"%PDF-1.7\n"):
+        unlisted = unlisted_routes(live_app.app, {p.endpoint for p in pages}, values,
+                                   signed_in_client(live_app.app, owner_id))
     return Site(pages + unlisted.pages, unlisted.downloads)
+
+
+@pytest.fixture(scope="session")
+def desktop_findings(browser: Browser, live_app: LiveApp, owner_id: int,
+                     site: Site) -> DesktopFindings:
+    """Every page visited once at desktop width with JavaScript (tests/browser/visits.py)."""
+    with contexts_of(browser, live_app, owner_id) as build:
+        def blocked() -> BrowserContext:
+            """A context whose pages load none of our scripts (axe runs as the browser's)."""
+            context = build()
+            context.route("**/*.js", lambda route: route.abort())
+            return context
+
+        return visit_at_desktop_width(build(), blocked, site.pages)
+
+
+@pytest.fixture(scope="session")
+def phone_findings(browser: Browser, live_app: LiveApp, owner_id: int,
+                   site: Site) -> PhoneFindings:
+    """Every page visited once at a phone's width (tests/browser/visits.py)."""
+    with contexts_of(browser, live_app, owner_id) as build:
+        return visit_at_phone_width(build(viewport=PHONE, is_mobile=True, has_touch=True),
+                                    site.pages)
 
 
 def team_pages(live_app: LiveApp, public_id: str, unowned: str) -> list[SitePage]:

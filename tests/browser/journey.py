@@ -49,10 +49,11 @@ def start_assessment(page: Page) -> str:
     return match.group(1)
 
 
-def choose(page: Page, question: Question, choice: str) -> None:
-    """Pick an answer tile for one question, by clicking its label as a user does."""
+def choose(page: Page, question: Question, choice: str, name: str | None = None) -> None:
+    """Pick an answer tile for one question, by clicking its label as a user does. (name: the
+    answer's visible name, when already read from this page.)"""
     group = page.get_by_role("group", name=question.text)
-    name = answer_name(page, choice)
+    name = name or answer_name(page, choice)
     group.get_by_text(name).first.click()
     expect(group.get_by_role("radio", name=name)).to_be_checked()
 
@@ -61,8 +62,12 @@ def answer_pillar(page: Page, pillar: Pillar, choice_for: Callable[[Question], s
                   button: str = "Save and continue") -> None:
     """On a pillar's page: answer every question, then press one of the save buttons."""
     expect(page.locator("h1")).to_contain_text(pillar.name)
+    names: dict[str, str] = {}  # each answer's visible name, read once from this page
     for question in pillar.questions:
-        choose(page, question, choice_for(question))
+        choice = choice_for(question)
+        if choice not in names:
+            names[choice] = answer_name(page, choice)
+        choose(page, question, choice, names[choice])
     click_and_wait(page, "button", button)
 
 

@@ -34,8 +34,8 @@ class SitePage:
     needs_javascript: bool = False  # a state only scripts make (the banner opened)
     signed_out: bool = False  # seen by a visitor who is not signed in
 
-    def open(self, page: Page) -> None:
-        """Load the page in the browser and check its status."""
+    def open(self, page: Page) -> Response:
+        """Load the page in the browser, check its status, and return the response."""
         if self.signed_out:
             cookies = page.context.cookies()
             page.context.clear_cookies()
@@ -47,6 +47,7 @@ class SitePage:
             response = self.then(page)
         assert response is not None, self.name
         assert response.status == self.status, f"{self.name}: {self.path} -> {response.status}"
+        return response
 
 
 def submit_empty_start_form(page: Page) -> Response | None:

@@ -3,7 +3,7 @@ and every result axe could not decide ("incomplete") reviewed or measured."""
 
 from __future__ import annotations
 
-from tests.browser.audit import AXE_SCRIPT, audit, audit_pages
+from tests.browser.audit import AXE_SCRIPT, audit
 from tests.browser.checks import CONTRAST_RATIO
 from tests.browser.site import get_endpoints
 
@@ -15,8 +15,8 @@ def test_every_get_route_is_covered(site, live_app):
                          f"tests/browser/site.py: {sorted(missing)}")
 
 
-def test_every_page_passes_axe(page, site):
-    found = audit_pages(page, site.pages)
+def test_every_page_passes_axe(desktop_findings):
+    found = desktop_findings.axe
     assert not found, "\n".join(f"{name}: {problems}" for name, problems in found.items())
 
 

@@ -18,6 +18,9 @@ class KeyboardUser:
         self.page = page
         self.stops = 0
         self.invisible: list[str] = []
+        # Where the last Tab left focus, and on which address: the next Tab starts from there
+        # unless a key was pressed or the page changed since (then it is asked again).
+        self.last: tuple[str, str] | None = None
 
     def focus(self, js_test: str = "false") -> dict:
         """Where focus is: a description, whether it shows, and whether `js_test` holds for it."""
@@ -33,9 +36,13 @@ class KeyboardUser:
         }}""")
 
     def tab(self, js_test: str = "false") -> dict:
-        before = self.focus()["name"]
+        if self.last is not None and self.last[0] == self.page.url:
+            before = self.last[1]
+        else:
+            before = self.focus()["name"]
         self.page.keyboard.press("Tab")
         now = self.focus(js_test)
+        self.last = (self.page.url, now["name"])
         self.stops += 1
         if not now["visible"]:
             self.invisible.append(f"{self.page.url}: {now['name']}")
@@ -54,6 +61,7 @@ class KeyboardUser:
         self.tab_to(f"el.innerText.trim() === {name!r}", repr(name))
 
     def press(self, key: str, navigates: bool = False) -> None:
+        self.last = None
         if navigates:
             with self.page.expect_navigation():
                 self.page.keyboard.press(key)
