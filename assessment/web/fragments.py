@@ -74,15 +74,15 @@ def scored_fragment(key: Hashable, render: Callable[[], str]) -> Markup:
 
 def cached_page(key: Hashable, render: Callable[[], str]) -> str:
     """A whole page from this app's cache, rendered when its key is new, with this session's
-    form token put in. The key must name everything the page shows; the address asked for and
-    who is reading are added to it here. Pages with flashed messages waiting skip the cache,
-    since those show once."""
+    form token put in. The key must name everything the page shows; the address asked for (with
+    its host: a page may print its own full link) and who is reading are added to it here.
+    Pages with flashed messages waiting skip the cache, since those show once."""
     if current_app.debug or "_flashes" in session:
         return render()
     cache: FragmentCache = current_app.extensions["pages"]
     hole: str = current_app.extensions["token_hole"]
     reader = current_user.get_id() if current_user.is_authenticated else None
-    html = cache.get_or_render((request.full_path, reader, key),
+    html = cache.get_or_render((request.url_root, request.full_path, reader, key),
                                lambda: _with_token_hole(render, hole))
     if hole not in html:
         return str(html)
