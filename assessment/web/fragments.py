@@ -29,7 +29,7 @@ from markupsafe import Markup
 from assessment.rules.questionnaire import Question
 
 KEPT_FRAGMENTS = 256  # scored fragments kept per app process, least recently used go first
-KEPT_PAGES = 256  # whole pages (tens of kilobytes each) kept per app process
+KEPT_PAGES = 256  # whole pages kept per app process (about 50 KB each: some 13 MB at most)
 
 
 class FragmentCache:
