@@ -36,6 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_handlers(app)
     register_commands(app)
+    skip_idle_limit_check(app)
     return app
 
 
@@ -55,6 +56,16 @@ def register_extensions(app: Flask) -> None:
     auth.init_app(app)
     access.init_app(app)
     once.init_app(app)
+
+
+def skip_idle_limit_check(app: Flask) -> None:
+    """Flask-Limiter checks default, application and blueprint limits before every request.
+    We set none: each sign-in view carries its own limit, which its decorator checks. Skip
+    that check while no such limit exists; on every page it cost as much as a query."""
+    manager = limiter.limit_manager
+    if manager.default_limits or manager.application_limits or manager._blueprint_limits:
+        return
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -137,7 +137,7 @@ def wait_until_up(base: str, process: subprocess.Popen, seconds: float = 30) -> 
         try:
             with urllib.request.urlopen(base + "/", timeout=2):
                 return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):  # busy machine: retry
             time.sleep(0.2)
     raise RuntimeError(f"gunicorn did not answer at {base} within {seconds} s")
 

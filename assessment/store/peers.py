@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from assessment.extensions import db
 from assessment.rules import peers
 from assessment.rules.questionnaire import Questionnaire
-from assessment.store.models import FINISHED, AgreedAnswer, Assessment, Team
+from assessment.store.models import FINISHED, Assessment, Team
 from assessment.store.read_model import score_assessments
+from assessment.store.stamps import peer_stamp
 
 _PEER_CACHE = "peer_scores"
 
@@ -64,15 +65,7 @@ def latest_scores_of_every_team() -> PeerScores:
     that grows with the number of teams, so the result is kept in the process until an
     assessment is finished, reopened or moved, or an agreed answer changes (one cheap query
     checks that)."""
-    stamp = tuple(db.session.execute(select(
-        select(func.count(Assessment.id)).where(Assessment.status == FINISHED)
-        .scalar_subquery(),
-        select(func.max(Assessment.updated_at)).where(Assessment.status == FINISHED)
-        .scalar_subquery(),
-        select(func.count(AgreedAnswer.id)).scalar_subquery(),
-        select(func.max(AgreedAnswer.updated_at)).scalar_subquery(),
-        select(func.count(Team.id)).where(Team.is_demo.is_(True)).scalar_subquery(),
-    )).one())
+    stamp = peer_stamp()
     cache = current_app.extensions.get(_PEER_CACHE)
     if cache is not None and cache[0] == stamp:
         return cache[1]

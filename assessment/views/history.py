@@ -7,12 +7,13 @@ from flask import Blueprint, render_template
 
 from assessment.rules.history_rows import history_page
 from assessment.rules.peers import MIN_TEAMS
-from assessment.store import read_model
-from assessment.store.models import VIEWER
+from assessment.rules.questionnaire import Questionnaire
+from assessment.store import read_model, stamps
+from assessment.store.models import VIEWER, Team
 from assessment.store.peers import peer_spreads
 from assessment.views.common import current_questionnaire
 from assessment.web.access import team_or_404
-from assessment.web.fragments import scored_fragment
+from assessment.web.fragments import cached_page, scored_fragment
 
 bp = Blueprint("history", __name__)
 
@@ -21,6 +22,13 @@ bp = Blueprint("history", __name__)
 def team_history(team_id: int) -> str:
     team, role = team_or_404(team_id, VIEWER)
     questionnaire = current_questionnaire()
+    # Kept until the team, its assessments or other teams' scores change.
+    key = ("history", role, questionnaire.version, stamps.row_values(team),
+           stamps.history_stamp(team))
+    return cached_page(key, lambda: _history_page(team, role, questionnaire))
+
+
+def _history_page(team: Team, role: str, questionnaire: Questionnaire) -> str:
     scored = read_model.scored_team(team)
     spreads = peer_spreads(team, questionnaire) if any(s.finished for s in scored) else {}
     page = history_page(scored, questionnaire, spreads)

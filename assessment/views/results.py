@@ -20,13 +20,14 @@ from assessment.rules.audit_words import target_changes
 from assessment.rules.charts import SCREEN, pillar_bar_chart
 from assessment.rules.peers import MIN_TEAMS, peer_rows
 from assessment.rules.scoring import DEFAULT_TARGET
-from assessment.store import audit, operations, read_model
+from assessment.store import audit, operations, read_model, stamps
 from assessment.store.models import OWNER, VIEWER, Assessment, utcnow
 from assessment.store.peers import peer_spreads
 from assessment.store.queries import actions_by_practice
 from assessment.web import once
 from assessment.web.access import assessment_for
 from assessment.web.forms import target_form_class, target_form_data
+from assessment.web.fragments import cached_page
 
 bp = Blueprint("results", __name__)
 
@@ -37,6 +38,14 @@ def results(public_id: str) -> str | Response:
     if not assessment.is_finished:
         flash("Finish the assessment to see your results.", "info")
         return redirect(url_for("take.review", public_id=public_id))
+    # Kept until the assessment, its team, its actions, the team's assessments or other
+    # teams' scores change (the reader and their role are part of every page's key).
+    key = ("results", role, stamps.row_values(assessment), stamps.row_values(assessment.team),
+           stamps.results_stamp(assessment))
+    return cached_page(key, lambda: _results_page(assessment, role))
+
+
+def _results_page(assessment: Assessment, role: str) -> str:
     scored = read_model.scored_assessment(assessment)  # on the version it was taken on
     team = assessment.team
     finished = [a for a in read_model.team_assessments(team) if a.is_finished]

@@ -10,7 +10,8 @@ from werkzeug import Response
 
 from assessment.extensions import csrf, db
 from assessment.rules.progress import journey_progress
-from assessment.store import audit, operations, starting, teams
+from assessment.rules.questionnaire import Pillar, Questionnaire
+from assessment.store import audit, operations, stamps, starting, teams
 from assessment.store.models import MEMBER, OWNER, VIEWER, Assessment, Team
 from assessment.store.queries import (
     AnswerRow,
@@ -32,7 +33,8 @@ from assessment.web.forms import (
     pillar_form_class,
     submitted_answers,
 )
-from assessment.web.strict_form import ButtonForm
+from assessment.web.fragments import cached_page
+from assessment.web.strict_form import ButtonForm, StrictForm
 
 bp = Blueprint("take", __name__)
 FINISHED_MESSAGE = "This assessment is finished. Reopen it to change your answers."
@@ -103,29 +105,40 @@ def pillar(public_id: str, pillar_id: str) -> str | Response:
         flash(FINISHED_MESSAGE, "info")
         return redirect(url_for(".review", public_id=public_id))
 
-    form_class = pillar_form_class(pillar)
-    answers = my_answers(assessment, _me())
     if request.method == "GET":
-        form = form_class(meta={"csrf": False}, data=_stored_form_data(answers))
-    else:
-        form = form_class(meta={"csrf": False})
-        form.refuse_tampering()
-        if form_is_stale():
-            flash(STALE_FORM_MESSAGE, "warning")
-        elif form.validate():
-            operations.lock_for_change(assessment)
-            if assessment.is_finished:  # finished while this page was being saved
-                flash(FINISHED_MESSAGE, "info")
-                return redirect(url_for(".review", public_id=public_id))
-            move_to_questionnaire(assessment, questionnaire)
-            operations.save_answers(operations.response_for(assessment, current_user.id),
-                                    submitted_answers(form, pillar))
-            audit.record_event("answers_saved", team=assessment.team,
-                               detail=f"{pillar.name}, assessment {assessment.id}")
-            db.session.commit()
-            if form.data["action"] == "save":
-                flash("Your answers on this page are saved.", "success")
-            return redirect(_after_save(assessment, pillar_id, form.data["action"]))
+        # Kept until the assessment (every saved answer moves its updated_at) or its team
+        # changes; the reader and their role are part of the key, since it shows their answers.
+        key = ("pillar", role, questionnaire.version, stamps.row_values(assessment),
+               stamps.row_values(assessment.team))
+        return cached_page(key, lambda: _pillar_page(assessment, pillar, questionnaire))
+    form = pillar_form_class(pillar)(meta={"csrf": False})
+    form.refuse_tampering()
+    if form_is_stale():
+        flash(STALE_FORM_MESSAGE, "warning")
+    elif form.validate():
+        operations.lock_for_change(assessment)
+        if assessment.is_finished:  # finished while this page was being saved
+            flash(FINISHED_MESSAGE, "info")
+            return redirect(url_for(".review", public_id=public_id))
+        move_to_questionnaire(assessment, questionnaire)
+        operations.save_answers(operations.response_for(assessment, current_user.id),
+                                submitted_answers(form, pillar))
+        audit.record_event("answers_saved", team=assessment.team,
+                           detail=f"{pillar.name}, assessment {assessment.id}")
+        db.session.commit()
+        if form.data["action"] == "save":
+            flash("Your answers on this page are saved.", "success")
+        return redirect(_after_save(assessment, pillar_id, form.data["action"]))
+    return _pillar_page(assessment, pillar, questionnaire, form)
+
+
+def _pillar_page(assessment: Assessment, pillar: Pillar, questionnaire: Questionnaire,
+                 form: StrictForm | None = None) -> str:
+    """The pillar's questions, with the reader's saved answers (or, given a posted form,
+    what they sent)."""
+    answers = my_answers(assessment, _me())
+    if form is None:
+        form = pillar_form_class(pillar)(meta={"csrf": False}, data=_stored_form_data(answers))
     progress = journey_progress(questionnaire, answers)
     return render_template("take/pillar.html", assessment=assessment, pillar=pillar, form=form,
                            progress=progress, questionnaire=questionnaire)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, abort
 from flask_login import current_user
-from sqlalchemy import and_, false, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import contains_eager
 
 from assessment.extensions import db, login_manager
@@ -81,19 +81,27 @@ def check_role(team: Team, role: str | None, needed: str) -> str:
     return role
 
 
+# Built once (building a statement costs more than running it); no user_id matches no member.
+_ASSESSMENT_AND_ROLE = (
+    select(Assessment, Membership.role)
+    .join(Assessment.team)
+    .outerjoin(Membership, and_(Membership.team_id == Assessment.team_id,
+                                Membership.user_id == bindparam("user_id")))
+    .options(contains_eager(Assessment.team))
+    .where(Assessment.public_id == bindparam("public_id")))
+_TEAM_AND_ROLE = (
+    select(Team, Membership.role)
+    .outerjoin(Membership, and_(Membership.team_id == Team.id,
+                                Membership.user_id == bindparam("user_id")))
+    .where(Team.id == bindparam("team_id")))
+
+
 def assessment_for(public_id: str, needed: str) -> tuple[Assessment, str]:
     """The assessment behind the link and the user's role, if the role allows what is needed.
     One query loads the assessment, its team and the user's membership."""
     user_id = current_user.id if current_user.is_authenticated else None
-    is_member = and_(Membership.team_id == Assessment.team_id, Membership.user_id == user_id) \
-        if user_id is not None else false()
-    row = db.session.execute(
-        select(Assessment, Membership.role)
-        .join(Assessment.team)
-        .outerjoin(Membership, is_member)
-        .options(contains_eager(Assessment.team))
-        .where(Assessment.public_id == public_id)
-    ).one_or_none()
+    row = db.session.execute(_ASSESSMENT_AND_ROLE,
+                             {"public_id": public_id, "user_id": user_id}).one_or_none()
     if row is None:
         abort(404)
     assessment, role = row
@@ -101,9 +109,13 @@ def assessment_for(public_id: str, needed: str) -> tuple[Assessment, str]:
 
 
 def team_or_404(team_id: int, needed: str) -> tuple[Team, str]:
-    team = db.session.get(Team, team_id)
-    if team is None:
+    """The team and the user's role in it, if the role allows what is needed (one query)."""
+    user_id = current_user.id if current_user.is_authenticated else None
+    row = db.session.execute(_TEAM_AND_ROLE,
+                             {"team_id": team_id, "user_id": user_id}).one_or_none()
+    if row is None:
         if not current_user.is_authenticated:
             abort(login_manager.unauthorized())
         abort(404)
-    return team, require_role(team, needed)
+    team, role = row
+    return team, check_role(team, role, needed)

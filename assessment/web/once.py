@@ -32,9 +32,21 @@ def init_app(app: Flask) -> None:
     app.add_template_global(new_form_key)
 
 
+KEY_HOLE = "form_key_hole"  # g: while a kept page renders, keys are holes filled per serve
+
+
 def new_form_key() -> str:
-    """A fresh key for one drawing of one form: 192 random bits."""
-    return secrets.token_urlsafe(24)
+    """A fresh key for one drawing of one form: 192 random bits. While a page is rendered to be
+    kept (web/fragments.py), a placeholder instead: each serving puts fresh keys in its place."""
+    hole = g.get(KEY_HOLE)
+    return hole if hole is not None else secrets.token_urlsafe(24)
+
+
+def fill_key_holes(html: str, hole: str) -> str:
+    """Put a fresh key in each place a kept page has the placeholder: every form on every
+    serving of the page has its own key, as if the page had just been drawn."""
+    first, *rest = html.split(hole)
+    return first + "".join(new_form_key() + part for part in rest)
 
 
 def posted_key() -> str | None:

@@ -1,0 +1,93 @@
+"""Stamps: one cheap query that changes whenever what a kept page shows may have changed.
+
+A stamp is a tuple of counts and latest change times. It moves when a row is added (count and
+latest id or time), changed (every table read here sets updated_at on change, and
+store/operations.py moves Assessment.updated_at whenever answers, agreed answers or targets
+change) or removed (count). Pages are kept under their stamp (web/fragments.cached_page), so a
+change in any app process is seen by every other one at its next request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import BindParameter, Integer, ScalarSelect, bindparam, func, inspect, select
+
+from assessment.extensions import Model, db
+from assessment.store.models import FINISHED, Action, AgreedAnswer, Assessment, Team
+
+Stamp = tuple[Any, ...]
+
+
+# The statements are built once, with their ids as parameters: building one costs more than
+# running it.
+ASSESSMENT_ID: BindParameter[int] = bindparam("assessment_id", type_=Integer)
+TEAM_ID: BindParameter[int] = bindparam("team_id", type_=Integer)
+
+
+def _peer_columns() -> list[ScalarSelect[Any]]:
+    """What every team's latest finished scores depend on: finished assessments (finishing,
+    reopening, any change to one), agreed answers, and which teams are demo teams."""
+    return [
+        select(func.count(Assessment.id)).where(Assessment.status == FINISHED).scalar_subquery(),
+        select(func.max(Assessment.updated_at)).where(Assessment.status == FINISHED)
+        .scalar_subquery(),
+        select(func.count(AgreedAnswer.id)).scalar_subquery(),
+        select(func.max(AgreedAnswer.updated_at)).scalar_subquery(),
+        select(func.count(Team.id)).where(Team.is_demo.is_(True)).scalar_subquery(),
+        # Which teams are HISPs (a peer spread may be limited to them): their ids, summed.
+        select(func.coalesce(func.sum(Team.id), 0)).where(Team.is_hisp.is_(True))
+        .scalar_subquery(),
+    ]
+
+
+def _team_columns() -> list[ScalarSelect[Any]]:
+    """What the list of a team's assessments depends on: each one's last change, and how
+    many there are."""
+    of_team = Assessment.team_id == TEAM_ID
+    return [
+        select(func.count(Assessment.id)).where(of_team).scalar_subquery(),
+        select(func.max(Assessment.updated_at)).where(of_team).scalar_subquery(),
+        select(func.max(Assessment.id)).where(of_team).scalar_subquery(),
+    ]
+
+
+def _action_columns() -> list[ScalarSelect[Any]]:
+    """What an assessment's actions depend on: the team's actions (open ones carry forward
+    from earlier assessments) added, changed, deleted, restored (each moves updated_at) or
+    purged (the count)."""
+    of_team = Action.team_id == TEAM_ID
+    return [
+        select(func.count(Action.id)).where(of_team).scalar_subquery(),
+        select(func.max(Action.updated_at)).where(of_team).scalar_subquery(),
+        select(func.max(Action.id)).where(of_team).scalar_subquery(),
+    ]
+
+
+_PEERS = select(*_peer_columns())
+_RESULTS = select(*_action_columns(), *_team_columns(), *_peer_columns())
+_HISTORY = select(*_team_columns(), *_peer_columns())
+
+
+def peer_stamp() -> Stamp:
+    """Changes whenever any team's latest finished scores may have."""
+    return tuple(db.session.execute(_PEERS).one())
+
+
+def results_stamp(assessment: Assessment) -> Stamp:
+    """Everything a results page shows beyond the assessment's own row: its actions, the
+    team's other assessments (the compare link) and other teams' scores (the peer table)."""
+    return tuple(db.session.execute(_RESULTS, {"assessment_id": assessment.id,
+                                               "team_id": assessment.team_id}).one())
+
+
+def history_stamp(team: Team) -> Stamp:
+    """Everything a team's history page shows beyond the team's row: its assessments and
+    other teams' scores."""
+    return tuple(db.session.execute(_HISTORY, {"team_id": team.id}).one())
+
+
+def row_values(row: Model) -> Stamp:
+    """Every column of a loaded row (a column added later is covered too)."""
+    return (type(row).__name__, *(getattr(row, column.key)
+                                  for column in inspect(type(row)).column_attrs))
