@@ -40,8 +40,9 @@ bench: setup
 load: setup
 	$(VENV)/bin/python benchmarks/load_test.py
 
-# uv, when installed, makes the virtualenv and installs into it several times quicker than pip
-# (`make setup UV=` uses pip all the same); without uv, pip does it.
+# uv installs several times quicker than pip. When it is installed, it makes the virtualenv and
+# installs into it; otherwise pip puts uv (one wheel) into the new virtualenv and uv installs the
+# rest. `make setup UV=` uses pip alone, as does a machine where uv cannot be had.
 UV ?= $(shell command -v uv 2>/dev/null)
 $(VENV)/.installed: pyproject.toml
 ifneq ($(UV),)
@@ -49,8 +50,11 @@ ifneq ($(UV),)
 	$(UV) pip install --quiet --python $(VENV)/bin/python -e '.[test,postgres,serve]'
 else
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[test,postgres,serve]'
+	if $(VENV)/bin/pip install --quiet --disable-pip-version-check uv; then \
+	  $(VENV)/bin/uv pip install --quiet --python $(VENV)/bin/python -e '.[test,postgres,serve]'; \
+	else \
+	  $(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[test,postgres,serve]'; \
+	fi
 endif
 	touch $@
 
