@@ -74,12 +74,17 @@ def together(*calls: Callable[[], object]) -> list:
 
 @contextmanager
 def held_before(app: Flask, statement: re.Pattern, seconds: float = HOLD_SECONDS,
-                thread_name: str | None = None):
+                thread_name: str | None = None, first_only: bool = False):
     """Pause every matching statement a moment before it runs (only in the named thread when
-    one is given), so a request that checked first has not written yet when the other checks."""
+    one is given; with first_only, only each thread's first), so a request that checked first
+    has not written yet when the other checks."""
+    paused: set[int] = set()
 
     def pause(conn, cursor, sql, parameters, context, executemany) -> None:  # noqa: ANN001
-        if statement.match(sql) and thread_name in (None, threading.current_thread().name):
+        thread = threading.current_thread()
+        if statement.match(sql) and thread_name in (None, thread.name) \
+                and not (first_only and thread.ident in paused):
+            paused.add(thread.ident or 0)
             time.sleep(seconds)
 
     with app.app_context():
