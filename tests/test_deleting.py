@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from assessment.extensions import db
-from assessment.store import api_tokens, deleting
+from assessment.store import api_tokens, deleting, teams
 from assessment.store.models import (
     MEMBER,
     OWNER,
@@ -169,6 +169,9 @@ def test_the_only_owner_hands_the_team_over_before_deleting_their_account(
     with app.app_context():
         member = db.session.scalar(db.select(Membership).filter_by(role=MEMBER))
         member.role = OWNER  # team A handed over
+        # An invite the owner made for it: it must not outlive its maker (with no maker, the
+        # role it grants could no longer be checked).
+        invite_token = teams.create_invite(member.team, OWNER, db.session.get(User, owner_id))
         for other in deleting.teams_only_owned_by(db.session.get(User, owner_id)):
             deleting.delete_team(other, None)  # the owner's other team, deleted
         db.session.commit()
@@ -181,6 +184,7 @@ def test_the_only_owner_hands_the_team_over_before_deleting_their_account(
     assert done.status_code == 302 and done.location == "/"
     with app.app_context():
         assert db.session.get(User, owner_id) is None
+        assert teams.invite_by_token(invite_token) is None
         assert db.session.scalar(db.select(db.func.count()).select_from(Response)) >= 2
         assert db.session.scalar(db.select(AuditEvent.email).filter_by(
             action="account_deleted")) == "owner@state.gov"

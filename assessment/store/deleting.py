@@ -17,6 +17,7 @@ from assessment.store.models import (
     OWNER,
     Action,
     Assessment,
+    Invite,
     Membership,
     Team,
     User,
@@ -168,5 +169,8 @@ def delete_account(user: User) -> None:
     if teams_only_owned_by(user):
         raise DeleteError("You are the only owner of a team. Make someone else an owner, or "
                           "delete the team, before you delete your account.")
+    # Its open invites go first: an invite whose maker is gone would grant any role forever.
+    db.session.execute(delete(Invite).where(Invite.created_by_id == user.id,
+                                            Invite.used_at.is_(None)))
     db.session.delete(user)
     db.session.flush()
