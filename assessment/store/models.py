@@ -31,6 +31,10 @@ CHOICE_LEVEL, CHOICE_NA, CHOICE_UNKNOWN = "level", "na", "unknown"
 OWNER, MEMBER, VIEWER = "owner", "member", "viewer"
 ROLES = {OWNER: "Owner", MEMBER: "Member", VIEWER: "Viewer"}
 ROLE_RANK = {VIEWER: 1, MEMBER: 2, OWNER: 3}
+# A person's role in an organization (a department's or agency's CX office): owners manage it
+# and invite teams, reviewers validate its teams' finished assessments, viewers read.
+ORG_OWNER, ORG_REVIEWER, ORG_VIEWER = "owner", "reviewer", "viewer"
+ORG_ROLES = {ORG_OWNER: "Owner", ORG_REVIEWER: "Reviewer", ORG_VIEWER: "Viewer"}
 # An action's status, as stored, and as people read it.
 ACTION_STATUSES = {"not_started": "Not started", "in_progress": "In progress", "done": "Done"}
 DONE = "done"
@@ -471,3 +475,99 @@ class ApiToken(Model):
     revoked_at: Mapped[dt.datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+_ORG_ROLE_CHECK = f"role IN ({', '.join(repr(r) for r in ORG_ROLES)})"
+
+
+class Organization(Model):
+    """An agency or department (a bureau has its parent) whose CX office sees the finished
+    scores, plans and actions of the teams that joined it."""
+
+    __tablename__ = "organization"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id", ondelete="SET NULL"), index=True)
+    # Answers at level 4 or 5 need evidence before a team in this organization can finish.
+    requires_evidence: Mapped[bool] = mapped_column(default=False, server_default=false())
+    is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    parent: Mapped[Organization | None] = relationship(remote_side="Organization.id")
+    members: Mapped[list[OrganizationMember]] = relationship(
+        back_populates="organization", cascade="all, delete-orphan",
+        order_by="OrganizationMember.id")
+    team_links: Mapped[list[OrganizationTeam]] = relationship(
+        back_populates="organization", cascade="all, delete-orphan",
+        order_by="OrganizationTeam.id")
+
+
+class OrganizationMember(Model):
+    """A person's place in an organization, with a role (ORG_ROLES)."""
+
+    __tablename__ = "organization_member"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "user_id", name="uq_organization_member_once"),
+        CheckConstraint(_ORG_ROLE_CHECK, name="org_role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    organization: Mapped[Organization] = relationship(back_populates="members")
+    user: Mapped[User] = relationship()
+
+
+class OrganizationTeam(Model):
+    """A team that accepted an organization's invitation. Leaving deletes the row (the audit
+    log keeps the history). The organization sees finished scores, plans and actions; it sees
+    respondents' answers and notes only while shares_answers is set by the team's owner."""
+
+    __tablename__ = "organization_team"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "team_id", name="uq_organization_team_once"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), index=True)
+    shares_answers: Mapped[bool] = mapped_column(default=False, server_default=false())
+    joined_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    accepted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    organization: Mapped[Organization] = relationship(back_populates="team_links")
+    team: Mapped[Team] = relationship()
+
+
+class OrganizationInvite(Model):
+    """A link an organization owner sends to a team's owner: the team owner opens it, picks
+    one of the teams they own, and that team joins. Works once, for two weeks; only a hash of
+    its token is kept."""
+
+    __tablename__ = "organization_invite"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254), index=True)  # stored lower case
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
+    # The team that joined with it, once used.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"))
+
+    organization: Mapped[Organization] = relationship()
+    created_by: Mapped[User | None] = relationship()
