@@ -4,7 +4,7 @@ PYTHON  ?= python3
 FLASK   := $(VENV)/bin/flask --app wsgi
 USWDS   := node_modules/@uswds/uswds/dist
 
-.PHONY: run test test-postgres serve bench load setup assets migrate lint seed-demo clean
+.PHONY: run test test-postgres serve worker bench load setup assets migrate lint seed-demo clean
 
 # `make run PORT=5001` when 5000 is taken.
 PORT    ?= 5000
@@ -32,6 +32,11 @@ setup: $(VENV)/.installed assets
 # Production-style serving: gunicorn with gunicorn.conf.py (settings from the environment).
 serve: setup migrate
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
+
+# Renders the plans of finished assessments ahead of their download (needs REDIS_URL; without
+# it the app renders them in a thread of its own). `make worker REDIS_URL=redis://127.0.0.1:6379/0`
+worker: setup migrate
+	$(FLASK) plan-worker
 
 # Benchmarks and the load test: not part of `make test` (they need wrk and take minutes).
 bench: setup

@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(plan)
     app.cli.add_command(create_user)
     app.cli.add_command(purge_deleted)
+    app.cli.add_command(plan_worker)
     from assessment.transfer.commands import COMMANDS  # export-team, import-json …
     for command in COMMANDS:
         app.cli.add_command(command)
@@ -135,3 +136,27 @@ def purge_deleted() -> None:
     click.echo(f"Removed {counts['teams']} teams, {counts['assessments']} assessments and "
                f"{counts['actions']} actions deleted over {DELETE_KEPT_DAYS} days ago, "
                f"and {keys} used form keys.")
+
+
+@click.command("plan-worker")
+@click.option("--burst", is_flag=True, help="Render the plans queued now, then stop.")
+@with_appcontext
+def plan_worker(burst: bool) -> None:
+    """Render the plans of finished assessments as they are queued (REDIS_URL, PLAN_QUEUE), so
+    their downloads come from the cache. Run one or more beside the app servers."""
+    from assessment.report import render_queue
+
+    if not current_app.config["REDIS_URL"]:
+        raise click.ClickException("Set REDIS_URL: without Redis, the app renders plans in a "
+                                   "thread of its own and needs no worker.")
+    import redis
+    from rq import SimpleWorker
+
+    # No socket timeout: the worker blocks on Redis while it waits for jobs.
+    connection = redis.Redis.from_url(current_app.config["REDIS_URL"])
+    plans = render_queue.job_queue(current_app, connection)
+    # SimpleWorker renders in this process: fonts and templates stay loaded between plans.
+    worker = SimpleWorker([plans], connection=connection)
+    click.echo(f"Rendering plans queued on {plans.name!r}" + (" (until none are left)."
+                                                             if burst else "."))
+    worker.work(burst=burst, logging_level=current_app.config["LOG_LEVEL"])

@@ -76,6 +76,15 @@ def load_config(instance_path: str) -> dict[str, object]:
         # With REDIS_URL, app servers share state (the plan cache) through Redis.
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
         "PLAN_CACHE_TTL_SECONDS": int(os.environ.get("PLAN_CACHE_TTL_SECONDS", 30 * 24 * 3600)),
+        # Finishing an assessment queues its plan's render (an RQ job on PLAN_QUEUE with
+        # REDIS_URL, run by `flask plan-worker`; else a thread in the app process), so the
+        # download comes from the cache. A download finding its plan queued or being rendered
+        # waits up to PLAN_WAIT_SECONDS, then renders it; a claim on a render lapses after
+        # PLAN_CLAIM_SECONDS (a worker that died).
+        "PLAN_RENDER_AHEAD": os.environ.get("PLAN_RENDER_AHEAD", "1") == "1",
+        "PLAN_QUEUE": os.environ.get("PLAN_QUEUE", "plans"),
+        "PLAN_WAIT_SECONDS": float(os.environ.get("PLAN_WAIT_SECONDS", 10)),
+        "PLAN_CLAIM_SECONDS": int(os.environ.get("PLAN_CLAIM_SECONDS", 120)),
     }
 
 

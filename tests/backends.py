@@ -52,7 +52,8 @@ def backend_app(database_uri: str, tmp_path: Path, **config: object) -> Flask:
     """The app on a database, migrated."""
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
                       "SQLALCHEMY_DATABASE_URI": database_uri,
-                      "PLAN_CACHE_DIR": str(tmp_path / "plan-cache"), **config})
+                      "PLAN_CACHE_DIR": str(tmp_path / "plan-cache"),
+                      "PLAN_RENDER_AHEAD": False, **config})
     with app.app_context():
         upgrade()
     return app

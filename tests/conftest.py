@@ -86,7 +86,8 @@ def skip_fsync_on_sqlite(dbapi_connection: object, _record: object) -> None:
         dbapi_connection.execute("PRAGMA synchronous=OFF")
 
 
-TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret"}
+# Plans are rendered when downloaded, not ahead (tests/test_render_queue.py turns it on).
+TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret", "PLAN_RENDER_AHEAD": False}
 
 
 def reuse_url_builders() -> None:

@@ -25,7 +25,7 @@ from flask import current_app, render_template
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from assessment.report.cache import plan_cache_for
+from assessment.report import render_queue
 from assessment.report.plan_data import Plan, Team, build_plan
 from assessment.store.models import Assessment
 from assessment.store.read_model import assessment_actions, with_earlier
@@ -102,16 +102,23 @@ def _font_configuration() -> FontConfiguration:
 
 
 def plan_pdf(assessment: Assessment) -> bytes:
-    """The plan as PDF bytes: from the cache when nothing it prints has changed."""
+    """The plan as PDF bytes: from the cache when nothing it prints has changed, after waiting
+    for a render of it already under way (report/render_queue.py)."""
+    html, key, static_folder = _plan_html_and_key(assessment)
+    return render_queue.cached_or_rendered(key, lambda: render_pdf(html, static_folder),
+                                           assessment.id)
+
+
+def render_plan_ahead(assessment: Assessment) -> None:
+    """Put the plan in the cache (the job run when an assessment is finished)."""
+    html, key, static_folder = _plan_html_and_key(assessment)
+    render_queue.render_into_cache(key, lambda: render_pdf(html, static_folder))
+
+
+def _plan_html_and_key(assessment: Assessment) -> tuple[str, str, str]:
     html = render_plan_html(plan_context(assessment))
     static_folder = cast(str, current_app.static_folder)  # always set by create_app
-    key = cache_key(html, static_folder)
-    cache = plan_cache_for(current_app.config)
-    if (cached := cache.get(key)) is not None:
-        return cached
-    pdf = render_pdf(html, static_folder)
-    cache.put(key, pdf)
-    return pdf
+    return html, cache_key(html, static_folder), static_folder
 
 
 def cache_key(html: str, static_folder: str | Path) -> str:

@@ -9,7 +9,7 @@ from werkzeug import Response
 from assessment.extensions import csrf, db
 from assessment.report import actions_csv as exports
 from assessment.report.plan_data import action_rows, find_practice
-from assessment.store import audit, deleting, operations, read_model
+from assessment.store import audit, database, deleting, operations, read_model
 from assessment.store.models import ACTION_STATUSES, MEMBER, VIEWER, Action, Assessment
 from assessment.store.queries import get_action_or_404
 from assessment.store.questionnaire_versions import questionnaire_for
@@ -164,7 +164,13 @@ def download(body: bytes, mimetype: str, assessment: Assessment, what: str) -> R
     from assessment.report import pdf as report
 
     name = report.download_name(assessment.team.service, report.plan_date(assessment), what)
-    audit.record_event("export", team=assessment.team, detail=name)
+    # A GET reads in a deferred SQLite transaction; made into a write after another worker
+    # wrote (a render takes seconds), it would fail at once with "database is locked". End
+    # the read, then write the audit line in a transaction that waits for the write lock.
+    team = assessment.team
+    db.session.commit()
+    database.note_writing()
+    audit.record_event("export", team=team, detail=name)
     db.session.commit()
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

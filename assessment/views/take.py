@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from werkzeug import Response
 
 from assessment.extensions import csrf, db
+from assessment.report import render_queue
 from assessment.rules.progress import journey_progress
 from assessment.rules.questionnaire import Pillar, Questionnaire
 from assessment.store import audit, operations, stamps, starting, teams
@@ -183,9 +184,11 @@ def finish(public_id: str) -> Response:
     ButtonForm().refuse_tampering()
     move_to_questionnaire(assessment, current_questionnaire())
     operations.finish_assessment(assessment)
+    finished_id = assessment.id
     audit.record_event("assessment_finished", team=assessment.team,
-                       detail=f"assessment {assessment.id}")
+                       detail=f"assessment {finished_id}")
     db.session.commit()
+    render_queue.queue_plan_render(finished_id)  # after the commit: the worker reads it
     return redirect(url_for("results.results", public_id=public_id))
 
 

@@ -119,6 +119,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
         "SECRET_KEY": "browser-test-secret",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'browser.sqlite3'}",
         "PLAN_CACHE_DIR": str(folder / "plan-cache"),
+        "PLAN_RENDER_AHEAD": False,  # plans render when downloaded (a fake render, below)
         # Every browser check posts the sign-in form from one address; throttling has its own
         # tests in tests/test_accounts.py.
         "SIGN_IN_RATE_LIMIT": "1000 per minute",

@@ -1,0 +1,223 @@
+"""Plans made ahead: finishing an assessment queues its plan's render, so the download that
+follows comes from the cache.
+
+With REDIS_URL the render is an RQ job on the PLAN_QUEUE queue, run by `flask plan-worker`
+(`make worker`); without Redis, a background thread in the app process renders it (so `make run`
+needs nothing more). A download that finds its plan queued or being rendered waits for it, up
+to PLAN_WAIT_SECONDS, then renders in the request; it never fails for want of a worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app, has_app_context
+
+from assessment.report.cache import (
+    REDIS_TIMEOUT_SECONDS,
+    PlanCache,
+    RedisPlanCache,
+    plan_cache_for,
+)
+from assessment.report.claims import LocalClaims, RedisClaims
+
+log = logging.getLogger(__name__)
+POLL_SECONDS = 0.1  # how often a waiting download looks for its plan
+FAILED_JOBS_KEPT_SECONDS = 7 * 24 * 3600  # `rq info` shows them for a week
+
+
+def queue_plan_render(assessment_id: int) -> None:
+    """Queue the render of a finished assessment's plan. Call it after the finish is committed:
+    the worker reads the assessment from the database. Never raises: a plan that could not be
+    queued is rendered when someone downloads it."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not app.config["PLAN_RENDER_AHEAD"]:
+        return
+    claims = claims_for(app)
+    try:
+        claims.hold(queued_name(assessment_id))
+        if app.config["REDIS_URL"]:
+            job_queue(app).enqueue_call(
+                render_ahead, args=(assessment_id,), timeout=app.config["PLAN_CLAIM_SECONDS"],
+                result_ttl=0, failure_ttl=FAILED_JOBS_KEPT_SECONDS)
+        else:
+            background_renderer(app).put(assessment_id)
+    except Exception as error:  # noqa: BLE001 - the finish is stored; the download renders
+        log.warning("Could not queue the plan of assessment %s; it will be rendered when "
+                    "downloaded: %s", assessment_id, error)
+        claims.release(queued_name(assessment_id))
+
+
+def render_ahead(assessment_id: int) -> None:
+    """The job: render a finished assessment's plan into the cache (unless it is there, or
+    another process is rendering the same content), then release its queued claim."""
+    app = current_app._get_current_object() if has_app_context() else _worker_app()  # type: ignore[attr-defined]
+    with app.app_context():  # a database session of the job's own
+        try:
+            from assessment.extensions import db
+            from assessment.report import pdf
+            from assessment.store.models import Assessment
+
+            assessment = db.session.get(Assessment, assessment_id)
+            if assessment is not None and assessment.is_finished:
+                pdf.render_plan_ahead(assessment)
+        finally:
+            claims_for(app).release(queued_name(assessment_id))
+
+
+def cached_or_rendered(key: str, render: Callable[[], bytes], assessment_id: int) -> bytes:
+    """A download's plan: from the cache; after waiting for a queued or running render of it
+    (while a worker is alive, up to PLAN_WAIT_SECONDS); else rendered here and kept."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    cache, claims = plan_cache_for(app.config), claims_for(app)
+    deadline = time.monotonic() + app.config["PLAN_WAIT_SECONDS"]
+    worker_is_alive: bool | None = None  # asked once, when first needed
+    while (pdf := cache.get(key)) is None:
+        queued = claims.held(queued_name(assessment_id))
+        if queued and worker_is_alive is None:
+            worker_is_alive = worker_alive(app)
+        if not (queued and worker_is_alive) and claims.take(render_name(key)):
+            try:
+                return rendered_and_kept(cache, key, render)
+            finally:
+                claims.release(render_name(key))
+        if time.monotonic() >= deadline:
+            log.warning("Waited %s s for the plan %s; rendering it in the request.",
+                        app.config["PLAN_WAIT_SECONDS"], key[:12])
+            return rendered_and_kept(cache, key, render)
+        time.sleep(POLL_SECONDS)
+    return pdf
+
+
+def render_into_cache(key: str, render: Callable[[], bytes]) -> None:
+    """A worker's render: skipped when the plan is cached or another process renders it."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    cache, claims = plan_cache_for(app.config), claims_for(app)
+    if cache.get(key) is not None or not claims.take(render_name(key)):
+        return
+    try:
+        rendered_and_kept(cache, key, render)
+    finally:
+        claims.release(render_name(key))
+
+
+def rendered_and_kept(cache: PlanCache | RedisPlanCache, key: str,
+                      render: Callable[[], bytes]) -> bytes:
+    if (pdf := cache.get(key)) is not None:  # it landed while we took the claim
+        return pdf
+    pdf = render()
+    cache.put(key, pdf)
+    return pdf
+
+
+def queued_name(assessment_id: int) -> str:
+    return f"queued:{assessment_id}"
+
+
+def render_name(key: str) -> str:
+    return f"render:{key}"
+
+
+def claims_for(app: Flask) -> LocalClaims | RedisClaims:
+    """This app's claims: in Redis when REDIS_URL is set, else in this process."""
+    claims = app.extensions.get("plan_claims")
+    if claims is None:
+        seconds = app.config["PLAN_CLAIM_SECONDS"]
+        claims = app.extensions["plan_claims"] = (
+            RedisClaims(app.config["REDIS_URL"], seconds,
+                        prefix=f"cx:{app.config['PLAN_QUEUE']}:claim:")
+            if app.config["REDIS_URL"] else LocalClaims(seconds))
+    return claims
+
+
+def job_queue(app: Flask, connection: Any = None) -> Any:
+    """The RQ queue plans are rendered on (REDIS_URL, PLAN_QUEUE)."""
+    import redis
+    import rq
+
+    if connection is None:
+        connection = app.extensions.get("plan_queue_redis")
+        if connection is None:
+            connection = app.extensions["plan_queue_redis"] = redis.Redis.from_url(
+                app.config["REDIS_URL"], socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+                socket_timeout=REDIS_TIMEOUT_SECONDS)
+    return rq.Queue(app.config["PLAN_QUEUE"], connection=connection)
+
+
+def worker_alive(app: Flask) -> bool:
+    """Whether anything will run a queued render: an RQ worker on the queue, or this process's
+    background thread."""
+    if not app.config["REDIS_URL"]:
+        renderer = app.extensions.get("plan_renderer")
+        return renderer is not None and renderer.alive()
+    import rq
+
+    try:
+        plans = job_queue(app)
+        return rq.Worker.count(connection=plans.connection, queue=plans) > 0
+    except Exception as error:  # noqa: BLE001 - Redis down: no worker can answer either
+        log.warning("Could not ask Redis for plan workers: %s", error)
+        return False
+
+
+class BackgroundRenderer:
+    """One thread in the app process that renders queued plans one at a time (without Redis)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.jobs: queue.Queue[int] = queue.Queue()
+        self.pid = os.getpid()
+        self.thread = threading.Thread(target=self._run, name="plan-renderer", daemon=True)
+        self.thread.start()
+
+    def put(self, assessment_id: int) -> None:
+        self.jobs.put(assessment_id)
+
+    def alive(self) -> bool:
+        return self.pid == os.getpid() and self.thread.is_alive()
+
+    def join(self) -> None:
+        """Wait until every queued plan is rendered (tests)."""
+        self.jobs.join()
+
+    def _run(self) -> None:
+        while True:
+            assessment_id = self.jobs.get()
+            try:
+                with self.app.app_context():
+                    render_ahead(assessment_id)
+            except Exception:  # noqa: BLE001 - one bad plan must not stop the thread
+                log.exception("Rendering the plan of assessment %s ahead failed", assessment_id)
+            finally:
+                self.jobs.task_done()
+
+
+_renderer_lock = threading.Lock()
+
+
+def background_renderer(app: Flask) -> BackgroundRenderer:
+    """This process's renderer thread, started on first use (a forked worker starts its own)."""
+    with _renderer_lock:
+        renderer = app.extensions.get("plan_renderer")
+        if renderer is None or not renderer.alive():
+            renderer = app.extensions["plan_renderer"] = BackgroundRenderer(app)
+        return renderer
+
+
+_app: Flask | None = None
+
+
+def _worker_app() -> Flask:
+    """The app a plain `rq worker` runs jobs in (`flask plan-worker` provides its own)."""
+    global _app
+    if _app is None:
+        from assessment import create_app
+
+        _app = create_app()
+    return _app
