@@ -108,32 +108,65 @@ def flask(database_url: str, *args: str) -> str:
 
 @contextmanager
 def gunicorn(database_url: str, app: str = "wsgi:app", workers: int = 4,
-             cwd: Path = ROOT, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """gunicorn with our config file on a free loopback port; yields its base URL."""
+             cwd: Path = ROOT, extra_env: dict[str, str] | None = None,
+             log: Path | None = None) -> Iterator[str]:
+    """gunicorn with our config file on a free loopback port; yields its base URL. With a log
+    path, its log (access lines and the app's warnings and errors) is written there."""
     port = free_port()
     env = app_env(database_url, BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY=str(workers),
                   GUNICORN_MAX_REQUESTS="0", **(extra_env or {}))
-    process = subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), app],
-        cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base, process)
-        yield base
-    finally:
-        process.terminate()
+    with open(log or os.devnull, "w") as output:
+        process = subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), app],
+            cwd=cwd, env=env, stdout=output, stderr=subprocess.PIPE if log is None else output,
+            text=True,
+        )
+        base = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            wait_until_up(base, process)
+            yield base
+        finally:
+            stop(process)
 
 
-def wait_until_up(base: str, process: subprocess.Popen, seconds: float = 30) -> None:
+@contextmanager
+def plan_worker(database_url: str, extra_env: dict[str, str],
+                log: Path | None = None) -> Iterator[subprocess.Popen]:
+    """`flask plan-worker` (renders plans queued on REDIS_URL), until the block ends."""
+    with open(log or os.devnull, "w") as output:
+        process = subprocess.Popen(
+            [str(VENV_BIN / "flask"), "--app", "wsgi", "plan-worker"], cwd=ROOT,
+            env=app_env(database_url, **extra_env), stdout=output, stderr=subprocess.STDOUT)
+        try:
+            yield process
+        finally:
+            stop(process)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def redis_available(url: str) -> bool:
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except Exception:  # noqa: BLE001 - any failure means "not available here"
+        return False
+
+
+def wait_until_up(base: str, process: subprocess.Popen, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"gunicorn stopped: {process.stderr.read()[-2000:]}")
+            said = process.stderr.read()[-2000:] if process.stderr else "see its log"
+            raise RuntimeError(f"gunicorn stopped: {said}")
         try:
             with urllib.request.urlopen(base + "/", timeout=2):
                 return
@@ -168,6 +201,16 @@ class Browser:
             location = error.headers.get("Location", "")
         self.statuses.append(status)
         return status, text, location
+
+    def download(self, path: str) -> tuple[int, bytes]:
+        """GET a file: its status and its bytes (a PDF is not text)."""
+        try:
+            with self.opener.open(self.base + path, timeout=self.timeout) as reply:
+                status, body = reply.status, reply.read()
+        except urllib.error.HTTPError as error:
+            status, body = error.code, error.read()
+        self.statuses.append(status)
+        return status, body
 
     def sign_in(self, email: str, password: str = PASSWORD) -> None:
         """Sign in and stay signed in (every assessment page needs it)."""

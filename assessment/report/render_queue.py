@@ -43,9 +43,7 @@ def queue_plan_render(assessment_id: int) -> None:
     try:
         claims.hold(queued_name(assessment_id))
         if app.config["REDIS_URL"]:
-            job_queue(app).enqueue_call(
-                render_ahead, args=(assessment_id,), timeout=app.config["PLAN_CLAIM_SECONDS"],
-                result_ttl=0, failure_ttl=FAILED_JOBS_KEPT_SECONDS)
+            enqueue(app, assessment_id)
         else:
             background_renderer(app).put(assessment_id)
     except Exception as error:  # noqa: BLE001 - the finish is stored; the download renders
@@ -82,6 +80,8 @@ def cached_or_rendered(key: str, render: Callable[[], bytes], assessment_id: int
         queued = claims.held(queued_name(assessment_id))
         if queued and worker_is_alive is None:
             worker_is_alive = worker_alive(app)
+            if worker_is_alive and not claims.held(render_name(key)):
+                put_first(app, assessment_id)  # someone is waiting for this one
         if not (queued and worker_is_alive) and claims.take(render_name(key)):
             try:
                 return rendered_and_kept(cache, key, render)
@@ -93,6 +93,18 @@ def cached_or_rendered(key: str, render: Callable[[], bytes], assessment_id: int
             return rendered_and_kept(cache, key, render)
         time.sleep(POLL_SECONDS)
     return pdf
+
+
+def put_first(app: Flask, assessment_id: int) -> None:
+    """Queue the render again at the front of the queue, ahead of plans no one waits for (the
+    job queued at the finish then finds the plan cached)."""
+    if not app.config["REDIS_URL"]:
+        return  # the thread renders in order; a download waits for its turn or renders
+    try:
+        enqueue(app, assessment_id, at_front=True)
+    except Exception as error:  # noqa: BLE001 - it keeps its place in the queue
+        log.warning("Could not move the plan of assessment %s up the queue: %s",
+                    assessment_id, error)
 
 
 def render_into_cache(key: str, render: Callable[[], bytes]) -> None:
@@ -134,6 +146,13 @@ def claims_for(app: Flask) -> LocalClaims | RedisClaims:
                         prefix=f"cx:{app.config['PLAN_QUEUE']}:claim:")
             if app.config["REDIS_URL"] else LocalClaims(seconds))
     return claims
+
+
+def enqueue(app: Flask, assessment_id: int, at_front: bool = False) -> None:
+    """An RQ job that renders the plan; kept a week if it fails, dropped when it succeeds."""
+    job_queue(app).enqueue_call(
+        render_ahead, args=(assessment_id,), timeout=app.config["PLAN_CLAIM_SECONDS"],
+        result_ttl=0, failure_ttl=FAILED_JOBS_KEPT_SECONDS, at_front=at_front)
 
 
 def job_queue(app: Flask, connection: Any = None) -> Any:
