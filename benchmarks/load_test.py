@@ -58,10 +58,10 @@ def start_assessment(browser: Browser, label: str) -> str:
     return location.split("/")[2]
 
 
-def answer_and_finish(browser: Browser, public_id: str,
-                      rng: random.Random) -> dict[str, tuple[str, str]]:
-    """Answer every pillar page with random choices and notes, then finish; return what was
-    sent, by question id."""
+def answer_and_finish(browser: Browser, public_id: str, rng: random.Random,
+                      finish: bool = True) -> dict[str, tuple[str, str]]:
+    """Answer every pillar page with random choices and notes, then finish (unless told not
+    to); return what was sent, by question id."""
     sent: dict[str, tuple[str, str]] = {}
     for pillar in QUESTIONNAIRE.pillars:
         path = f"/assessments/{public_id}/pillars/{pillar.id}"
@@ -71,8 +71,10 @@ def answer_and_finish(browser: Browser, public_id: str,
             form[f"answer-{question.id}"], form[f"note-{question.id}"] = choice, note
             sent[question.id] = (choice, note)
         browser.request(path, form)
-    review = f"/assessments/{public_id}/review"
-    browser.request(f"/assessments/{public_id}/finish", {"csrf_token": browser.token(review)})
+    if finish:
+        review = f"/assessments/{public_id}/review"
+        browser.request(f"/assessments/{public_id}/finish",
+                        {"csrf_token": browser.token(review)})
     return sent
 
 

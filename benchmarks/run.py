@@ -7,7 +7,10 @@ a. requests/second of our pages under wrk against gunicorn, as a ratio to the si
 b. the PDF plan's render time against WeasyPrint's floor for the same page count
    (goal: at most 1.5x; see bench_plan.py);
 c. create_app() start-up time;
-d. a worker's memory after 200 plan renders (see bench_plan.py).
+d. a worker's memory after 200 plan renders (see bench_plan.py);
+e. the time to a downloaded plan right after finishing, with a plan worker running (the plan is
+   rendered ahead and the download served from the cache), beside the same with no worker (the
+   plan rendered in the request), in the same run.
 """
 
 from __future__ import annotations
@@ -29,7 +32,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.load_test import answer_and_finish, start_assessment  # noqa: E402
-from benchmarks.serving import ROOT, Browser, create_accounts, fresh_database, gunicorn  # noqa: E402
+from benchmarks.serving import (  # noqa: E402
+    ROOT,
+    Browser,
+    create_accounts,
+    fresh_database,
+    gunicorn,
+    plan_worker,
+    redis_available,
+)
 
 HERE = Path(__file__).resolve().parent
 ROUNDS, SECONDS, CONNECTIONS = 3, 5, 8
@@ -111,6 +122,67 @@ def request_ratios(database_url: str) -> list[Ratios]:
              median[name + " bare"], median[name] / median[name + " bare"]) for name in pages]
 
 
+PLAN_ROUNDS, READING_SECONDS = 3, 5
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10")
+
+
+def plan_after_finishing(database_url: str) -> dict[str, list[float]]:
+    """Seconds, per round: from posting the finish to the plan's PDF in hand (the results page
+    loaded between, as a browser does), with a plan worker running and with none; and the
+    download request alone after reading the results for READING_SECONDS, with the worker."""
+    env = {"REDIS_URL": REDIS_URL, "PLAN_QUEUE": f"plans-bench-{os.getpid()}",
+           "PLAN_CACHE_TTL_SECONDS": "600"}
+    times: dict[str, list[float]] = {"worker": [], "no worker": [], "after reading": []}
+    with gunicorn(database_url, workers=WORKERS, extra_env=env) as base:
+        create_accounts(database_url, ["plans@bench.example.gov"])
+        browser = Browser(base, timeout=120)
+        browser.sign_in("plans@bench.example.gov")
+
+        def finish_then_download(label: str, pause: float = 0) -> tuple[float, float]:
+            public_id = start_assessment(browser, label)
+            answer_and_finish(browser, public_id, random.Random(label), finish=False)
+            token = browser.token(f"/assessments/{public_id}/review")
+            started = time.perf_counter()
+            browser.request(f"/assessments/{public_id}/finish", {"csrf_token": token})
+            browser.request(f"/assessments/{public_id}/results")
+            time.sleep(pause)
+            asked = time.perf_counter()
+            status, body = browser.download(f"/assessments/{public_id}/plan.pdf")
+            if status != 200 or not body.startswith(b"%PDF"):
+                raise RuntimeError(f"the plan of {label} gave {status}")
+            done = time.perf_counter()
+            return done - started - pause, done - asked
+
+        with plan_worker(database_url, env):
+            time.sleep(3)  # the worker registers with Redis
+            for n in range(PLAN_ROUNDS):
+                times["worker"].append(finish_then_download(f"worker {n}")[0])
+                times["after reading"].append(
+                    finish_then_download(f"reading {n}", READING_SECONDS)[1])
+        for n in range(PLAN_ROUNDS):
+            times["no worker"].append(finish_then_download(f"no worker {n}")[0])
+    return times
+
+
+def plan_after_finishing_lines(database_url: str) -> str:
+    if not redis_available(REDIS_URL):
+        return f"\n## e. A plan right after finishing\n\nNot measured: no Redis at {REDIS_URL}.\n"
+    times = {name: statistics.median(values)
+             for name, values in plan_after_finishing(database_url).items()}
+    return (
+        f"\n## e. A plan right after finishing (median of {PLAN_ROUNDS})\n\n"
+        "| From posting the finish (and loading the results page) to the PDF in hand | "
+        "Seconds |\n| --- | ---: |\n"
+        f"| With a plan worker running: rendered ahead, served from the cache | "
+        f"{times['worker']:.2f} |\n"
+        f"| With no worker: rendered in the request | {times['no worker']:.2f} |\n"
+        f"| The download alone, {READING_SECONDS} s after the results page, with the worker | "
+        f"{times['after reading']:.2f} |\n"
+        "\nWith the worker, a download that comes before the plan is ready waits for the "
+        "worker's render (`PLAN_WAIT_SECONDS`) and is then served from the cache; its web "
+        "worker renders nothing.\n")
+
+
 def snapshot_name(page: str) -> str:
     return page.split()[0].rstrip(",")
 
@@ -182,6 +254,8 @@ def main() -> int:
                  "loads the user (one query) and serves the HTML saved from our page "
                  "(`benchmarks/bare/signed_in.py`). The last two rows have no goal: a page with "
                  "no database work but the user, and a health check (one `SELECT 1`).\n")
+    with fresh_database("sqlite") as url:
+        lines.append(plan_after_finishing_lines(url))
     ours, bare = startup_time()
     lines.append(f"\n## c. Start-up\n\n`create_app()` in a fresh interpreter (imports, "
                  f"loading and validating questions.yaml): median {ours * 1000:.0f} ms; "

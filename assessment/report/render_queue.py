@@ -70,28 +70,36 @@ def render_ahead(assessment_id: int) -> None:
 
 
 def cached_or_rendered(key: str, render: Callable[[], bytes], assessment_id: int) -> bytes:
-    """A download's plan: from the cache; after waiting for a queued or running render of it
-    (while a worker is alive, up to PLAN_WAIT_SECONDS); else rendered here and kept."""
+    """A download's plan: from the cache, after waiting for a render of it that is queued
+    (while a worker is alive) or under way, up to PLAN_WAIT_SECONDS; else rendered here (under
+    a claim, so a worker that comes to it later skips it) and kept."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     cache, claims = plan_cache_for(app.config), claims_for(app)
     deadline = time.monotonic() + app.config["PLAN_WAIT_SECONDS"]
     worker_is_alive: bool | None = None  # asked once, when first needed
     while (pdf := cache.get(key)) is None:
-        queued = claims.held(queued_name(assessment_id))
-        if queued and worker_is_alive is None:
-            worker_is_alive = worker_alive(app)
-            if worker_is_alive and not claims.held(render_name(key)):
-                put_first(app, assessment_id)  # someone is waiting for this one
-        if not (queued and worker_is_alive) and claims.take(render_name(key)):
+        waiting = time.monotonic() < deadline
+        if claims.held(queued_name(assessment_id)) and waiting:
+            if worker_is_alive is None:
+                worker_is_alive = worker_alive(app)
+                if worker_is_alive and not claims.held(render_name(key)):
+                    put_first(app, assessment_id)  # someone is waiting for this one
+            if worker_is_alive:
+                time.sleep(POLL_SECONDS)
+                continue
+        if claims.take(render_name(key)):
+            if not waiting:
+                log.warning("Waited %s s for the plan %s; rendering it in the request.",
+                            app.config["PLAN_WAIT_SECONDS"], key[:12])
             try:
                 return rendered_and_kept(cache, key, render)
             finally:
                 claims.release(render_name(key))
-        if time.monotonic() >= deadline:
-            log.warning("Waited %s s for the plan %s; rendering it in the request.",
+        if not waiting:  # another render of it is under way, and has taken too long
+            log.warning("Waited %s s for another render of the plan %s; rendering it too.",
                         app.config["PLAN_WAIT_SECONDS"], key[:12])
             return rendered_and_kept(cache, key, render)
-        time.sleep(POLL_SECONDS)
+        time.sleep(POLL_SECONDS)  # another process renders this very plan: wait for it
     return pdf
 
 
