@@ -4,6 +4,7 @@ that only reads static/, and the cache that spares a repeat download from WeasyP
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import weasyprint
+from bs4 import BeautifulSoup
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 from werkzeug.test import TestResponse
@@ -29,6 +31,7 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 
 # --------------------------------------------------------------------------- helpers
 
+@functools.lru_cache(maxsize=4)  # the module's shared plan is read by several tests
 def pdf_text(pdf: bytes) -> str:
     """All the PDF's text with runs of whitespace made single spaces."""
     reader = PdfReader(io.BytesIO(pdf))
@@ -204,10 +207,23 @@ def test_the_plan_shows_the_change_since_the_last_assessment_and_the_actions(app
     assert "Take your next assessment by November 12, 2027" in text
     assert "Hire a Chief Customer Officer (CCO) Governance Up 2.0 2.0 to 4.0 The CX lead now " \
         "chairs a monthly CX board" in text
+    assert "Moved without a note: Stand up a Customer Team (Up 2.0);" in text
     # A priority without an action, and one whose actions have owners, in the brief.
     assert "Publish your progress Measurement 2.0 3.5 Longer (more than 90 days) Warning: no " \
         "action yet" in text
     assert "Warning: this priority has no action yet." in text
+    # The web page shows the same plan: the same priorities and the same actions.
+    page = BeautifulSoup(client.get(f"/assessments/{latest}/plan").text, "html.parser")
+    pdf_priorities = re.findall(r"Priority \d: [A-Z][a-z ]+[a-z]", text)
+    web_priorities = [h.get_text(" ", strip=True) for h in page.select(".priority h3")]
+    assert len(pdf_priorities) == len(web_priorities) == 5
+    assert all(web.startswith(pdf) for pdf, web in zip(pdf_priorities, web_priorities,
+                                                        strict=True))
+    actions = [th.get_text(" ", strip=True) for th in page.select(".action-table tbody th")]
+    assert actions and all(squeezed(a) in squeezed(text) for a in actions)
+    table = squeezed(text)[squeezed(text).index("Actionsbypractice"):]
+    places = [table.index(squeezed(a)) for a in actions]
+    assert places == sorted(places)  # in the same order
 
 
 @pytest.mark.parametrize("choice", ["na", "unknown"])
