@@ -173,6 +173,15 @@ def test_the_plan_has_every_part_a_reader_expects(weak_plan, questionnaire):
         assert f"{pillar.name}: score of each practice" in text
 
 
+def test_the_plan_has_no_wording_that_reads_like_an_error(weak_plan):
+    text = pdf_text(weak_plan.data)
+    assert "1 person answered, so each of their answers is the team's answer." in text
+    assert "Where answers differ" not in text  # one respondent: nothing differed
+    assert not re.search(r"\b(None|Unknown|Not scored)\b", text), \
+        re.search(r".{40}\b(None|Unknown|Not scored)\b.{40}", text)
+    assert "The black mark with a white edge is your target" in text
+
+
 def test_the_appendix_has_every_answer_and_note_and_the_plan_lists_dont_knows(
         app, client, measurement_weak, questionnaire):
     question = questionnaire.pillar("culture").questions[0]
@@ -234,6 +243,8 @@ def test_an_assessment_with_no_scored_answer_still_gives_a_sensible_plan(
     text = pdf_text(download(client, public_id))
     assert "No score" in text and "No pillar has enough answers for a score" in text
     assert "The score covers 0 of 8 pillars" in text
+    assert not re.search(r"\b(None|Unknown|Not scored)\b", text)
+    assert "No score: no level answer (Not applicable or Don't know)" in text
     assert "No practice has a score yet, so there are no priorities" in text
     assert "Not enough answers" in text
     assert (f"You answered “Don't know” to {questionnaire.question_count} questions" in text) \
