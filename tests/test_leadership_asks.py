@@ -48,6 +48,13 @@ def test_each_ask_is_needed_only_when_the_priorities_imply_it(priorities, fundin
     assert [a.needed for a in asks] == [funding, staff, policy]
 
 
+def test_steps_without_effort_or_owner_say_we_cannot_tell_rather_than_nothing_needed():
+    funding, staff, policy = leadership_asks([P("Engage", (S("Talk.", None, None),))])
+    assert funding.text.startswith("We cannot tell yet") and not funding.needed
+    assert policy.text.startswith("We cannot tell yet") and not policy.needed
+    assert not staff.needed
+
+
 def test_the_funding_ask_counts_longer_steps_and_names_their_practices():
     funding = leadership_asks([P("Publish", (LONG, LONG, QUICK)), P("Engage", (QUICK,)),
                                P("Hire a CCO", (DECIDE,))])[0]

@@ -8,6 +8,9 @@ steps of the top priorities: how long each step takes and who usually owns it (q
 - Policy: the steps a senior leader usually owns are decisions only leadership can make; with
   none, no policy decision is asked for.
 
+A questionnaire version that states no effort (or no owner) for its steps (format 1) gives
+"cannot tell yet" rather than "nothing needed".
+
 Pure: no Flask, no database.
 """
 
@@ -55,6 +58,9 @@ def leadership_asks(priorities: Sequence[AskPriority]) -> tuple[Ask, Ask, Ask]:
 
 def funding_ask(priorities: Sequence[AskPriority]) -> Ask:
     longer = tuple(p.practice for p in priorities if any(s.effort_key == LONGER for s in p.steps))
+    if priorities and not any(s.effort_key for p in priorities for s in p.steps):
+        return Ask("Funding", False, "We cannot tell yet: this questionnaire version does not "
+                   "say how long its next steps take.")
     if not longer:
         return Ask("Funding", False, "No new funding: every next step of your top priorities is "
                    "a quick win, done within 90 days with the people you have.")
@@ -81,6 +87,9 @@ def staff_ask(priorities: Sequence[AskPriority]) -> Ask:
 
 def policy_ask(priorities: Sequence[AskPriority]) -> Ask:
     decisions = tuple(s.text for p in priorities for s in p.steps if s.owner == DECIDER)
+    if priorities and not any(s.owner for p in priorities for s in p.steps):
+        return Ask("Policy", False, "We cannot tell yet: this questionnaire version does not "
+                   "say who owns its next steps.")
     if not decisions:
         return Ask("Policy", False, "No policy decision yet: no next step of your top priorities "
                    "needs a senior leader.")
