@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
         main,
         ops,
         plan,
+        plan_page,
         results,
         take,
         team,
@@ -89,7 +90,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     # Each area of the site is one blueprint (see README, "What is where").
-    for area in (ops, main, account, team, hisp, take, results, plan, consensus, history,
+    for area in (ops, main, account, team, hisp, take, results, plan, plan_page, consensus, history,
                  compare, transfer, api, api_tokens, work, deleting):
         app.register_blueprint(area.bp)
 

@@ -32,7 +32,7 @@ ACCESS = {
     "take.resume": VIEWER, "take.saved": VIEWER, "take.review": VIEWER,
     "take.pillar": MEMBER, "take.finish": OWNER, "take.reopen": OWNER,
     "results.results": VIEWER, "results.targets": OWNER,
-    "plan.plan_pdf": VIEWER, "plan.actions_csv": VIEWER,
+    "plan.plan_pdf": VIEWER, "plan.actions_csv": VIEWER, "plan_page.plan_page": VIEWER,
     # Members change and remove only the actions they added; the world's action was added by
     # no one, so only owners may (tests/test_demo_and_actions.py covers a member's own).
     "plan.add_action": MEMBER, "plan.edit_action": OWNER, "plan.remove_action": OWNER,

@@ -66,3 +66,56 @@ def test_a_plan_with_no_scores_has_no_strongest_or_weakest_pillar(questionnaire)
     assert (plan.strongest, plan.weakest, plan.overall, plan.priorities) == (None, None, None, ())
     assert [a.answer for section in plan.answers for a in section.rows] == \
         ["Not answered"] * questionnaire.question_count  # no recorded answers were given
+
+
+@pytest.mark.parametrize(("owners", "no_action", "unowned", "flagged"), [
+    ((), True, 0, True),
+    (("",), False, 1, True),
+    (("CX lead", "  "), False, 1, True),
+    (("CX lead", "Program manager"), False, 0, False),
+], ids=["no action", "an action without an owner", "one of two without an owner",
+        "every action owned"])
+def test_a_priority_without_an_action_or_an_owner_is_flagged(questionnaire, owners, no_action,
+                                                             unowned, flagged):
+    answers = {q.id: 2 if p.id == "collaboration" else 3 for p, _, q in questionnaire.questions()}
+    results = score_assessment(questionnaire, answers)
+    first = results.weak_practices[0].practice.practice.id
+    plan = build_plan(questionnaire, results, Team("Agency", "Office", "Service"),
+                      dt.date(2026, 11, 12), "2026.1", {},
+                      [FakeAction(first, f"Action {i}", owner) for i, owner in enumerate(owners)])
+    top = plan.top_priorities[0]
+    assert (top.has_no_action, len(top.unowned_actions), top.needs_owner) == \
+        (no_action, unowned, flagged)
+    assert plan.asks[1].needed  # staff: name an owner, or give the step owners time
+    assert (top.practice in plan.asks[1].because) == flagged
+
+
+def test_a_priority_carries_why_its_a11_function_and_effort(questionnaire):
+    answers = {q.id: 2 if p.id == "measurement" else 3 for p, _, q in questionnaire.questions()}
+    plan = build_plan(questionnaire, score_assessment(questionnaire, answers),
+                      Team("Agency", "Office", "Service"), dt.date(2026, 11, 12), "2026.1", {}, [])
+    top = plan.top_priorities[0]
+    assert top.why == questionnaire.pillar("measurement").purpose
+    assert top.a11_function == "Measurement"
+    keys = {s.effort_key for s in top.steps}
+    assert top.effort == ("Quick win (within 90 days)" if keys == {"quick-win"}
+                          else "Longer (more than 90 days)")
+    assert plan.next_due == dt.date(2027, 11, 12) and plan.moves == ()
+
+
+def test_what_moved_lists_changed_practices_largest_change_first_with_this_times_notes(
+        questionnaire):
+    from assessment.report.plan_moves import practice_moves
+    from assessment.rules.scored import Row
+
+    culture = questionnaire.pillar("culture").practices
+    before = score_assessment(questionnaire, {q.id: 3 for *_, q in questionnaire.questions()})
+    now_levels = {q.id: 3 for *_, q in questionnaire.questions()}
+    now_levels |= {q.id: 5 for q in culture[0].questions} | {q.id: 2 for q in culture[1].questions}
+    notes = {culture[0].questions[0].id: Row(culture[0].questions[0].id, "level", 5,
+                                             "  We hired a CX lead.  ")}
+    moves = practice_moves(score_assessment(questionnaire, now_levels), before, notes)
+    assert [(m.practice, m.change.words, m.notes) for m in moves] == [
+        (culture[0].name, "Up 2.0", ("We hired a CX lead.",)),
+        (culture[1].name, "Down 1.0", ()),
+    ]

@@ -4,6 +4,7 @@ that only reads static/, and the cache that spares a repeat download from WeasyP
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import weasyprint
+from bs4 import BeautifulSoup
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 from werkzeug.test import TestResponse
@@ -29,10 +31,22 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 
 # --------------------------------------------------------------------------- helpers
 
+@functools.lru_cache(maxsize=4)  # the module's shared plan is read by several tests
 def pdf_text(pdf: bytes) -> str:
     """All the PDF's text with runs of whitespace made single spaces."""
     reader = PdfReader(io.BytesIO(pdf))
     return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+def link_targets(pdf: bytes) -> set[str]:
+    """The address of every link in the PDF (its annotations), which its text never prints."""
+    targets = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A")
+            if action is not None and "/URI" in action:
+                targets.add(str(action["/URI"]))
+    return targets
 
 
 def squeezed(text: str) -> str:
@@ -111,6 +125,7 @@ def test_the_plan_lists_each_weak_practice_with_its_next_step_and_resources(
         weak_plan, questionnaire):
     text = pdf_text(weak_plan.data)
     flat = squeezed(text)
+    links = link_targets(weak_plan.data)
     practices = questionnaire.pillar("measurement").practices
     for rank, practice in enumerate(practices, start=1):
         assert f"Priority {rank}: {practice.name}" in text
@@ -124,8 +139,15 @@ def test_the_plan_lists_each_weak_practice_with_its_next_step_and_resources(
             assert squeezed(f"{resource.publisher} · {resource.format}") in flat
             assert squeezed(resource.status_text or "") in flat
             if resource.url:
-                assert resource.url in flat, resource.url  # printed in full, not just linked
+                assert resource.url in links, resource.url  # its title links to it
     assert "Measurement · Score 2.0 (Level 2: Tactical) · Target 3.0 · Gap 1.0" in text
+
+
+def test_the_plan_prints_no_raw_address_and_no_mailto(weak_plan):
+    text = pdf_text(weak_plan.data)
+    assert not re.search(r"https?:|www\.|mailto:|@[a-z]+\.gov", squeezed(text)), \
+        re.search(r".{40}(https?:|www\.|mailto:).{40}", text)
+    assert not any(target.startswith("mailto:") for target in link_targets(weak_plan.data))
 
 
 def test_the_plan_has_every_part_a_reader_expects(weak_plan, questionnaire):
@@ -134,19 +156,30 @@ def test_the_plan_has_every_part_a_reader_expects(weak_plan, questionnaire):
     for expected in [
         "CX improvement plan", "Passport Services", "Bureau of Consular Affairs",
         "Department of State", f"{today:%B} {today.day}, {today.year}",
-        f"Questionnaire version {questionnaire.version}", "Contents", "Summary",
+        f"Questionnaire version {questionnaire.version}", "Contents", "Leadership brief",
         "2.9 out of 5",  # seven pillars at 3.0 and one at 2.0: 23 / 8 = 2.875
-        "Level 2: Tactical", "Strongest: Strategy, Governance", "Weakest: Measurement (2.0",
-        "Your top 5 priorities", "Scores by pillar", "Results by pillar",
+        "Level 2: Tactical", "What this means:", "What we ask of you", "Funding", "Staff",
+        "Policy", "Our top 5 priorities", "What changed since last time", "Sign-off",
+        "Prepared by", "Approved by", "All pillars", "Appendix A: Practices by pillar",
         "Priorities and next steps", "Things to find out", "Scores by A-11 core function",
         "Service design and improvement", "Collaboration does not map to a core function",
+        "Reassessment", "Take your next assessment by",
         "Action plan", "You have not added any actions yet",
-        "Appendix A: Your answers and notes", "Appendix B: How scoring works",
+        "Appendix B: Your answers and notes", "Appendix C: How scoring works",
         "2.95 becomes 3.0",
     ]:
         assert expected in text, expected
     for pillar in questionnaire.pillars:
         assert f"{pillar.name}: score of each practice" in text
+
+
+def test_the_plan_has_no_wording_that_reads_like_an_error(weak_plan):
+    text = pdf_text(weak_plan.data)
+    assert "1 person answered, so each of their answers is the team's answer." in text
+    assert "Where answers differ" not in text  # one respondent: nothing differed
+    assert not re.search(r"\b(None|Unknown|Not scored)\b", text), \
+        re.search(r".{40}\b(None|Unknown|Not scored)\b.{40}", text)
+    assert "The black mark with a white edge is your target" in text
 
 
 def test_the_appendix_has_every_answer_and_note_and_the_plan_lists_dont_knows(
@@ -172,11 +205,34 @@ def test_the_plan_shows_the_change_since_the_last_assessment_and_the_actions(app
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     latest = result.output.splitlines()[2].split()[-1]
     text = pdf_text(download(client, latest))
-    assert "Score on Nov 13, 2025" in text
-    assert "Governance 3.6 Level 3: Strategic 3.0 Yes 1.6 Up 2.0" in text
-    assert "scored 2.4. Change since then: Up 0.8." in text
+    assert "change since November 13, 2025" in text
+    assert "Governance 3.6 3 Strategic 3.0, met Up 2.0 was 1.6" in text
+    assert "Overall: 2.4 on November 13, 2025, 3.2 now (Up 0.8)." in text
     assert "Actions by practice" in text
     assert "Ask the agency CX office which cleared survey tool to use" in text
+    # The demo team is a HISP: its section, the reassessment and what moved, with notes.
+    assert "A-11 Section 280: your HISP deliverables" in text
+    assert "not OMB's own template" in text and "Actions by A-11 core function" in text
+    assert "Take your next assessment by November 12, 2027" in text
+    assert "Hire a Chief Customer Officer (CCO) Governance Up 2.0 2.0 to 4.0 The CX lead now " \
+        "chairs a monthly CX board" in text
+    assert "Moved without a note: Stand up a Customer Team (Up 2.0);" in text
+    # A priority without an action, and one whose actions have owners, in the brief.
+    assert "Publish your progress Measurement 2.0 3.5 Longer (more than 90 days) Warning: no " \
+        "action yet" in text
+    assert "Warning: this priority has no action yet." in text
+    # The web page shows the same plan: the same priorities and the same actions.
+    page = BeautifulSoup(client.get(f"/assessments/{latest}/plan").text, "html.parser")
+    pdf_priorities = re.findall(r"Priority \d: [A-Z][a-z ]+[a-z]", text)
+    web_priorities = [h.get_text(" ", strip=True) for h in page.select(".priority h3")]
+    assert len(pdf_priorities) == len(web_priorities) == 5
+    assert all(web.startswith(pdf) for pdf, web in zip(pdf_priorities, web_priorities,
+                                                        strict=True))
+    actions = [th.get_text(" ", strip=True) for th in page.select(".action-table tbody th")]
+    assert actions and all(squeezed(a) in squeezed(text) for a in actions)
+    table = squeezed(text)[squeezed(text).index("Actionsbypractice"):]
+    places = [table.index(squeezed(a)) for a in actions]
+    assert places == sorted(places)  # in the same order
 
 
 @pytest.mark.parametrize("choice", ["na", "unknown"])
@@ -186,7 +242,9 @@ def test_an_assessment_with_no_scored_answer_still_gives_a_sensible_plan(
                                 finished=True)
     text = pdf_text(download(client, public_id))
     assert "No score" in text and "No pillar has enough answers for a score" in text
-    assert "Based on 0 of 8 pillars" in text
+    assert "The score covers 0 of 8 pillars" in text
+    assert not re.search(r"\b(None|Unknown|Not scored)\b", text)
+    assert "No score: no level answer (Not applicable or Don't know)" in text
     assert "No practice has a score yet, so there are no priorities" in text
     assert "Not enough answers" in text
     assert (f"You answered “Don't know” to {questionnaire.question_count} questions" in text) \

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
+from assessment.report.plan_moves import Move, practice_moves
 from assessment.rules import hisp
 from assessment.rules.charts import PRINT, BarChart, pillar_bar_chart
 from assessment.rules.comparison import ScoreChange
+from assessment.rules.leadership_asks import Ask, leadership_asks
 from assessment.rules.questionnaire import Pillar, Practice, Questionnaire, Resource
 from assessment.rules.scored import ScoredAssessment
 from assessment.rules.scoring import (
@@ -25,6 +27,7 @@ from assessment.rules.scoring import (
     score_a11_functions,
 )
 from assessment.rules.wording import answer_words
+from assessment.rules.yearly_cycle import next_assessment_due
 from assessment.store.models import ACTION_STATUSES
 
 
@@ -91,6 +94,12 @@ class ResourceLine:
     status: str | None = None  # e.g. "Renamed: now cloud.gov Pages"
     note: str | None = None
     beyond_toolkit: bool = False
+    status_key: str | None = None  # "current", "renamed", "archived", "historical" or None
+
+    @property
+    def is_old(self) -> bool:
+        """Archived or renamed: the reader is warned before following the link."""
+        return self.status_key in ("archived", "renamed")
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,7 @@ class StepLine:
     text: str
     effort: str | None  # e.g. "Quick win (within 90 days)"
     owner: str | None
+    effort_key: str | None = None  # "quick-win", "longer" or None (not stated)
 
 
 @dataclass(frozen=True)
@@ -152,6 +162,32 @@ class Priority:
     steps: tuple[StepLine, ...] = ()
     done_when: tuple[str, ...] = ()  # the next level's statements
     examples: tuple[str, ...] = ()  # services to learn from
+    practice_id: str = ""
+    why: str = ""  # the pillar's purpose: why the practice matters to customers
+    a11_function: str | None = None  # the A-11 core function its pillar maps to (our mapping)
+    actions: tuple[ActionRow, ...] = ()  # the team's actions for this practice
+
+    @property
+    def has_no_action(self) -> bool:
+        return not self.actions
+
+    @property
+    def unowned_actions(self) -> tuple[ActionRow, ...]:
+        return tuple(a for a in self.actions if not a.owner.strip())
+
+    @property
+    def needs_owner(self) -> bool:
+        """No action yet, or an action that nobody owns: the plan warns about both."""
+        return self.has_no_action or bool(self.unowned_actions)
+
+    @property
+    def effort(self) -> str | None:
+        """"Quick win" when every step is one, "Longer" when any is not, None when unstated."""
+        keys = {s.effort_key for s in self.steps}
+        if not keys or None in keys:
+            return None
+        return "Quick win (within 90 days)" if keys == {"quick-win"} else \
+            "Longer (more than 90 days)"
 
 
 @dataclass(frozen=True)
@@ -181,6 +217,7 @@ class ActionRow:
     due_date: dt.date | None
     status: str
     history: tuple[StatusStep, ...] = ()  # its status changes, oldest first
+    practice_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -245,10 +282,22 @@ class Plan:
     default_target: Decimal = DEFAULT_TARGET
     priority_count: int = PRIORITY_COUNT
     respondents: int = 1  # people who answered; the team's answer combines theirs
+    asks: tuple[Ask, ...] = ()  # funding, staff, policy: from the top priorities
+    next_due: dt.date | None = None  # when to take the next assessment
+    moves: tuple[Move, ...] = ()  # practices whose score changed since last time
+    before_chart: BarChart | None = None  # the chart with last time's scores under this time's
 
     @property
     def top_priorities(self) -> tuple[Priority, ...]:
         return self.priorities[:self.priority_count]
+
+    @property
+    def undated_targets(self) -> tuple[PillarPage, ...]:
+        return tuple(p for p in self.pillars if p.target_date is None)
+
+    @property
+    def earliest_target_date(self) -> dt.date | None:
+        return min((p.target_date for p in self.pillars if p.target_date), default=None)
 
 
 def build_plan(questionnaire: Questionnaire, results: Results, team: Team,
@@ -260,6 +309,18 @@ def build_plan(questionnaire: Questionnaire, results: Results, team: Team,
     when the team means to reach each target."""
     level = _level_text(questionnaire)
     scored = [p for p in results.pillars if p.score is not None]
+    rows = action_rows(questionnaire, results, actions)
+    priorities = tuple(
+        Priority(rank, w.practice.practice.name, w.practice.practice.summary, w.pillar.name,
+                 w.score, level(w.practice.level), w.target, w.gap, w.next_step,
+                 tuple(_resource(r) for r in w.practice.practice.resources),
+                 *_steps(w.practice.practice, w.practice.level),
+                 w.practice.practice.examples, w.practice.practice.id, w.pillar.purpose,
+                 _function_name(questionnaire, w.pillar),
+                 tuple(a for a in rows if a.practice_id == w.practice.practice.id))
+        for rank, w in enumerate(results.weak_practices, start=1)
+    )
+    before = None if earlier is None else {p.pillar.id: p.score for p in earlier.results.pillars}
     return Plan(
         title=f"CX improvement plan: {team.service}",
         team=team,
@@ -274,14 +335,7 @@ def build_plan(questionnaire: Questionnaire, results: Results, team: Team,
         pillars=tuple(_pillar_page(questionnaire, p, (target_dates or {}).get(p.pillar.id))
                       for p in results.pillars),
         chart=pillar_bar_chart(results.pillars, PRINT),
-        priorities=tuple(
-            Priority(rank, w.practice.practice.name, w.practice.practice.summary, w.pillar.name,
-                     w.score, level(w.practice.level), w.target, w.gap, w.next_step,
-                     tuple(_resource(r) for r in w.practice.practice.resources),
-                     *_steps(w.practice.practice, w.practice.level),
-                     w.practice.practice.examples)
-            for rank, w in enumerate(results.weak_practices, start=1)
-        ),
+        priorities=priorities,
         knowledge_gaps=tuple(
             KnowledgeGap(pillar.name, practice.name, question.text,
                          _note(answers.get(question.id)))
@@ -294,11 +348,20 @@ def build_plan(questionnaire: Questionnaire, results: Results, team: Team,
         ),
         unmapped_pillars=tuple(p.name for p in questionnaire.pillars
                                if questionnaire.a11_function(p.a11_function) is None),
-        actions=action_rows(questionnaire, results, actions),
+        actions=rows,
         answers=_answer_sections(questionnaire, answers),
         comparison=None if earlier is None else _comparison(results, earlier),
         levels=tuple(level(n) for n in range(1, len(questionnaire.levels) + 1)),
+        asks=leadership_asks(priorities[:PRIORITY_COUNT]),
+        next_due=next_assessment_due(finished_on),
+        moves=() if earlier is None else practice_moves(results, earlier.results, answers),
+        before_chart=None if before is None else pillar_bar_chart(results.pillars, PRINT, before),
     )
+
+
+def _function_name(questionnaire: Questionnaire, pillar: Pillar) -> str | None:
+    function = questionnaire.a11_function(pillar.a11_function)
+    return function.name if function else None
 
 
 def action_rows(questionnaire: Questionnaire, results: Results,
@@ -323,6 +386,7 @@ def action_rows(questionnaire: Questionnaire, results: Results,
             action.title, action.owner, action.due_date,
             ACTION_STATUSES.get(action.status, action.status),
             tuple(StatusStep(c.status, c.changed_at.date(), c.by) for c in action.history),
+            action.practice_id,
         ))
     return tuple(rows)
 
@@ -372,7 +436,8 @@ def _steps(practice: Practice, level: int | None) -> tuple[tuple[StepLine, ...],
     """The steps out of a weak practice's level, and the statements that say it is done."""
     if level is None:  # a weak practice always has a score; nothing to say without one
         return (), ()
-    return (tuple(StepLine(s.text, s.effort_text, s.owner) for s in practice.steps_for(level)),
+    return (tuple(StepLine(s.text, s.effort_text, s.owner, s.effort)
+                  for s in practice.steps_for(level)),
             practice.done_when(level))
 
 
@@ -380,7 +445,7 @@ def _resource(resource: Resource) -> ResourceLine:
     url = resource.url if resource.url and not resource.url.startswith("mailto:") else None
     return ResourceLine(resource.title, url, resource.publisher, resource.format,
                         resource.size, resource.status_text, resource.note,
-                        resource.beyond_toolkit)
+                        resource.beyond_toolkit, resource.status)
 
 
 def _note(answer: RecordedAnswer | None) -> str:

@@ -3,7 +3,7 @@ plan: one drawing (templates/_macros/chart.html), sized by a Layout."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -59,6 +59,8 @@ class Bar:
     width: float
     target_x: float
     value_x: float  # where the score (or "Not enough answers") starts: never on the target
+    before: Decimal | None = None  # last time's score, drawn as a thin bar under this one
+    before_width: float | None = None  # None: no earlier score to draw
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class BarChart:
     bars: tuple[Bar, ...]
     axis_y: int
     alt: str  # what the chart shows, with every number: its one alternative text
+    has_before: bool = False  # last time's scores are drawn too
 
     @property
     def width(self) -> int:
@@ -84,9 +87,11 @@ def _x(score: Decimal, plot_width: int) -> float:
     return round(float(score) / MAX_SCORE * plot_width, 1)
 
 
-def pillar_bar_chart(pillars: Sequence[PillarScore], layout: Layout = SCREEN) -> BarChart:
+def pillar_bar_chart(pillars: Sequence[PillarScore], layout: Layout = SCREEN,
+                     before: Mapping[str, Decimal | None] | None = None) -> BarChart:
     """One bar per pillar on a 0–5 scale, its label above it (or beside it) and a marker at
-    its target."""
+    its target. `before`, by pillar id: last time's scores, each a thin grey bar under the
+    pillar's bar (a pillar it lacks has none)."""
     plot_width = layout.width - layout.left - layout.right
     bars = []
     for i, p in enumerate(pillars):
@@ -101,12 +106,14 @@ def pillar_bar_chart(pillars: Sequence[PillarScore], layout: Layout = SCREEN) ->
         target_x = layout.left + _x(p.target, plot_width)
         text, size = ((NOT_ENOUGH_ANSWERS, layout.note_size) if p.score is None
                       else (str(p.score), layout.value_size))
+        earlier = None if before is None else before.get(p.pillar.id)
         bars.append(Bar(p.pillar.name, p.score, label_x, label_y, bar_y, value_y, width,
-                        target_x, value_x(layout.left + width, target_x, text, size)))
+                        target_x, value_x(layout.left + width, target_x, text, size), earlier,
+                        None if earlier is None else _x(earlier, plot_width)))
     axis_y = layout.top + len(pillars) * layout.row + (2 if layout.labels_beside else 4)
     ticks = tuple((layout.left + _x(Decimal(n), plot_width), n) for n in range(MAX_SCORE + 1))
     return BarChart(layout, axis_y + layout.bottom, plot_width, ticks, tuple(bars), axis_y,
-                    chart_alt(pillars))
+                    chart_alt(pillars, before), before is not None)
 
 
 def value_x(bar_end: float, target_x: float, text: str, size: int) -> float:
@@ -119,12 +126,20 @@ def value_x(bar_end: float, target_x: float, text: str, size: int) -> float:
     return round(start, 1)
 
 
-def chart_alt(pillars: Iterable[PillarScore]) -> str:
+def chart_alt(pillars: Iterable[PillarScore],
+              before: Mapping[str, Decimal | None] | None = None) -> str:
     """The chart's alternative text: what it shows, and every number in it."""
     parts = [
         f"{p.pillar.name} {p.score if p.score is not None else 'not enough answers'}, "
-        f"target {p.target}."
+        f"target {p.target}"
+        + ("" if before is None else
+           f", last time {_or_none(before.get(p.pillar.id))}") + "."
         for p in pillars
     ]
-    return "Bar chart of your score out of 5 for each pillar, with each target marked. " + \
+    what = "Bar chart of your score out of 5 for each pillar, with each target marked"
+    return what + (", and last time's score under it. " if before is not None else ". ") + \
         " ".join(parts)
+
+
+def _or_none(score: Decimal | None) -> str:
+    return "no score" if score is None else str(score)

@@ -171,6 +171,7 @@ def site_pages(app: Flask, questionnaire: Questionnaire, draft: str, finished: s
         SitePage("results, a pillar without a score, all targets met", "results.results",
                  f"/assessments/{finished_all_met}/results"),
         SitePage("targets", "results.targets", f"{f}/targets"),
+        SitePage("improvement plan, web page", "plan_page.plan_page", f"{f}/plan"),
         SitePage("API tokens", "api_tokens.tokens", "/account/api-tokens"),
         SitePage("API tokens, a new token shown once", "api_tokens.tokens",
                  "/account/api-tokens", then=make_api_token),
