@@ -77,7 +77,7 @@ def warm_every_worker(browser: Browser, pages: dict[str, str], workers: int) -> 
 def scale_run(database_url: str, workers: int, measure) -> tuple[list, dict[str, float],
                                                                   list[str]]:
     """Ratios (as run.measured_ratios gives them), first-request seconds and notes."""
-    with gunicorn(database_url, workers=workers) as base:
+    with gunicorn(database_url, workers=workers, start_seconds=120) as base:
         browser = Browser(base, timeout=120)
         browser.sign_in(OWNER_EMAIL)
         pages = scale_pages(database_url)

@@ -182,9 +182,9 @@ def scale(database_url: str, rounds: int) -> int:
         failures += verdict == "MISSED"
         lines.append(f"| {name} | {ours:.0f} | {floor:.0f} | {ratio:.2f} {verdict} | "
                      f"{same:.0f} | {same_ratio:.2f} |\n")
-    lines.append("\nFirst request of each page on a new server, nothing kept yet (in this "
-                 "order; a worker pays this once after it starts, and again, in part, after "
-                 "any team finishes an assessment): " + "; ".join(
+    lines.append("\nFirst request of each page on a new server (in this order; other teams' "
+                 "scores are kept by gunicorn's master before the workers start, the page is "
+                 "rendered and kept by the worker that serves it): " + "; ".join(
                      f"{name.split(' (')[0]} {seconds:.2f} s" for name, seconds in cold.items())
                  + ".\n")
     lines.extend(f"\n{note}\n" for note in notes)

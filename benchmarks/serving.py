@@ -108,7 +108,8 @@ def flask(database_url: str, *args: str) -> str:
 
 @contextmanager
 def gunicorn(database_url: str, app: str = "wsgi:app", workers: int = 4,
-             cwd: Path = ROOT, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+             cwd: Path = ROOT, extra_env: dict[str, str] | None = None,
+             start_seconds: float = 30) -> Iterator[str]:
     """gunicorn with our config file on a free loopback port; yields its base URL."""
     port = free_port()
     env = app_env(database_url, BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY=str(workers),
@@ -119,7 +120,7 @@ def gunicorn(database_url: str, app: str = "wsgi:app", workers: int = 4,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(base, process)
+        wait_until_up(base, process, start_seconds)
         yield base
     finally:
         process.terminate()

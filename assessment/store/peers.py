@@ -3,11 +3,13 @@ the rule that the demo team never shows it."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Hashable
 from decimal import Decimal
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from assessment.extensions import db
 from assessment.rules import peers
@@ -17,6 +19,7 @@ from assessment.store.read_model import score_assessments
 from assessment.store.stamps import peer_stamp
 
 _PEER_CACHE = "peer_scores"
+log = logging.getLogger(__name__)
 
 
 def latest_finished_assessments(exclude_team_id: int | None = None) -> list[Assessment]:
@@ -86,3 +89,19 @@ def latest_scores_of_every_team() -> PeerScores:
 def _key(assessment: Assessment) -> Hashable:
     """The read model's cache key of an assessment: it moves with every change scores see."""
     return assessment.id, assessment.updated_at, assessment.questionnaire_version
+
+
+def keep_before_fork(app: Flask) -> None:
+    """Score every team once in gunicorn's master, before it starts workers (gunicorn.conf.py):
+    each worker, and each one that replaces another later, starts with the scores and scores
+    only what changed since, where each used to take seconds over its first such page. A
+    database that does not answer yet costs only this head start."""
+    if "questionnaire" not in getattr(app, "extensions", {}):
+        return  # another app under our gunicorn settings (the benchmarks' floors)
+    try:
+        with app.app_context():
+            latest_scores_of_every_team()
+            db.session.remove()
+            db.engine.dispose()  # no connection may be shared with the workers
+    except SQLAlchemyError as error:
+        log.warning("other teams' scores not kept before start-up: %s", error)
