@@ -2,7 +2,8 @@
 gunicorn, on SQLite and on PostgreSQL (when a server answers). Passes when no request got a
 5xx and every answer sent is in the database afterwards.
 
-Run: `make load` (or .venv/bin/python benchmarks/load_test.py [--respondents N]).
+Run: `make load` (or .venv/bin/python benchmarks/load_test.py [--respondents N]);
+`make load-two-servers` runs it on two app servers behind one PostgreSQL and one Redis.
 """
 
 from __future__ import annotations
@@ -118,7 +119,18 @@ def run(kind: str, respondents: int) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--respondents", type=int, default=50)
+    parser.add_argument("--two-servers", action="store_true",
+                        help="only the run on two app servers sharing one PostgreSQL and one "
+                             "Redis, each respondent alternating between them "
+                             "(benchmarks/two_servers.py)")
     args = parser.parse_args()
+    if args.two_servers:
+        from benchmarks.two_servers import run_two_servers
+
+        if not postgres_available():
+            print("postgresql not available on 127.0.0.1:5432: two servers need it")
+            return 2
+        return 0 if run_two_servers(args.respondents) else 1
     kinds = ["sqlite"] + (["postgresql"] if postgres_available() else [])
     if "postgresql" not in kinds:
         print("postgresql not available on 127.0.0.1:5432: load test on SQLite only")
