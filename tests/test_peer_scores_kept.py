@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
 
 from assessment.extensions import db
 from assessment.store import peers
@@ -58,3 +59,28 @@ def test_a_change_committed_after_a_later_one_is_still_seen(app, six_teams):
         # Stamped a minute before the latest change, committed after it was read.
         reopen(six_teams[4].public_ids[-1], latest - dt.timedelta(minutes=1))
         assert peer_stamp() != stamp
+
+
+def test_scores_kept_before_workers_start_are_used_by_the_first_page(app, six_teams,
+                                                                      monkeypatch):
+    peers.keep_before_fork(app)  # gunicorn's master, before it forks (gunicorn.conf.py)
+    scored: list[int] = []
+    monkeypatch.setattr(peers, "score_assessments",
+                        lambda assessments: scored.append(len(assessments)) or [])
+    with app.app_context():
+        assert len(peers.latest_scores_of_every_team()) == 6
+    assert scored == []
+
+
+def test_keeping_scores_before_start_up_skips_other_apps_and_a_database_that_fails(
+        app, monkeypatch, caplog):
+    from flask import Flask
+
+    peers.keep_before_fork(Flask("floor"))  # the benchmarks' floors run under our settings
+
+    def down():
+        raise OperationalError("SELECT 1", {}, Exception("no database"))
+
+    monkeypatch.setattr(peers, "latest_scores_of_every_team", down)
+    peers.keep_before_fork(app)
+    assert "not kept before start-up" in caplog.text
