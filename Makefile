@@ -4,7 +4,7 @@ PYTHON  ?= python3
 FLASK   := $(VENV)/bin/flask --app wsgi
 USWDS   := node_modules/@uswds/uswds/dist
 
-.PHONY: run test test-postgres serve worker bench load setup assets migrate lint seed-demo clean
+.PHONY: run test test-postgres serve worker bench bench-scale scale-data load load-two-servers setup assets migrate lint seed-demo clean
 
 # `make run PORT=5001` when 5000 is taken.
 PORT    ?= 5000
@@ -44,6 +44,20 @@ bench: setup
 
 load: setup
 	$(VENV)/bin/python benchmarks/load_test.py
+
+# The load test on two app servers sharing one PostgreSQL and one Redis (a Redis of its own).
+load-two-servers: setup
+	$(VENV)/bin/python benchmarks/load_test.py --two-servers
+
+# Government-wide scale (issue 18): `make scale-data` fills a PostgreSQL database with 2,000
+# teams and 20,000 finished assessments (about a minute; it replaces that database), and
+# `make bench-scale` measures our pages against it.
+SCALE_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/cx_scale
+scale-data: setup
+	$(VENV)/bin/python benchmarks/generate.py --database-url $(SCALE_DATABASE_URL) --replace
+
+bench-scale: setup
+	$(VENV)/bin/python benchmarks/run.py --scale $(SCALE_DATABASE_URL)
 
 # uv installs several times quicker than pip. When it is installed, it makes the virtualenv and
 # installs into it; otherwise pip puts uv (one wheel) into the new virtualenv and uv installs the

@@ -53,3 +53,11 @@ def pre_fork(server, worker):  # noqa: ANN001, ARG001 - gunicorn's hook signatur
     """Load WeasyPrint once in the master, so every worker shares it and the first plan a
     worker renders is not slowed by the import (the app itself imports it lazily)."""
     import assessment.report.pdf  # noqa: F401
+
+
+def when_ready(server):  # noqa: ANN001 - gunicorn's hook signature
+    """Before the first worker starts: keep every team's latest scores in the master, so the
+    workers inherit them (store/peers.py keep_before_fork)."""
+    from assessment.store.peers import keep_before_fork
+
+    keep_before_fork(server.app.wsgi())

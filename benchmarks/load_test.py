@@ -7,6 +7,7 @@ logs are kept, and their errors printed, when a run fails.
 
 Run: `make load` (or .venv/bin/python benchmarks/load_test.py [--respondents N] [--downloads N]).
 Redis: LOAD_REDIS_URL (default redis://127.0.0.1:6379/9); without it, plans render in a thread.
+`make load-two-servers` runs it on two app servers behind one PostgreSQL and one Redis.
 """
 
 from __future__ import annotations
@@ -214,7 +215,18 @@ def main() -> int:
                         help="more respondents who then download their plans at once")
     parser.add_argument("--database", choices=["sqlite", "postgresql"],
                         help="only this database (default: both, PostgreSQL when it answers)")
+    parser.add_argument("--two-servers", action="store_true",
+                        help="only the run on two app servers sharing one PostgreSQL and one "
+                             "Redis, each respondent alternating between them "
+                             "(benchmarks/two_servers.py)")
     args = parser.parse_args()
+    if args.two_servers:
+        from benchmarks.two_servers import run_two_servers
+
+        if not postgres_available():
+            print("postgresql not available on 127.0.0.1:5432: two servers need it")
+            return 2
+        return 0 if run_two_servers(args.respondents) else 1
     kinds = ["sqlite"] + (["postgresql"] if postgres_available() else [])
     if "postgresql" not in kinds:
         print("postgresql not available on 127.0.0.1:5432: load test on SQLite only")

@@ -83,8 +83,7 @@ def request_ratios(database_url: str) -> list[Ratios]:
     """Per page: median req/s of ours; of the signed-in floor serving the same HTML (a bare
     Flask app with Flask-Login and Flask-SQLAlchemy that loads the user on every request);
     of a bare Flask app serving the same HTML with no user. Rounds are interleaved."""
-    with tempfile.TemporaryDirectory() as snapshots, \
-            gunicorn(database_url, workers=WORKERS) as base:
+    with gunicorn(database_url, workers=WORKERS) as base:
         browser = Browser(base)
         create_accounts(database_url, ["bench@bench.example.gov"])
         browser.sign_in("bench@bench.example.gov")
@@ -93,13 +92,21 @@ def request_ratios(database_url: str) -> list[Ratios]:
         draft = start_assessment(browser, "draft")
         team_id = team_with_history(browser, finished)
         pages = {
-            "pillar page": f"{base}/assessments/{draft}/pillars/customer-understanding",
-            "results page": f"{base}/assessments/{finished}/results",
-            "history page": f"{base}/teams/{team_id}/history",
-        } | {name: base + path for name, path in FLOORS.items()}
-        cookie = browser.cookie_header()
-        for name, url in pages.items():
-            status, html, _ = browser.request(url.removeprefix(base))
+            "pillar page": f"/assessments/{draft}/pillars/customer-understanding",
+            "results page": f"/assessments/{finished}/results",
+            "history page": f"/teams/{team_id}/history",
+        } | FLOORS
+        return measured_ratios(database_url, browser, pages)
+
+
+def measured_ratios(database_url: str, browser: Browser, pages: dict[str, str],
+                    rounds: int = ROUNDS) -> list[Ratios]:
+    """Each page (a path on the signed-in browser's server) against the signed-in floor and
+    the bare app serving the HTML saved from it, in interleaved rounds of wrk."""
+    base, cookie = browser.base, browser.cookie_header()
+    with tempfile.TemporaryDirectory() as snapshots:
+        for name, path in pages.items():
+            status, html, _ = browser.request(path)
             if status != 200:  # wrk would count a redirect to sign-in as a success
                 raise RuntimeError(f"{name}: {status} instead of 200")
             Path(snapshots, f"{snapshot_name(name)}.html").write_text(
@@ -110,10 +117,10 @@ def request_ratios(database_url: str) -> list[Ratios]:
                 gunicorn(database_url, app="signed_in:app", workers=WORKERS,
                          cwd=HERE / "bare", extra_env=floor_env) as signed_in:
             samples: dict[str, list[float]] = {}
-            for _ in range(ROUNDS):
-                for name, url in pages.items():
+            for _ in range(rounds):
+                for name, path in pages.items():
                     snapshot = f"/snapshot/{snapshot_name(name)}"
-                    samples.setdefault(name, []).append(wrk(url, cookie))
+                    samples.setdefault(name, []).append(wrk(base + path, cookie))
                     samples.setdefault(name + " floor", []).append(
                         wrk(signed_in + snapshot, cookie))
                     samples.setdefault(name + " bare", []).append(wrk(bare + snapshot))
@@ -222,14 +229,73 @@ def machine() -> str:
             f"Python {platform.python_version()}")
 
 
+SCALE_HEADING = "## e. Government-wide scale"
+
+
+def scale(database_url: str, rounds: int) -> int:
+    """`make bench-scale`: our pages on the generated database against the signed-in floor;
+    writes (or replaces) RESULTS.md's scale section."""
+    from benchmarks.bench_scale import SCORING_PAGE, scale_run
+
+    started = time.monotonic()
+    ratios, cold, notes = scale_run(database_url, WORKERS, lambda *args: measured_ratios(
+        *args, rounds=rounds))
+    lines = [f"{SCALE_HEADING}\n\nRun {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC by `make "
+             f"bench-scale` on PostgreSQL filled by `make scale-data` (2,000 teams, 20,000 "
+             f"finished assessments, 1.3 million answers; benchmarks/generate.py), gunicorn with "
+             f"{WORKERS} sync workers, {CONNECTIONS} connections, {rounds} rounds of {SECONDS} s,"
+             " median, signed in as the department's owner.\n\n"
+             "| Page | Our req/s | Signed-in floor, same HTML, req/s | Ratio (goal ≥ 0.5) | "
+             "Same HTML, no user, req/s | Ratio |\n"
+             "| --- | ---: | ---: | ---: | ---: | ---: |\n"]
+    failures = 0
+    for name, ours, floor, ratio, same, same_ratio in ratios:
+        verdict = "(floor)" if name == SCORING_PAGE else "met" if ratio >= 0.5 else "MISSED"
+        failures += verdict == "MISSED"
+        lines.append(f"| {name} | {ours:.0f} | {floor:.0f} | {ratio:.2f} {verdict} | "
+                     f"{same:.0f} | {same_ratio:.2f} |\n")
+    lines.append("\nFirst request of each page on a new server (in this order; other teams' "
+                 "scores are kept by gunicorn's master before the workers start, the page is "
+                 "rendered and kept by the worker that serves it): " + "; ".join(
+                     f"{name.split(' (')[0]} {seconds:.2f} s" for name, seconds in cold.items())
+                 + ".\n")
+    lines.extend(f"\n{note}\n" for note in notes)
+    lines.append(f"\nThe scale run took {time.monotonic() - started:.0f} s.\n")
+    results = HERE / "RESULTS.md"
+    kept = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"
+    before, _, after = kept.partition(SCALE_HEADING)
+    after = after[after.find("\n## "):] if "\n## " in after else ""
+    results.write_text(before.rstrip("\n") + "\n\n" + "".join(lines) + after,
+                       encoding="utf-8")
+    print("".join(lines))
+    return 1 if failures else 0
+
+
+def kept_scale_section() -> str:
+    """The scale section of RESULTS.md as `make bench-scale` last wrote it ("" if none): the
+    full run does not measure it, so it keeps it."""
+    results = HERE / "RESULTS.md"
+    kept = results.read_text(encoding="utf-8") if results.exists() else ""
+    if SCALE_HEADING not in kept:
+        return ""
+    section = SCALE_HEADING + kept.partition(SCALE_HEADING)[2]
+    return "\n" + section[:section.find("\n## ")] if "\n## " in section else "\n" + section
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Run the benchmarks; write RESULTS.md.")
     parser.add_argument("--skip-plan", action="store_true",
                         help="leave out the PDF plan benchmark (about 5 minutes)")
+    parser.add_argument("--scale", metavar="DATABASE_URL",
+                        help="only measure against this database made by generate.py (`make "
+                             "bench-scale`); updates the scale section of RESULTS.md")
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed (apt-get install -y wrk)", file=sys.stderr)
         return 2
+    if args.scale:
+        return scale(args.scale, args.rounds)
     started = time.monotonic()
     lines = [f"# Benchmark results\n\nRun {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on "
              f"{machine()}, by `make bench`. Ratios compare figures taken in the same run.\n"]
@@ -263,6 +329,7 @@ def main() -> int:
     if not args.skip_plan:
         lines.append("\n## b and d. The PDF plan\n\n" + plan_figures())
     lines.append(f"\nThe whole run took {time.monotonic() - started:.0f} s.\n")
+    lines.append(kept_scale_section())
     (HERE / "RESULTS.md").write_text("".join(lines), encoding="utf-8")
     print("".join(lines))
     return 1 if failures else 0

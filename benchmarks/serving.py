@@ -109,7 +109,7 @@ def flask(database_url: str, *args: str) -> str:
 @contextmanager
 def gunicorn(database_url: str, app: str = "wsgi:app", workers: int = 4,
              cwd: Path = ROOT, extra_env: dict[str, str] | None = None,
-             log: Path | None = None) -> Iterator[str]:
+             log: Path | None = None, start_seconds: float = 60) -> Iterator[str]:
     """gunicorn with our config file on a free loopback port; yields its base URL. With a log
     path, its log (access lines and the app's warnings and errors) is written there."""
     port = free_port()
@@ -123,7 +123,7 @@ def gunicorn(database_url: str, app: str = "wsgi:app", workers: int = 4,
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            wait_until_up(base, process)
+            wait_until_up(base, process, start_seconds)
             yield base
         finally:
             stop(process)

@@ -103,7 +103,9 @@ class Assessment(SoftDeleted, Model):
     # The latest finish: finishing again moves it, reopening keeps it.
     finished_at: Mapped[dt.datetime | None]
     # Moves on every change that scores see: with id and questionnaire version, a cache key.
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Indexed: the peer stamp (store/stamps.py) reads the latest changes on every page.
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow,
+                                                    index=True)
 
     team: Mapped[Team] = relationship(back_populates="assessments")
     responses: Mapped[list[Response]] = relationship(

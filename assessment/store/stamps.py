@@ -9,12 +9,23 @@ change in any app process is seen by every other one at its next request.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from sqlalchemy import BindParameter, Integer, ScalarSelect, bindparam, func, inspect, select
+from sqlalchemy import (
+    BindParameter,
+    DateTime,
+    Integer,
+    ScalarSelect,
+    bindparam,
+    func,
+    inspect,
+    or_,
+    select,
+)
 
 from assessment.extensions import Model, db
-from assessment.store.models import FINISHED, Action, AgreedAnswer, Assessment, Team
+from assessment.store.models import FINISHED, Action, Assessment, Team, utcnow
 
 Stamp = tuple[Any, ...]
 
@@ -23,19 +34,27 @@ Stamp = tuple[Any, ...]
 # running it.
 ASSESSMENT_ID: BindParameter[int] = bindparam("assessment_id", type_=Integer)
 TEAM_ID: BindParameter[int] = bindparam("team_id", type_=Integer)
+RECENT: BindParameter[dt.datetime] = bindparam("recent", type_=DateTime)
+# gunicorn ends a request after 30 s: a change older than this has committed or never will.
+SETTLING = dt.timedelta(hours=1)
 
 
 def _peer_columns() -> list[ScalarSelect[Any]]:
-    """What every team's latest finished scores depend on: finished assessments (finishing,
-    reopening, any change to one), agreed answers, and which teams are demo teams."""
+    """What every team's latest finished scores depend on, read from a few index entries
+    whatever the number of teams. Every change that scores see moves Assessment.updated_at
+    (store/read_model.py: answers, agreed answers, targets, finishing, reopening, deleting,
+    restoring), so: the latest change to an assessment that is or once was finished; how many
+    of those changed since RECENT (a change that committed after a later one was read has a
+    time below the latest, but is counted: a request commits well within SETTLING); the newest
+    such assessment (an import keeps its assessments' old times); which teams are demo teams
+    and which are HISPs (a peer spread may be limited to them)."""
+    finished = or_(Assessment.status == FINISHED, Assessment.finished_at.is_not(None))
     return [
-        select(func.count(Assessment.id)).where(Assessment.status == FINISHED).scalar_subquery(),
-        select(func.max(Assessment.updated_at)).where(Assessment.status == FINISHED)
+        select(func.max(Assessment.updated_at)).where(finished).scalar_subquery(),
+        select(func.count(Assessment.id)).where(finished, Assessment.updated_at > RECENT)
         .scalar_subquery(),
-        select(func.count(AgreedAnswer.id)).scalar_subquery(),
-        select(func.max(AgreedAnswer.updated_at)).scalar_subquery(),
+        select(func.max(Assessment.id)).where(finished).scalar_subquery(),
         select(func.count(Team.id)).where(Team.is_demo.is_(True)).scalar_subquery(),
-        # Which teams are HISPs (a peer spread may be limited to them): their ids, summed.
         select(func.coalesce(func.sum(Team.id), 0)).where(Team.is_hisp.is_(True))
         .scalar_subquery(),
     ]
@@ -71,20 +90,25 @@ _HISTORY = select(*_team_columns(), *_peer_columns())
 
 def peer_stamp() -> Stamp:
     """Changes whenever any team's latest finished scores may have."""
-    return tuple(db.session.execute(_PEERS).one())
+    return tuple(db.session.execute(_PEERS, {"recent": _recent()}).one())
 
 
 def results_stamp(assessment: Assessment) -> Stamp:
     """Everything a results page shows beyond the assessment's own row: its actions, the
     team's other assessments (the compare link) and other teams' scores (the peer table)."""
     return tuple(db.session.execute(_RESULTS, {"assessment_id": assessment.id,
-                                               "team_id": assessment.team_id}).one())
+                                               "team_id": assessment.team_id,
+                                               "recent": _recent()}).one())
 
 
 def history_stamp(team: Team) -> Stamp:
     """Everything a team's history page shows beyond the team's row: its assessments and
     other teams' scores."""
-    return tuple(db.session.execute(_HISTORY, {"team_id": team.id}).one())
+    return tuple(db.session.execute(_HISTORY, {"team_id": team.id, "recent": _recent()}).one())
+
+
+def _recent() -> dt.datetime:
+    return utcnow() - SETTLING
 
 
 def row_values(row: Model) -> Stamp:
