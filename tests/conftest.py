@@ -188,13 +188,13 @@ def migrated(tmp_path_factory: pytest.TempPathFactory,
 
 @contextmanager
 def fresh_app(folder: Path, postgres_url: str | None,
-              migrated: MigratedDatabase) -> Iterator[Flask]:
+              migrated: MigratedDatabase, **config: Any) -> Iterator[Flask]:
     """The app on a migrated database: a copy of the migrated SQLite file in folder, or this
     run's PostgreSQL database, emptied at the end."""
     if migrated.sqlite_file is not None:
         shutil.copyfile(migrated.sqlite_file, folder / "test.sqlite3")
     app = make_test_app(postgres_url or f"sqlite:///{folder / 'test.sqlite3'}",
-                        PLAN_CACHE_DIR=str(folder / "plan-cache"))
+                        PLAN_CACHE_DIR=str(folder / "plan-cache"), **config)
     try:
         yield app
     finally:
@@ -222,6 +222,17 @@ def app(tmp_path: Path, postgres_url: str | None, migrated: MigratedDatabase) ->
     """The app on a fresh migrated database of the test's own (emptied after it on PostgreSQL)."""
     with fresh_app(tmp_path, postgres_url, migrated) as app:
         yield app
+
+
+@pytest.fixture(scope="session")
+def oidc_issuer() -> Iterator[str]:
+    """A real OpenID provider on loopback (tests/oidc.py), one per run (per xdist worker)."""
+    from tests import oidc
+
+    if (why := oidc.missing()) is not None:
+        pytest.skip(f"no test OpenID provider: {why}")
+    with oidc.running_provider() as issuer:
+        yield issuer
 
 
 PASSWORD = "correct horse battery staple"
