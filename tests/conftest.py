@@ -484,7 +484,7 @@ def world(app, client, anonymous, make_user, make_assessment, join_team, questio
                   "membership_id": membership.id, "token": token, "filename": "css/app.css",
                   "question_id": questionnaire.pillars[0].questions[0].id,
                   "token_id": api_token.id, "invite_id": revocable.id,
-                  "assessment_id": assessment.id}
+                  "assessment_id": assessment.id, "name": "test"}
     clients = {"anonymous": anonymous, OWNER: client,
                VIEWER: sign_in_as(app.test_client(), viewer),
                MEMBER: sign_in_as(app.test_client(), member),

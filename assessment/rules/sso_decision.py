@@ -36,14 +36,17 @@ def decide(*, identity_known: bool, email: str, email_verified: bool, email_allo
            account_with_email: bool, account_has_password: bool,
            domains_words: str) -> Decision:
     """The rules, in order:
-    1. A known identity (issuer + subject) signs in, whatever its email is now: the account
-       was allowed when it was made.
+    1. A known identity (issuer + subject) signs in while its email is in an allowed domain
+       (the operator may narrow the domains after the account was made).
     2. A new identity needs a confirmed email, in an allowed domain.
     3. When an account already has that email, the identity is linked only after the account's
        password confirms it (so a provider that reuses an address cannot take an account).
     4. Otherwise a new account is made.
     """
     if identity_known:
+        if not email_allowed:
+            return Decision(Outcome.REFUSE,
+                            DOMAIN_REFUSED.format(domains=domains_words, email=email), 403)
         return Decision(Outcome.SIGN_IN)
     if not email or not email_verified:
         if email and account_with_email:
