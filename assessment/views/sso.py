@@ -119,8 +119,8 @@ def signed_in(user: User, provider: Provider, message: str = "") -> Response:
 @limiter.limit(_sign_in_limit, methods=["POST"])
 def confirm_link() -> str | Response:
     """An account already has the provider's email: its password links the two, once."""
-    pending = session.get(LINK)
-    provider = sso.provider_named(pending["provider"]) if isinstance(pending, dict) else None
+    pending: dict[str, str] = session.get(LINK) or {}
+    provider = sso.provider_named(pending.get("provider", ""))
     if provider is None:
         flash("Start signing in again.", "info")
         return redirect(url_for("account.sign_in"))

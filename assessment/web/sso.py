@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from authlib.common.errors import AuthlibBaseError
@@ -22,6 +23,7 @@ from joserfc.errors import JoseError
 from werkzeug import Response
 
 from assessment.rules.sign_in_settings import Provider
+from assessment.web import security
 
 TIMEOUT_SECONDS = 10  # a provider that does not answer must not hold a worker for long
 _OAUTH = "sso_oauth"
@@ -67,6 +69,14 @@ def init_app(app: Flask) -> None:
                        server_metadata_url=provider.metadata_url, client_kwargs=client_kwargs,
                        **extra)
     app.extensions[_OAUTH] = oauth
+    app.config["CONTENT_SECURITY_POLICY"] = security.policy_with_form_targets(
+        list(dict.fromkeys(origin(p.issuer) for p in providers)))
+
+
+def origin(url: str) -> str:
+    """https://idp.example.gov of https://idp.example.gov/path."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def provider_named(name: str) -> Provider | None:

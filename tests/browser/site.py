@@ -201,6 +201,41 @@ def site_pages(app: Flask, questionnaire: Questionnaire, draft: str, finished: s
     return pages
 
 
+def sso_pages(app: Flask) -> list[SitePage]:
+    """Single sign-on: a sign-in that failed (its state did not match), confirming an account
+    with its password before linking it, and password sign-up turned off."""
+
+    def with_pending_link(page: Page) -> Response | None:
+        """A browser sent here by the provider for an email a password account has."""
+        serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+        cookie = {"name": app.config["SESSION_COOKIE_NAME"], "url": page.url,
+                  "value": serializer.dumps({"sso_link": {
+                      "provider": "test", "issuer": "http://127.0.0.1", "subject": "someone",
+                      "email": "owner@state.gov"}})}
+        kept = page.context.cookies()
+        page.context.clear_cookies()
+        page.context.add_cookies([cookie])
+        response = page.goto("/sign-in/link-sso")
+        page.context.clear_cookies()
+        page.context.add_cookies(kept)  # type: ignore[arg-type]
+        return response
+
+    def with_sign_up_off(page: Page) -> Response | None:
+        app.config["PASSWORD_SIGN_UP"] = False
+        try:
+            return page.reload()
+        finally:
+            app.config["PASSWORD_SIGN_UP"] = True
+
+    return [SitePage("single sign-on failed", "sso.callback",
+                     "/sign-in/sso/test/callback?code=made-up&state=made-up", 400,
+                     signed_out=True),
+            SitePage("link single sign-on to your account", "sso.confirm_link", "/",
+                     then=with_pending_link),
+            SitePage("create an account, turned off", "account.sign_up", "/sign-up", 403,
+                     signed_out=True, then=with_sign_up_off)]
+
+
 def deleting_pages(app: Flask, finished: str) -> list[SitePage]:
     """Deleting asks first; deleted teams can be restored; an account is deleted by its owner
     (who first hands over a team they alone own)."""
