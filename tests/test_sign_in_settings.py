@@ -32,6 +32,8 @@ def test_a_provider_is_read_from_its_settings():
     assert provider.label == "Login.gov" and provider.private_key and not provider.client_secret
     assert provider.acr_values == "urn:acr.login.gov:auth-only"
     assert provider.prompt == "select_account" and provider.scopes == "openid email"
+    assert provider.id_token_hint and not providers_from(
+        LOGIN_GOV | {"OIDC_LOGINGOV_ID_TOKEN_HINT": "0"})[0].id_token_hint
     assert provider.metadata_url == "https://idp.example.gov/.well-known/openid-configuration"
 
 

@@ -199,7 +199,7 @@ def test_signing_out_ends_the_session_at_the_provider_too(app, anonymous, oidc_i
     assert f"{url.scheme}://{url.netloc}{url.path}" == f"{oidc_issuer}/session/end"
     query = parse_qs(url.query)
     assert query["post_logout_redirect_uri"] == [APP_ROOT]
-    assert query["client_id"] == [oidc.CLIENT_ID]
+    assert query["client_id"] == [oidc.CLIENT_ID] and query["id_token_hint"][0].count(".") == 2
     assert not signed_in(anonymous)
     at_provider = requests.get(response.headers["Location"], timeout=5)
     assert at_provider.status_code == 200  # the provider's "sign out?" page

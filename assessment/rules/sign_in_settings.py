@@ -31,6 +31,9 @@ class Provider:
     scopes: str = DEFAULT_SCOPES
     acr_values: str = ""
     prompt: str = ""  # Login.gov asks for prompt=select_account
+    # Send the ID token as id_token_hint when signing out at the provider (Okta and others need
+    # it; Login.gov documents client_id alone).
+    id_token_hint: bool = True
     # Count the email as confirmed even without email_verified (Entra ID sends no such claim;
     # set this only for a provider whose addresses its own administrators assign).
     trusts_email: bool = False
@@ -79,6 +82,7 @@ def _provider(name: str, env: Mapping[str, str]) -> Provider:
                     issuer=issuer, client_id=client_id, client_secret=client_secret,
                     private_key=private_key, scopes=" ".join(scopes.split()),
                     acr_values=setting("ACR_VALUES"), prompt=setting("PROMPT"),
+                    id_token_hint=setting("ID_TOKEN_HINT", "1") != "0",
                     trusts_email=setting("TRUST_EMAIL") == "1")
 
 

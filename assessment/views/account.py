@@ -173,12 +173,14 @@ def sign_out() -> Response:
     if current_user.is_authenticated:
         audit.record_event("sign_out")
     provider = sso.provider_named(session.get(sso.PROVIDER, ""))
+    id_token = session.get(sso.ID_TOKEN, "")
     auth.sign_out()
     db.session.commit()
     flash("You are signed out.", "success")
     home = url_for("main.home")
     # Signed in by single sign-on: sign out at the provider too, which sends the person back.
-    at_provider = provider and sso.logout_url(provider, url_for("main.home", _external=True))
+    at_provider = provider and sso.logout_url(provider, url_for("main.home", _external=True),
+                                              id_token)
     return redirect(at_provider or home)
 
 

@@ -91,7 +91,8 @@ def callback(name: str) -> Response | tuple[str, int]:
         return failed(provider, decision.reason, decision.status, "refused", person.email)
     if decision.outcome is Outcome.CONFIRM_LINK:
         session[LINK] = {"provider": provider.name, "issuer": person.issuer,
-                         "subject": person.subject, "email": person.email}
+                         "subject": person.subject, "email": person.email,
+                         "id_token": person.id_token if provider.id_token_hint else ""}
         return redirect(url_for(".confirm_link"))
     if user is None:
         try:
@@ -100,14 +101,16 @@ def callback(name: str) -> Response | tuple[str, int]:
             db.session.rollback()
             return failed(provider, "An account with your email address was made a moment "
                           "ago. Sign in again.", 409, "account made meanwhile", person.email)
-    return signed_in(user, provider)
+    return signed_in(user, provider, person.id_token)
 
 
-def signed_in(user: User, provider: Provider, message: str = "") -> Response:
+def signed_in(user: User, provider: Provider, id_token: str, message: str = "") -> Response:
     """Start the session and go where the person was going."""
     next_path = session.get(NEXT)
     auth.start_session(user, METHOD)
     session[sso.PROVIDER] = provider.name  # for signing out at the provider too
+    if provider.id_token_hint and id_token:
+        session[sso.ID_TOKEN] = id_token
     if message:
         flash(message, "success")
     audit.record_event("sign_in", user=user, detail=f"by single sign-on with {provider.label}")
@@ -132,7 +135,8 @@ def confirm_link() -> str | Response:
             user = sso_store.link_identity(result.user, pending["issuer"], pending["subject"],
                                            pending["email"])
             audit.record_event("sso_linked", user=user, detail=provider.label)
-            return signed_in(user, provider, f"You can now sign in with {provider.label}.")
+            return signed_in(user, provider, pending.get("id_token", ""),
+                             f"You can now sign in with {provider.label}.")
         audit.record_event("sign_in", user=accounts.find_user(pending["email"]),
                            outcome=audit.FAILURE, detail="linking single sign-on" + (
                                ": account locked" if result.locked_until else ""))

@@ -28,6 +28,7 @@ from assessment.web import security
 TIMEOUT_SECONDS = 10  # a provider that does not answer must not hold a worker for long
 _OAUTH = "sso_oauth"
 PROVIDER = "sso_provider"  # the session's provider, when it signed in by single sign-on
+ID_TOKEN = "sso_id_token"  # its ID token, for signing out at the provider
 
 
 class SsoFailure(Exception):
@@ -47,6 +48,7 @@ class Person:
     subject: str
     email: str
     email_verified: bool
+    id_token: str  # as the provider sent it, for signing out there
 
 
 def init_app(app: Flask) -> None:
@@ -133,7 +135,7 @@ def finish(provider: Provider) -> Person:
     verified = claims.get("email_verified") in (True, "true") or provider.trusts_email
     return Person(issuer=str(claims["iss"]), subject=str(claims["sub"]),
                   email=str(claims.get("email") or "").strip().lower(),
-                  email_verified=verified)
+                  email_verified=verified, id_token=str(token.get("id_token", "")))
 
 
 def _untrusted(provider: Provider) -> str:
@@ -155,7 +157,7 @@ def _provider_said(provider: Provider, error: OAuthError) -> SsoFailure:
                       "sign in another way.", 502, f"provider said {error.error}"[:200])
 
 
-def logout_url(provider: Provider, come_back_to: str) -> str | None:
+def logout_url(provider: Provider, come_back_to: str, id_token: str = "") -> str | None:
     """The provider's end-session address (RP-initiated logout) that sends the person back to
     come_back_to; None when the provider has none or cannot be reached."""
     client = _client(provider)
@@ -164,5 +166,6 @@ def logout_url(provider: Provider, come_back_to: str) -> str | None:
             return None
     except (requests.RequestException, ValueError):
         return None
+    hint = id_token if provider.id_token_hint and id_token else None
     return str(client.create_logout_url(post_logout_redirect_uri=come_back_to,
-                                        client_id=provider.client_id)["url"])
+                                        id_token_hint=hint, client_id=provider.client_id)["url"])
