@@ -69,9 +69,10 @@ def start(name: str) -> Response | tuple[str, int]:
 
 
 @bp.get("/sign-in/sso/<name>/callback")
-@limiter.limit(_sign_in_limit)
 def callback(name: str) -> Response | tuple[str, int]:
-    """The provider sends the person back here with a code (or why not)."""
+    """The provider sends the person back here with a code (or why not). Not throttled: it
+    works only with the state of a sign-in this browser started, and a whole office behind one
+    address comes back here at nine in the morning."""
     provider = _provider(name)
     try:
         person = sso.finish(provider)
