@@ -78,6 +78,7 @@ def test_the_authorization_request_uses_pkce_state_and_nonce(anonymous, oidc_iss
 
 
 def test_a_first_sign_in_makes_an_account_and_the_next_finds_it(app, anonymous, oidc_issuer):
+    keys_fetched = counts(oidc_issuer)["jwks"]
     response = sign_in(anonymous, "new.person@agency.gov", next_="/teams")
     assert response.status_code == 302 and response.headers["Location"] == "/teams"
     assert signed_in(anonymous)
@@ -93,6 +94,7 @@ def test_a_first_sign_in_makes_an_account_and_the_next_finds_it(app, anonymous, 
     other = app.test_client()
     assert sign_in(other, "new.person@agency.gov").status_code == 302 and signed_in(other)
     assert rows(app, User) == 1 and rows(app, SsoIdentity) == 1
+    assert counts(oidc_issuer)["jwks"] - keys_fetched == 1  # the keys are cached
 
 
 FAILURES = {
@@ -169,6 +171,9 @@ def test_an_account_with_the_email_links_only_after_its_password(app, anonymous,
     assert not signed_in(anonymous) and rows(app, SsoIdentity) == 0
     page = BeautifulSoup(anonymous.get("/sign-in/link-sso").data, "html.parser")
     token = page.find("input", attrs={"name": "csrf_token"})["value"]
+    tampered = anonymous.post("/sign-in/link-sso", data={"csrf_token": token, "password": PASSWORD,
+                                                        "email": "someone@else.gov"})
+    assert tampered.status_code == 400 and not signed_in(anonymous)
     wrong = anonymous.post("/sign-in/link-sso", data={"csrf_token": token, "password": "nope"})
     assert wrong.status_code == 200 and "The password is not right" in wrong.text
     assert not signed_in(anonymous) and rows(app, SsoIdentity) == 0
@@ -192,6 +197,13 @@ def test_an_unconfirmed_email_never_reaches_an_existing_account(app, anonymous, 
 
 def test_signing_out_ends_the_session_at_the_provider_too(app, anonymous, oidc_issuer):
     sign_in(anonymous)
+    page = BeautifulSoup(anonymous.get("/account").data, "html.parser")
+    token = page.find("input", attrs={"name": "csrf_token"})["value"]
+    # Signing out everywhere else keeps this session, and that it came by single sign-on.
+    assert anonymous.post("/account/sign-out-everywhere",
+                          data={"csrf_token": token}).status_code == 302
+    with anonymous.session_transaction() as session:
+        assert session[SIGN_IN_METHOD] == "sso"
     page = BeautifulSoup(anonymous.get("/account").data, "html.parser")
     token = page.find("input", attrs={"name": "csrf_token"})["value"]
     response = anonymous.post("/sign-out", data={"csrf_token": token})

@@ -195,7 +195,11 @@ def account() -> str:
 def sign_out_everywhere() -> Response:
     """End every other session of the user: other browsers and any copied cookie."""
     ButtonForm().refuse_tampering()
+    # This session keeps how it signed in (and its provider, to sign out there later).
+    kept = {key: session[key] for key in (auth.SIGN_IN_METHOD, sso.PROVIDER, sso.ID_TOKEN)
+            if key in session}
     auth.sign_out_elsewhere()
+    session.update(kept)
     db.session.commit()
     flash("You are signed out everywhere else. You are still signed in here.", "success")
     return redirect(url_for(".account"))
