@@ -15,6 +15,7 @@ from assessment.rules.sign_in_settings import (
 )
 from assessment.rules.sso_decision import Outcome, decide
 from assessment.store.models import SignUpRequest
+from assessment.web.security import CONTENT_SECURITY_POLICY
 
 LOGIN_GOV = {"OIDC_PROVIDERS": "logingov", "OIDC_LOGINGOV_ISSUER": "https://idp.example.gov",
              "OIDC_LOGINGOV_CLIENT_ID": "urn:gov:gsa:openidconnect.profiles:sp:sso:agency:app",
@@ -125,3 +126,9 @@ def test_password_sign_up_is_limited_to_the_allowed_domains(app, anonymous):
     assert "Use an email address that ends in .gov or .mil." in response.text
     with app.app_context():
         assert db.session.query(SignUpRequest).count() == 0
+
+
+def test_without_single_sign_on_the_sign_in_page_and_its_policy_are_as_before(app, anonymous):
+    response = anonymous.get("/sign-in")
+    assert "/sign-in/sso/" not in response.text and "Create an account" in response.text
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY

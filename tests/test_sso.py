@@ -67,6 +67,16 @@ def rows(app, model) -> int:
         return db.session.scalar(select(func.count()).select_from(model))
 
 
+def test_the_sign_in_page_offers_each_provider_and_lets_its_form_go_there(anonymous,
+                                                                        oidc_issuer):
+    response = anonymous.get("/sign-in")
+    page = BeautifulSoup(response.data, "html.parser")
+    assert [b.get_text(strip=True) for b in page.select("form[action^='/sign-in/sso/'] button")] \
+        == [f"Sign in with {oidc.LABEL}", f"Sign in with {oidc.LABEL}"]
+    assert f"form-action 'self' {oidc_issuer} http://127.0.0.1:" in \
+        response.headers["Content-Security-Policy"]
+
+
 def test_the_authorization_request_uses_pkce_state_and_nonce(anonymous, oidc_issuer):
     response = start(anonymous)
     url = urlsplit(response.headers["Location"])

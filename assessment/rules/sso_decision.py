@@ -26,8 +26,8 @@ DOMAIN_REFUSED = ("This site is open to accounts with an email address that ends
                   "Your sign-in service gave us {email}, so we did not sign you in.")
 NO_EMAIL = ("Your sign-in service did not give us a confirmed email address, so we cannot "
             "make an account for you. Ask the person who runs this site for help.")
-NOT_CONFIRMED = ("An account already uses {email}, and your sign-in service did not confirm "
-                 "that this address is yours, so we did not sign you in.")
+NOT_CONFIRMED = ("An account already uses {email}. Your sign-in service did not confirm that "
+                 "this address is yours, so we did not sign you in.")
 NO_PASSWORD = ("An account already uses {email}. Before you can sign in to it with single "
                "sign-on, reset its password and sign in with it once.")
 
