@@ -12,7 +12,7 @@ from assessment.config import PROJECT_ROOT, load_config
 from assessment.extensions import csrf, db, limiter, migrate
 from assessment.rules.questionnaire_file import load_questionnaire
 from assessment.store import database, soft_delete  # noqa: F401 (deleted rows stay hidden)
-from assessment.web import access, auth, log, mail, once, routing, security, wording
+from assessment.web import access, auth, log, mail, once, routing, security, sso, wording
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -56,6 +56,7 @@ def register_extensions(app: Flask) -> None:
     auth.init_app(app)
     access.init_app(app)
     once.init_app(app)
+    sso.init_app(app)
 
 
 def skip_idle_limit_check(app: Flask) -> None:
@@ -83,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
         plan,
         plan_page,
         results,
+        sso,
         take,
         team,
         transfer,
@@ -91,7 +93,7 @@ def register_blueprints(app: Flask) -> None:
 
     # Each area of the site is one blueprint (see README, "What is where").
     for area in (ops, main, account, team, hisp, take, results, plan, plan_page, consensus, history,
-                 compare, transfer, api, api_tokens, work, deleting):
+                 compare, transfer, api, api_tokens, work, deleting, sso):
         app.register_blueprint(area.bp)
 
 

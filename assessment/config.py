@@ -7,6 +7,8 @@ import secrets
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from assessment.rules.sign_in_settings import allowed_domains, providers_from
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -62,6 +64,12 @@ def load_config(instance_path: str) -> dict[str, object]:
         "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_HEADERS_ENABLED": False,
         "SIGN_IN_RATE_LIMIT": os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute"),
+        # Single sign-on (docs/sign-in.md): none unless OIDC_PROVIDERS names some.
+        "OIDC_PROVIDERS": providers_from(os.environ),
+        # "off" when everyone signs in by single sign-on: no new password accounts.
+        "PASSWORD_SIGN_UP": os.environ.get("PASSWORD_SIGN_UP", "on").strip().lower() != "off",
+        # Such as ".gov,.mil": new password accounts and every single sign-on need such an email.
+        "ALLOWED_EMAIL_DOMAINS": allowed_domains(os.environ.get("ALLOWED_EMAIL_DOMAINS", "")),
         # Password reset links go by SMTP when MAIL_SERVER is set; otherwise to the log.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", 587)),

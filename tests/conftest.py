@@ -189,13 +189,13 @@ def migrated(tmp_path_factory: pytest.TempPathFactory,
 
 @contextmanager
 def fresh_app(folder: Path, postgres_url: str | None,
-              migrated: MigratedDatabase) -> Iterator[Flask]:
+              migrated: MigratedDatabase, **config: Any) -> Iterator[Flask]:
     """The app on a migrated database: a copy of the migrated SQLite file in folder, or this
     run's PostgreSQL database, emptied at the end."""
     if migrated.sqlite_file is not None:
         shutil.copyfile(migrated.sqlite_file, folder / "test.sqlite3")
     app = make_test_app(postgres_url or f"sqlite:///{folder / 'test.sqlite3'}",
-                        PLAN_CACHE_DIR=str(folder / "plan-cache"))
+                        PLAN_CACHE_DIR=str(folder / "plan-cache"), **config)
     try:
         yield app
     finally:
@@ -223,6 +223,17 @@ def app(tmp_path: Path, postgres_url: str | None, migrated: MigratedDatabase) ->
     """The app on a fresh migrated database of the test's own (emptied after it on PostgreSQL)."""
     with fresh_app(tmp_path, postgres_url, migrated) as app:
         yield app
+
+
+@pytest.fixture(scope="session")
+def oidc_issuer() -> Iterator[str]:
+    """A real OpenID provider on loopback (tests/oidc.py), one per run (per xdist worker)."""
+    from tests import oidc
+
+    if (why := oidc.missing()) is not None:
+        pytest.skip(f"no test OpenID provider: {why}")
+    with oidc.running_provider() as issuer:
+        yield issuer
 
 
 PASSWORD = "correct horse battery staple"
@@ -474,7 +485,7 @@ def world(app, client, anonymous, make_user, make_assessment, join_team, questio
                   "membership_id": membership.id, "token": token, "filename": "css/app.css",
                   "question_id": questionnaire.pillars[0].questions[0].id,
                   "token_id": api_token.id, "invite_id": revocable.id,
-                  "assessment_id": assessment.id}
+                  "assessment_id": assessment.id, "name": "test"}
     clients = {"anonymous": anonymous, OWNER: client,
                VIEWER: sign_in_as(app.test_client(), viewer),
                MEMBER: sign_in_as(app.test_client(), member),

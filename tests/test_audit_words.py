@@ -42,6 +42,10 @@ NAMES = {5: "the November 2026 assessment"}
      "Changed the role of ana@state.gov from member to viewer"),
     ("export", "plan.pdf", "Downloaded: plan.pdf"),
     ("sign_in", "", "Signed in"),
+    ("sign_in", "by single sign-on with Login.gov", "Signed in by single sign-on with Login.gov"),
+    ("sign_in", "single sign-on with Okta: state did not match",
+     "Signed in: single sign-on with Okta: state did not match"),
+    ("sso_linked", "Login.gov", "Linked sign-in with Login.gov to the account"),
     ("sign_out", "", "Signed out"),
     ("something_new", "assessment 5", "Something new: the November 2026 assessment"),
 ])

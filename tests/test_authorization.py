@@ -15,6 +15,9 @@ from assessment.extensions import db
 from assessment.store.models import MEMBER, OWNER, VIEWER, Membership
 
 PUBLIC, SIGNED_IN, CLAIM = "public", "signed in", "claim"
+# Single sign-on routes of a provider: these apps have none, so 404 for everyone
+# (tests/test_sso.py covers them with a real provider).
+SSO = "single sign-on"
 RANK = {VIEWER: 1, MEMBER: 2, OWNER: 3}
 # The least a user needs for each endpoint. CLAIM: only for teams from before accounts.
 ACCESS = {
@@ -58,6 +61,8 @@ ACCESS = {
     "deleting.restore_assessment": OWNER, "deleting.restore_action": OWNER,
     "deleting.recently_deleted_teams": SIGNED_IN, "deleting.restore_team": SIGNED_IN,
     "deleting.delete_account": SIGNED_IN,
+    # single sign-on (tests/test_sso.py)
+    "sso.start": SSO, "sso.callback": SSO, "sso.confirm_link": PUBLIC,
 }
 # Posts that would delete team A, its assessment or an account, or restore what is not
 # deleted (404 for everyone): tests/test_deleting.py covers who may.
@@ -85,6 +90,8 @@ def token_for(client) -> str:
 
 def expected(access: str, persona: str) -> str:
     """'ok', 'sign in', 'not found' or 'forbidden'."""
+    if access == SSO:
+        return "not found"
     if access == PUBLIC:
         return "ok"
     if persona == "anonymous":

@@ -50,6 +50,7 @@ POST_ENDPOINTS = [
     "account.finish_sign_up", "account.sign_out_everywhere",
     "deleting.delete_assessment", "deleting.delete_team", "deleting.restore_assessment",
     "deleting.restore_action", "deleting.restore_team", "deleting.delete_account",
+    "sso.start", "sso.confirm_link",
 ]
 
 

@@ -39,6 +39,10 @@ _SENTENCES = {
 _PATTERNS = {
     "role_changed": (re.compile(r"^(?P<who>\S+): (?P<before>\w+) to (?P<after>\w+)$"),
                      "Changed the role of {who} from {before} to {after}"),
+    # how someone signed in, when it was not by password: "by single sign-on with Login.gov"
+    "sign_in": (re.compile(r"^by (?P<method>.+)$"), "Signed in by {method}"),
+    "sso_linked": (re.compile(r"^(?P<provider>.+)$"),
+                   "Linked sign-in with {provider} to the account"),
 }
 
 

@@ -45,6 +45,7 @@ ACTIONS = {
     "hisp_changed": "Changed whether the service is a HISP",
     "targets_set": "Changed the targets",  # words
     "sign_out": "Signed out",  # words
+    "sso_linked": "Linked single sign-on to the account",  # single sign-on
     "action_added": "Added an action",  # actions branch
     "action_changed": "Changed an action",  # actions branch
     "action_deleted": "Deleted an action",  # actions branch

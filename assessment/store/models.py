@@ -366,6 +366,22 @@ class User(UserMixin, Model):
     )
 
 
+class SsoIdentity(Model):
+    """An account's identity at an OpenID provider: the provider's issuer and its subject for
+    the person (never the email, which can change or be reused)."""
+
+    __tablename__ = "sso_identity"
+    __table_args__ = (UniqueConstraint("issuer", "subject", name="uq_sso_identity_issuer_subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    issuer: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str] = mapped_column(String(254))  # as the provider gave it when linked
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class SignInLock(Model):
     """Failed sign-ins in a row for one address as typed (normalized), whether or not an
     account has it, and until when sign-ins with it are refused after too many."""

@@ -18,8 +18,9 @@ from flask_login import current_user, login_required
 from werkzeug import Response
 
 from assessment.extensions import db, limiter, login_manager
+from assessment.rules.sign_in_settings import domains_in_words, email_allowed
 from assessment.store import accounts, audit
-from assessment.web import auth, mail
+from assessment.web import auth, mail, sso
 from assessment.web.account_forms import (
     NewPasswordForm,
     ResetRequestForm,
@@ -93,10 +94,18 @@ def sign_in() -> str | Response:
 
 @bp.route("/sign-up", methods=["GET", "POST"])
 @limiter.limit(_sign_in_limit, methods=["POST"])
-def sign_up() -> str | Response:
+def sign_up() -> str | Response | tuple[str, int]:
+    if not current_app.config["PASSWORD_SIGN_UP"]:
+        return render_template("account/sign_up_off.html"), 403
     form = SignUpForm(data={"next": request.args.get("next", "")}
                       if request.method == "GET" else None)
-    if form.validate_on_submit():
+    domains = current_app.config["ALLOWED_EMAIL_DOMAINS"]
+    valid = form.validate_on_submit()
+    if valid and not email_allowed(form.email.data, domains):
+        valid = False
+        form.email.errors = [*form.email.errors, "Use an email address that ends in "
+                             f"{domains_in_words(domains)}."]
+    if valid:
         email = accounts.normalize_email(form.email.data)
         token = accounts.request_sign_up(email, form.password.data)
         db.session.commit()
@@ -135,9 +144,11 @@ def send_sign_up_email(email: str, token: str | None, next_path: str | None) -> 
 
 @bp.route("/sign-up/<token>", methods=["GET", "POST"])
 @limiter.limit(_sign_in_limit, methods=["POST"])
-def finish_sign_up(token: str) -> str | Response:
+def finish_sign_up(token: str) -> str | Response | tuple[str, int]:
     """The emailed link: one button creates the account and signs in."""
     ButtonForm().refuse_tampering()
+    if not current_app.config["PASSWORD_SIGN_UP"]:
+        return render_template("account/sign_up_off.html"), 403
     pending = accounts.pending_sign_up(token)
     if pending is None:
         flash("That link has expired or was already used. Create your account again, or sign "
@@ -161,10 +172,16 @@ def sign_out() -> Response:
     ButtonForm().refuse_tampering()
     if current_user.is_authenticated:
         audit.record_event("sign_out")
+    provider = sso.provider_named(session.get(sso.PROVIDER, ""))
+    id_token = session.get(sso.ID_TOKEN, "")
     auth.sign_out()
     db.session.commit()
     flash("You are signed out.", "success")
-    return redirect(url_for("main.home"))
+    home = url_for("main.home")
+    # Signed in by single sign-on: sign out at the provider too, which sends the person back.
+    at_provider = provider and sso.logout_url(provider, url_for("main.home", _external=True),
+                                              id_token)
+    return redirect(at_provider or home)
 
 
 @bp.get("/account")
@@ -178,7 +195,11 @@ def account() -> str:
 def sign_out_everywhere() -> Response:
     """End every other session of the user: other browsers and any copied cookie."""
     ButtonForm().refuse_tampering()
+    # This session keeps how it signed in (and its provider, to sign out there later).
+    kept = {key: session[key] for key in (auth.SIGN_IN_METHOD, sso.PROVIDER, sso.ID_TOKEN)
+            if key in session}
     auth.sign_out_elsewhere()
+    session.update(kept)
     db.session.commit()
     flash("You are signed out everywhere else. You are still signed in here.", "success")
     return redirect(url_for(".account"))

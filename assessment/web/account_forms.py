@@ -96,3 +96,12 @@ class DeleteAccountForm(StrictForm):
         DataRequired("Enter your password to delete your account."),
         Length(max=PASSWORD_MAX, message=f"Enter a password of {PASSWORD_MAX} characters or "
                                          "fewer.")])
+
+
+class LinkForm(StrictForm):
+    """The password of an existing account, to link a single sign-on identity to it."""
+
+    password = PasswordField("Password", validators=[
+        DataRequired("Enter your password."),
+        Length(max=PASSWORD_MAX, message=f"Enter a password of {PASSWORD_MAX} characters or "
+                                         "fewer.")])

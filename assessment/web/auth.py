@@ -14,6 +14,8 @@ from assessment.store import accounts
 from assessment.store.models import User
 
 SIGNED_IN_AT, SEEN_AT = "signed_in_at", "seen_at"
+# How this session signed in: "password", or another method (the audit log records it too).
+SIGN_IN_METHOD = "sign_in_method"
 # The user's session generation when this session started: a later one ends it.
 GENERATION = "generation"
 # Activity moves the idle deadline in steps of this size (a minute of a 30-minute limit).
@@ -55,7 +57,7 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
-def start_session(user: User) -> None:
+def start_session(user: User, method: str = "password") -> None:
     """Sign the user in: a fresh session that ends after idle time or its absolute lifetime."""
     session.clear()  # nothing from before signing in carries over (no session fixation)
     g.pop("csrf_token", None)  # Flask-WTF caches the old session's token for this request
@@ -63,6 +65,7 @@ def start_session(user: User) -> None:
     login_user(user)
     session[SIGNED_IN_AT] = session[SEEN_AT] = time.time()
     session[GENERATION] = user.session_generation
+    session[SIGN_IN_METHOD] = method
 
 
 def end_session() -> None:

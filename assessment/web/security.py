@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, current_app, request
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -12,6 +12,15 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
+
+
+
+
+def policy_with_form_targets(origins: list[str]) -> str:
+    """The policy, letting forms lead to these origins too: signing in and out by single
+    sign-on posts a form here that redirects to the provider, which form-action covers."""
+    return CONTENT_SECURITY_POLICY.replace("form-action 'self'",
+                                           " ".join(["form-action 'self'", *origins]))
 
 
 # Views that read their own body, after raising the size limit; the check runs there.
@@ -39,7 +48,8 @@ def refuse_unnamed_fields() -> None:
 def add_security_headers(response: Response) -> Response:
     """Add CSP and related headers; private assessment pages are never cached or referred."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("Content-Security-Policy",
+                       current_app.config.get("CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY))
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     # Assessment links are private: never send them to the sites our resources link to.

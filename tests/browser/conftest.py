@@ -25,6 +25,7 @@ from assessment import create_app
 from assessment.extensions import db
 from assessment.rules.questionnaire import Questionnaire
 from assessment.store import operations
+from tests import oidc
 from tests.browser.site import (
     Site,
     SitePage,
@@ -32,6 +33,7 @@ from tests.browser.site import (
     history_pages,
     make_invite_link,
     site_pages,
+    sso_pages,
     unlisted_routes,
 )
 from tests.browser.visits import (
@@ -111,10 +113,24 @@ class LiveApp:
 
 
 @pytest.fixture(scope="session")
-def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
-    """The app on a fresh migrated SQLite database, served on 127.0.0.1 in a daemon thread."""
+def oidc_issuer_if_any() -> Iterator[str | None]:
+    """The test OpenID provider (tests/oidc.py) when Node and oidc-provider are installed."""
+    if oidc.missing() is not None:
+        yield None
+        return
+    with oidc.running_provider() as issuer:
+        yield issuer
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory,
+             oidc_issuer_if_any: str | None) -> Iterator[LiveApp]:
+    """The app on a fresh migrated SQLite database, served on 127.0.0.1 in a daemon thread,
+    with the test provider for single sign-on (one nobody answers at, without Node)."""
     folder = tmp_path_factory.mktemp("browser")
+    issuer = oidc_issuer_if_any or f"http://127.0.0.1:{oidc.free_port()}"
     app = create_app({
+        "OIDC_PROVIDERS": (oidc.provider_settings(issuer),),
         "TESTING": True,
         "SECRET_KEY": "browser-test-secret",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'browser.sqlite3'}",
@@ -256,7 +272,7 @@ def site(live_app: LiveApp, make_assessment: Callable[..., str], owner_id: int) 
                        reset_path(live_app)) + team_pages(live_app, finished, unowned) \
         + history_pages(*history_teams(live_app, make_assessment)) \
         + [SitePage("finish creating an account", "account.finish_sign_up",
-                    sign_up_path(live_app))]
+                    sign_up_path(live_app))] + sso_pages(live_app.app)
     practice = questionnaire.pillars[0].practices[0].id
     values = {"public_id": finished, "pillar_id": questionnaire.pillars[0].id,
               "practice_id": practice}

@@ -110,6 +110,13 @@ def import_bad_file(page: Page) -> Response | None:
     return navigation.value
 
 
+def submit_empty_sign_in(page: Page) -> Response | None:
+    """Press "Sign in" with no email or password (not a single sign-on button above it)."""
+    with page.expect_navigation() as navigation:
+        page.get_by_role("main").get_by_role("button", name="Sign in", exact=True).click()
+    return navigation.value
+
+
 def submit_main_form(page: Page) -> Response | None:
     """Press the first submit button of the page's form as it is (empty, for a new form)."""
     with page.expect_navigation() as navigation:
@@ -148,7 +155,8 @@ def site_pages(app: Flask, questionnaire: Questionnaire, draft: str, finished: s
         SitePage("privacy", "main.privacy", "/privacy"),
         SitePage("about", "main.about", "/about"),
         SitePage("sign in", "account.sign_in", "/sign-in"),
-        SitePage("sign in, with errors", "account.sign_in", "/sign-in", then=submit_main_form),
+        SitePage("sign in, with errors", "account.sign_in", "/sign-in",
+                 then=submit_empty_sign_in),
         SitePage("create an account", "account.sign_up", "/sign-up"),
         SitePage("create an account, with errors", "account.sign_up", "/sign-up",
                  then=submit_main_form),
@@ -200,6 +208,41 @@ def site_pages(app: Flask, questionnaire: Questionnaire, draft: str, finished: s
                            then=submit_main_form)]
     pages += deleting_pages(app, finished)
     return pages
+
+
+def sso_pages(app: Flask) -> list[SitePage]:
+    """Single sign-on: a sign-in that failed (its state did not match), confirming an account
+    with its password before linking it, and password sign-up turned off."""
+
+    def with_pending_link(page: Page) -> Response | None:
+        """A browser sent here by the provider for an email a password account has."""
+        serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+        cookie = {"name": app.config["SESSION_COOKIE_NAME"], "url": page.url,
+                  "value": serializer.dumps({"sso_link": {
+                      "provider": "test", "issuer": "http://127.0.0.1", "subject": "someone",
+                      "email": "owner@state.gov"}})}
+        kept = page.context.cookies()
+        page.context.clear_cookies()
+        page.context.add_cookies([cookie])
+        response = page.goto("/sign-in/link-sso")
+        page.context.clear_cookies()
+        page.context.add_cookies(kept)  # type: ignore[arg-type]
+        return response
+
+    def with_sign_up_off(page: Page) -> Response | None:
+        app.config["PASSWORD_SIGN_UP"] = False
+        try:
+            return page.reload()
+        finally:
+            app.config["PASSWORD_SIGN_UP"] = True
+
+    return [SitePage("single sign-on failed", "sso.callback",
+                     "/sign-in/sso/test/callback?code=made-up&state=made-up", 400,
+                     signed_out=True),
+            SitePage("link single sign-on to your account", "sso.confirm_link", "/",
+                     then=with_pending_link),
+            SitePage("create an account, turned off", "account.sign_up", "/sign-up", 403,
+                     signed_out=True, then=with_sign_up_off)]
 
 
 def deleting_pages(app: Flask, finished: str) -> list[SitePage]:

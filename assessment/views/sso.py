@@ -1,0 +1,149 @@
+"""Single sign-on (OpenID Connect): start at a provider, come back, and link an identity to an
+existing password account (docs/sign-in.md)."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from werkzeug import Response
+
+from assessment.extensions import db, limiter
+from assessment.rules.sign_in_settings import Provider, domains_in_words, email_allowed
+from assessment.rules.sso_decision import Outcome, decide
+from assessment.store import accounts, audit
+from assessment.store import sso as sso_store
+from assessment.store.models import User
+from assessment.views.account import after_sign_in
+from assessment.web import auth, sso
+from assessment.web.account_forms import LinkForm
+from assessment.web.strict_form import ButtonForm
+
+bp = Blueprint("sso", __name__)
+METHOD = "sso"
+NEXT, LINK = "sso_next", "sso_link"
+
+
+def _sign_in_limit() -> str:
+    return current_app.config["SIGN_IN_RATE_LIMIT"]
+
+
+def _provider(name: str) -> Provider:
+    provider = sso.provider_named(name)
+    if provider is None:
+        abort(404)
+    return provider
+
+
+def failed(provider: Provider, message: str, status: int, reason: str,
+           email: str = "") -> tuple[str, int]:
+    """The clear page of a sign-in that did not work; it is logged, and nothing else changes."""
+    audit.record_event("sign_in", email=email, outcome=audit.FAILURE,
+                       detail=f"single sign-on with {provider.label}: {reason}")
+    db.session.commit()
+    return render_template("sso/failed.html", provider=provider, message=message), status
+
+
+@bp.post("/sign-in/sso/<name>")
+@limiter.limit(_sign_in_limit)
+def start(name: str) -> Response | tuple[str, int]:
+    """The "Sign in with …" button: off to the provider."""
+    form = ButtonForm()
+    form.refuse_tampering()
+    provider = _provider(name)
+    next_path = auth.safe_next(request.args.get("next"), "")
+    try:
+        response = sso.begin(provider, url_for(".callback", name=name, _external=True))
+    except sso.SsoFailure as failure:
+        return failed(provider, failure.message, failure.status, failure.reason)
+    session[NEXT] = next_path
+    return response
+
+
+@bp.get("/sign-in/sso/<name>/callback")
+def callback(name: str) -> Response | tuple[str, int]:
+    """The provider sends the person back here with a code (or why not). Not throttled: it
+    works only with the state of a sign-in this browser started, and a whole office behind one
+    address comes back here at nine in the morning."""
+    provider = _provider(name)
+    try:
+        person = sso.finish(provider)
+    except sso.SsoFailure as failure:
+        return failed(provider, failure.message, failure.status, failure.reason)
+    user = sso_store.identity_user(person.issuer, person.subject)
+    existing = accounts.find_user(person.email) if user is None and person.email else None
+    domains = current_app.config["ALLOWED_EMAIL_DOMAINS"]
+    decision = decide(
+        identity_known=user is not None, email=person.email,
+        email_verified=person.email_verified,
+        email_allowed=email_allowed(person.email or (user.email if user else ""), domains),
+        account_with_email=existing is not None,
+        account_has_password=existing is not None and sso_store.has_password(existing),
+        domains_words=domains_in_words(domains))
+    if decision.outcome is Outcome.REFUSE:
+        return failed(provider, decision.reason, decision.status, "refused", person.email)
+    if decision.outcome is Outcome.CONFIRM_LINK:
+        session[LINK] = {"provider": provider.name, "issuer": person.issuer,
+                         "subject": person.subject, "email": person.email,
+                         "id_token": person.id_token if provider.id_token_hint else ""}
+        return redirect(url_for(".confirm_link"))
+    if user is None:
+        try:
+            user = sso_store.create_sso_user(person.email, person.issuer, person.subject)
+        except accounts.AccountError:  # made a moment ago by another request
+            db.session.rollback()
+            return failed(provider, "An account with your email address was made a moment "
+                          "ago. Sign in again.", 409, "account made meanwhile", person.email)
+    return signed_in(user, provider, person.id_token)
+
+
+def signed_in(user: User, provider: Provider, id_token: str, message: str = "") -> Response:
+    """Start the session and go where the person was going."""
+    next_path = session.get(NEXT)
+    auth.start_session(user, METHOD)
+    session[sso.PROVIDER] = provider.name  # for signing out at the provider too
+    if provider.id_token_hint and id_token:
+        session[sso.ID_TOKEN] = id_token
+    if message:
+        flash(message, "success")
+    audit.record_event("sign_in", user=user, detail=f"by single sign-on with {provider.label}")
+    db.session.commit()
+    return redirect(after_sign_in(next_path))
+
+
+@bp.route("/sign-in/link-sso", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+def confirm_link() -> str | Response:
+    """An account already has the provider's email: its password links the two, once."""
+    pending: dict[str, str] = session.get(LINK) or {}
+    provider = sso.provider_named(pending.get("provider", ""))
+    if provider is None:
+        flash("Start signing in again.", "info")
+        return redirect(url_for("account.sign_in"))
+    form = LinkForm()
+    form.refuse_tampering()
+    if form.validate_on_submit():
+        result = accounts.check_sign_in(pending["email"], form.password.data)
+        if result.user is not None:
+            user = sso_store.link_identity(result.user, pending["issuer"], pending["subject"],
+                                           pending["email"])
+            audit.record_event("sso_linked", user=user, detail=provider.label)
+            return signed_in(user, provider, pending.get("id_token", ""),
+                             f"You can now sign in with {provider.label}.")
+        audit.record_event("sign_in", user=accounts.find_user(pending["email"]),
+                           outcome=audit.FAILURE, detail="linking single sign-on" + (
+                               ": account locked" if result.locked_until else ""))
+        db.session.commit()  # failed attempts count even though the link fails
+        form.password.errors = [*form.password.errors, "Your account is locked for 15 minutes "
+                                "after too many failed sign-ins. Try again later."
+                                if result.locked_until else "The password is not right."]
+    return render_template("sso/confirm_link.html", form=form, provider=provider,
+                           email=pending["email"])
