@@ -76,6 +76,13 @@ def load_config(instance_path: str) -> dict[str, object]:
         # With REDIS_URL, app servers share state (the plan cache) through Redis.
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
         "PLAN_CACHE_TTL_SECONDS": int(os.environ.get("PLAN_CACHE_TTL_SECONDS", 30 * 24 * 3600)),
+        # Passkeys: the site's domain and origin as browsers see them (docs/passkeys.md); unset,
+        # each request's own host, which suits `make run` on 127.0.0.1.
+        "WEBAUTHN_RP_ID": os.environ.get("WEBAUTHN_RP_ID", ""),
+        "WEBAUTHN_ORIGIN": os.environ.get("WEBAUTHN_ORIGIN", ""),
+        # Everyone signs in with a passkey (or single sign-on): password-only accounts are led
+        # to add a passkey and can do nothing else until they do.
+        "REQUIRE_PHISHING_RESISTANT": os.environ.get("REQUIRE_PHISHING_RESISTANT", "0") == "1",
     }
 
 

@@ -16,6 +16,7 @@ from assessment.store.models import User
 SIGNED_IN_AT, SEEN_AT = "signed_in_at", "seen_at"
 # The user's session generation when this session started: a later one ends it.
 GENERATION = "generation"
+SIGN_IN_METHOD = "sign_in_method"
 # Activity moves the idle deadline in steps of this size (a minute of a 30-minute limit).
 SEEN_AT_PRECISION_SECONDS = 60
 # Pages whose posted answers survive an expired session, and how they are carried.
@@ -55,7 +56,7 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
-def start_session(user: User) -> None:
+def start_session(user: User, method: str = "password") -> None:
     """Sign the user in: a fresh session that ends after idle time or its absolute lifetime."""
     session.clear()  # nothing from before signing in carries over (no session fixation)
     g.pop("csrf_token", None)  # Flask-WTF caches the old session's token for this request
@@ -63,6 +64,7 @@ def start_session(user: User) -> None:
     login_user(user)
     session[SIGNED_IN_AT] = session[SEEN_AT] = time.time()
     session[GENERATION] = user.session_generation
+    session[SIGN_IN_METHOD] = method
 
 
 def end_session() -> None:
