@@ -27,7 +27,8 @@ from assessment.rules.sign_in_strength import (
 from assessment.store.models import ApiToken, AuditEvent, Membership, Team
 from assessment.store.passkey_models import Passkey, RecoveryCode
 from assessment.web.passkey_ceremony import CHALLENGE
-from tests.conftest import OWNER_EMAIL, PASSWORD as THE_PASSWORD, check_page, page_text
+from tests.conftest import OWNER_EMAIL, check_page, page_text, sign_in_as
+from tests.conftest import PASSWORD as THE_PASSWORD
 from tests.software_authenticator import SoftwareAuthenticator
 
 ORIGIN = "http://localhost"  # the test client's host: WEBAUTHN_ORIGIN unset uses it
@@ -187,9 +188,7 @@ def test_someone_elses_passkey_is_never_found(app, client, make_user):
     add_passkey(client, SoftwareAuthenticator())
     with app.app_context():
         passkey_id = db.session.scalar(db.select(Passkey.id))
-    other = app.test_client()
-    from tests.conftest import sign_in_as
-    sign_in_as(other, make_user("x@irs.gov"))
+    other = sign_in_as(app.test_client(), make_user("x@irs.gov"))
     token = csrf_of(other, "/account/passkeys")
     assert other.post(f"/account/passkeys/{passkey_id}/remove",
                       data={"csrf_token": token}).status_code == 404
@@ -257,7 +256,8 @@ def test_risky_changes_ask_to_confirm_after_ten_minutes_and_keep_what_was_typed(
     page = check_page(wrong.data)
     assert "That password is not right" in page_text(page)
     assert page.select_one("input[name=keep-name]")["value"] == "Dashboard"
-    right = check_page(client.post("/account/confirm", data={**form, "password": THE_PASSWORD}).data)
+    right = check_page(client.post("/account/confirm",
+                                   data={**form, "password": THE_PASSWORD}).data)
     finish = right.select_one("main form")
     assert finish["action"] == "/account/api-tokens"
     fields = {i["name"]: i["value"] for i in finish.select("input")}
