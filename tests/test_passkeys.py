@@ -10,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from assessment.extensions import db
+from assessment.rules.audit_words import event_words
 from assessment.rules.sign_in_strength import (
     ADD_PASSKEY,
     OPEN,
@@ -24,6 +25,7 @@ from assessment.rules.sign_in_strength import (
     normalize_recovery_code,
     sign_in_gate,
 )
+from assessment.store.audit import ACTIONS
 from assessment.store.models import ApiToken, AuditEvent, Membership, Team
 from assessment.store.passkey_models import Passkey, RecoveryCode
 from assessment.web.passkey_ceremony import CHALLENGE
@@ -287,3 +289,18 @@ def test_a_passkey_confirms_it_is_you(app, client, make_assessment):
     assert finish["action"] == f"/teams/{team_id}/delete"
     assert client.post(finish["action"], data={"csrf_token": token}).status_code == 302
     assert len(events(app, "team_deleted")) == 1
+
+
+@pytest.mark.parametrize(("action", "detail", "words"), [
+    ("sign_in", "with a passkey", "Signed in with a passkey"),
+    ("sign_in", "with a recovery code", "Signed in with a recovery code"),
+    ("sign_in", "account locked", "Signed in: account locked"),
+    ("sign_in_confirmed", "with a password", "Confirmed it was them with a password, before a "
+                                             "change"),
+    ("passkey_added", "Work laptop", "Added a passkey: Work laptop"),
+    ("passkey_removed", "Work laptop", "Removed a passkey: Work laptop"),
+    ("recovery_code_used", "", "Used a recovery code"),
+    ("recovery_codes_made", "", "Made new recovery codes"),
+])
+def test_passkey_events_read_as_sentences_in_the_audit_log(action, detail, words):
+    assert event_words(action, detail, ACTIONS, {}) == words

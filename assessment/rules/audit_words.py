@@ -39,6 +39,10 @@ _SENTENCES = {
 _PATTERNS = {
     "role_changed": (re.compile(r"^(?P<who>\S+): (?P<before>\w+) to (?P<after>\w+)$"),
                      "Changed the role of {who} from {before} to {after}"),
+    # How someone signed in, or confirmed it was them (store/audit.py words the action).
+    "sign_in": (re.compile(r"^(?P<how>with an? [a-z ]+)$"), "Signed in {how}"),
+    "sign_in_confirmed": (re.compile(r"^(?P<how>with an? [a-z ]+)$"),
+                          "Confirmed it was them {how}, before a change"),
 }
 
 

@@ -78,6 +78,9 @@
     if (error && error.name === "NotAllowedError") {
       return "No passkey was used. You may have cancelled, or the time ran out. Try again.";
     }
+    if (error && error.name === "SecurityError") {
+      return "Passkeys need the site's name in the address, such as localhost, not a number like 127.0.0.1.";
+    }
     if (error && error.name === "InvalidStateError") {
       return "This device already has a passkey for your account here.";
     }
