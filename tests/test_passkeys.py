@@ -182,8 +182,9 @@ def test_answers_that_must_not_sign_in_do_not(app, client):
     removed, _, _ = sign_in_with_passkey(app.test_client(), authenticator)
     assert removed.location.startswith("/sign-in")
     assert [e[2] for e in events(app, "passkey_removed")] == ["Work laptop"]
-    with app.app_context():
+    with app.app_context():  # the recovery codes went with the last passkey
         assert db.session.scalar(db.select(db.func.count()).select_from(Passkey)) == 0
+        assert db.session.scalar(db.select(db.func.count()).select_from(RecoveryCode)) == 0
 
 
 def test_someone_elses_passkey_is_never_found(app, client, make_user):

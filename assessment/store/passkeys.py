@@ -4,8 +4,9 @@ codes (shown once) and use one. Each flushes; the view commits."""
 from __future__ import annotations
 
 import hashlib
+from typing import cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 
 from assessment.extensions import db
 from assessment.rules.sign_in_strength import (
@@ -71,8 +72,13 @@ def note_use(passkey: Passkey, sign_count: int) -> None:
 
 
 def remove_passkey(passkey: Passkey) -> None:
+    """Remove the passkey; with the user's last one go their recovery codes, which stand in
+    for a passkey and would otherwise be a second password."""
+    user_id = passkey.user_id
     db.session.delete(passkey)
     db.session.flush()
+    if not has_passkey(user_id):
+        db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
 
 
 def hash_code(code: str) -> str:
@@ -100,7 +106,7 @@ def recovery_codes_left(user: User) -> int:
 def use_recovery_code(user: User, typed: str) -> bool:
     """Spend one of the user's unused recovery codes; False when the code is not one."""
     # One statement: two posts of the same code cannot both spend it.
-    spent = db.session.execute(update(RecoveryCode).where(
+    spent = cast(CursorResult, db.session.execute(update(RecoveryCode).where(
         RecoveryCode.user_id == user.id, RecoveryCode.code_hash == hash_code(typed),
-        RecoveryCode.used_at.is_(None)).values(used_at=utcnow()))
+        RecoveryCode.used_at.is_(None)).values(used_at=utcnow())))
     return spent.rowcount == 1
