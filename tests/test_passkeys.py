@@ -239,13 +239,17 @@ def test_risky_changes_ask_to_confirm_after_ten_minutes_and_keep_what_was_typed(
     with client.session_transaction() as session:
         session["signed_in_at"] = time.time() - 11 * 60
     token = csrf_of(client, "/account/api-tokens")
-    for path, data in ((f"/teams/{team_id}/delete", {}),
-                       (f"/teams/{team_id}/members/{member}/role", {"role": "viewer"}),
-                       ("/account/api-tokens", {"name": "Dashboard", "expires": "30"})):
+    for path, data, words in (
+            (f"/teams/{team_id}/delete", {}, "To delete the team for Passport Services"),
+            (f"/teams/{team_id}/members/{member}/role", {"role": "viewer"},
+             "To make m@state.gov a viewer"),
+            ("/account/api-tokens", {"name": "Dashboard", "expires": "30"},
+             "To make the API token “Dashboard”")):
         asked = client.post(path, data={"csrf_token": token, **data})
         assert asked.status_code == 200, path
         page = check_page(asked.data)
         assert page.h1.get_text() == "Confirm it is you", path
+        assert words in page_text(page), path
         kept = {i["name"]: i["value"] for i in page.select("input[name^=keep-]")}
         assert kept == {f"keep-{k}": v for k, v in data.items()}, path
     with app.app_context():
@@ -254,7 +258,7 @@ def test_risky_changes_ask_to_confirm_after_ten_minutes_and_keep_what_was_typed(
         assert db.session.scalar(db.select(db.func.count()).select_from(ApiToken)) == 0
 
     form = {"csrf_token": token, "action": "/account/api-tokens", "keep-name": "Dashboard",
-            "keep-expires": "30"}
+            "keep-expires": "30", "what": "make the API token “Dashboard”"}
     wrong = client.post("/account/confirm", data={**form, "password": "not it"})
     page = check_page(wrong.data)
     assert "That password is not right" in page_text(page)
@@ -263,6 +267,7 @@ def test_risky_changes_ask_to_confirm_after_ten_minutes_and_keep_what_was_typed(
                                    data={**form, "password": THE_PASSWORD}).data)
     finish = right.select_one("main form")
     assert finish["action"] == "/account/api-tokens"
+    assert finish.button.get_text() == "Make the API token “Dashboard”"
     fields = {i["name"]: i["value"] for i in finish.select("input")}
     assert fields["name"] == "Dashboard" and fields["expires"] == "30"
     made = client.post(finish["action"], data=fields)

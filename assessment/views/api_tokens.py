@@ -38,7 +38,7 @@ def tokens() -> str | Response:
     if form.validate_on_submit():
         if (earlier := once.earlier_answer()) is not None:
             return earlier
-        if (ask := recent.confirm_first()) is not None:
+        if (ask := recent.confirm_first(f"make the API token “{form.name.data}”")) is not None:
             return ask
         try:
             token, secret = api_tokens.make_token(current_user, form.name.data,

@@ -45,7 +45,7 @@ def delete_team(team_id: int) -> str | Response:
         ButtonForm().refuse_tampering()
         if (earlier := once.earlier_answer()) is not None:
             return earlier
-        if (ask := recent.confirm_first()) is not None:
+        if (ask := recent.confirm_first(f"delete the team for {team.service}")) is not None:
             return ask
         deleting.delete_team(team, current_user)
         audit.record_event("team_deleted", team=team, detail=team.service)

@@ -123,7 +123,7 @@ def recovery_codes() -> str | Response:
     if not passkey_store.has_passkey(current_user.id):
         flash("Add a passkey first. Recovery codes sign in in place of a passkey.", "info")
         return redirect(url_for(".passkeys"))
-    if (ask := recent.confirm_first()) is not None:
+    if (ask := recent.confirm_first("make new recovery codes")) is not None:
         return ask
     codes = passkey_store.make_recovery_codes(current_user)
     audit.record_event("recovery_codes_made")
@@ -200,14 +200,15 @@ def confirm() -> str | Response:
     form = ConfirmForm()
     kept = auth.carried_fields(request.form)
     action = auth.safe_next(form.action.data, url_for("account.account"))
+    what = form.what.data or "finish your change"
     if form.validate_on_submit():
         problem = check_it_is_you(form)
         db.session.commit()  # a wrong password counts towards locking the account
         if problem is None:
             recent.note_confirmed()
-            return recent.confirmed_page(kept, action)
+            return recent.confirmed_page(kept, action, what)
         form.password.errors = [*form.password.errors, problem]
-    return recent.confirm_page(kept, action, form)
+    return recent.confirm_page(kept, action, what, form)
 
 
 def check_it_is_you(form: ConfirmForm) -> str | None:

@@ -145,7 +145,8 @@ def change_role(team_id: int, membership_id: int) -> str | Response:
     form = RoleForm()
     form.refuse_tampering()
     membership = membership_or_404(team, membership_id)
-    if (ask := recent.confirm_first()) is not None:
+    new_role = ROLES.get(form.role.data or "", "another role").lower()
+    if (ask := recent.confirm_first(f"make {membership.user.email} a {new_role}")) is not None:
         return ask
     before = membership.role
     try:

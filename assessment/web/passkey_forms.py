@@ -13,6 +13,7 @@ from assessment.web.passkey_ceremony import CREDENTIAL_MAX
 from assessment.web.strict_form import StrictForm
 
 ACTION_MAX = 500
+WHAT_MAX = 300
 RECOVERY_CODE_MAX = 40
 
 
@@ -54,3 +55,4 @@ class ConfirmForm(StrictForm):
         Optional(), Length(max=200, message="Enter a password of 200 characters or fewer.")])
     credential = _credential()
     action = HiddenField(validators=[Length(max=ACTION_MAX)])
+    what = HiddenField(validators=[Length(max=WHAT_MAX)])  # the change, in words
