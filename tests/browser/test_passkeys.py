@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from assessment.extensions import db
 from assessment.store.models import User
+from tests.browser.audit import AXE_SCRIPT, audit
 from tests.browser.journey import click_and_wait, sign_in
 from tests.conftest import FAST_HASH, PASSWORD, store_assessment
 
@@ -28,6 +29,7 @@ def test_a_passkey_is_added_when_required_then_signs_in_until_removed(browser, l
     site = live_app.url.replace("127.0.0.1", "localhost")
     context = browser.new_context(base_url=site)
     context.set_default_timeout(10_000)
+    context.add_init_script(AXE_SCRIPT)  # these pages are not in the site map's states
     page = context.new_page()
     devtools = context.new_cdp_session(page)
     devtools.send("WebAuthn.enable")
@@ -42,11 +44,13 @@ def test_a_passkey_is_added_when_required_then_signs_in_until_removed(browser, l
         page.goto(f"/teams/{team_id}")  # a team page: held until a passkey is added
         expect(page.get_by_role("heading", level=1)).to_have_text("Add a passkey to continue")
         expect(page.get_by_text("Passkeys need JavaScript")).to_be_hidden()
+        assert audit(page) == []
 
         page.get_by_label("Name", exact=True).fill("Work laptop")
         click_and_wait(page, "button", "Add a passkey")
         expect(page.get_by_role("heading", level=1)).to_have_text("Your recovery codes")
         expect(page.locator(".app-recovery-codes code")).to_have_count(10)
+        assert audit(page) == []
         page.goto(f"/teams/{team_id}")
         expect(page.get_by_role("heading", level=1)).to_contain_text("Passkey services")
     finally:
