@@ -42,9 +42,10 @@ def is_recent(signed_in_at: float, confirmed_at: float, now: float,
     return now - max(signed_in_at, confirmed_at) <= limit
 
 
-def is_fresh_challenge(issued_at: float, now: float, limit: float = CHALLENGE_SECONDS) -> bool:
-    """True while a WebAuthn challenge may still be answered (never one from the future)."""
-    return 0 <= now - issued_at <= limit
+def is_fresh_challenge(age_seconds: float, limit: float = CHALLENGE_SECONDS) -> bool:
+    """True while a WebAuthn challenge of this age may still be answered (never one from the
+    future)."""
+    return 0 <= age_seconds <= limit
 
 
 def new_recovery_code() -> str:

@@ -41,3 +41,17 @@ class RecoveryCode(Model):
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     used_at: Mapped[dt.datetime | None]
+
+
+class PasskeyChallenge(Model):
+    """A WebAuthn challenge waiting for its answer. The session holds only a random handle to
+    it (its SHA-256 hash is the key here); answering deletes the row, so it is used once even
+    if an old session cookie is sent again."""
+
+    __tablename__ = "passkey_challenge"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handle_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(10))
+    challenge: Mapped[bytes] = mapped_column(LargeBinary(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)

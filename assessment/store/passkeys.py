@@ -3,7 +3,9 @@ codes (shown once) and use one. Each flushes; the view commits."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import secrets
 from typing import cast
 
 from sqlalchemy import CursorResult, delete, func, select, update
@@ -15,7 +17,7 @@ from assessment.rules.sign_in_strength import (
     normalize_recovery_code,
 )
 from assessment.store.models import User, utcnow
-from assessment.store.passkey_models import Passkey, RecoveryCode
+from assessment.store.passkey_models import Passkey, PasskeyChallenge, RecoveryCode
 
 NAME_MAX = 100
 MAX_PASSKEYS = 20
@@ -110,3 +112,32 @@ def use_recovery_code(user: User, typed: str) -> bool:
         RecoveryCode.user_id == user.id, RecoveryCode.code_hash == hash_code(typed),
         RecoveryCode.used_at.is_(None)).values(used_at=utcnow())))
     return spent.rowcount == 1
+
+
+def keep_challenge(purpose: str, challenge: bytes, stale_before: dt.datetime) -> str:
+    """Keep a challenge for one answer; returns the handle the session holds. Challenges
+    issued before `stale_before` (nobody answered them) go at the same time."""
+    db.session.execute(delete(PasskeyChallenge).where(PasskeyChallenge.created_at < stale_before))
+    handle = secrets.token_urlsafe(24)
+    db.session.add(PasskeyChallenge(handle_hash=_sha256(handle), purpose=purpose,
+                                    challenge=challenge))
+    db.session.flush()
+    return handle
+
+
+def take_challenge(handle: str) -> PasskeyChallenge | None:
+    """The challenge behind the handle, removed in the same step: a second request with the
+    same handle finds nothing, even at the same moment."""
+    kept = db.session.scalar(select(PasskeyChallenge).where(
+        PasskeyChallenge.handle_hash == _sha256(handle)))
+    if kept is None:
+        return None
+    gone = cast(CursorResult, db.session.execute(
+        delete(PasskeyChallenge).where(PasskeyChallenge.id == kept.id)
+        .execution_options(synchronize_session=False)))
+    db.session.expunge(kept)
+    return kept if gone.rowcount == 1 else None
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()

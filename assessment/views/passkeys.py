@@ -42,6 +42,7 @@ def _sign_in_limit() -> str:
 
 
 def _options(options_json: str) -> Response:
+    db.session.commit()  # the challenge, kept for its answer
     return Response(options_json, mimetype="application/json",
                     headers={"Cache-Control": "no-store"})
 
@@ -49,7 +50,7 @@ def _options(options_json: str) -> Response:
 @bp.post("/passkeys/options/register")
 @login_required
 def register_options() -> Response:
-    """Options for adding a passkey; the challenge stays in the session."""
+    """Options for adding a passkey; the challenge is kept for the answer."""
     return _options(ceremony.registration_options(
         current_user, passkey_store.passkeys_of(current_user)))
 
@@ -78,6 +79,7 @@ def passkeys() -> str | Response:
             passkey = passkey_store.add_passkey(current_user, form.name.data, new.credential_id,
                                                 new.public_key, new.sign_count)
         except (CeremonyError, passkey_store.PasskeyError) as error:
+            db.session.commit()  # the challenge is used up, even by a refused answer
             form.name.errors = [*form.name.errors, str(error)]
         else:
             audit.record_event("passkey_added", detail=passkey.name)

@@ -1,6 +1,6 @@
 """The WebAuthn ceremonies, with py_webauthn: options for the browser, and the checks of what
-it sends back. Each challenge is kept server side in the session, for one purpose, answered
-once and only for CHALLENGE_SECONDS.
+it sends back. Each challenge is kept on the server (the session holds a handle to it), for one
+purpose, answered once and only for CHALLENGE_SECONDS.
 
 The relying party is WEBAUTHN_RP_ID and WEBAUTHN_ORIGIN when set; otherwise this request's
 host, so `make run` works on http://127.0.0.1:5000 with nothing to set.
@@ -8,16 +8,13 @@ host, so `make run` works on http://127.0.0.1:5000 with nothing to set.
 
 from __future__ import annotations
 
-import time
+import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import webauthn
 from flask import current_app, request, session
-from webauthn.helpers import (
-    bytes_to_base64url,
-    parse_authentication_credential_json,
-)
+from webauthn.helpers import parse_authentication_credential_json
 from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import (
     AuthenticatorSelectionCriteria,
@@ -26,8 +23,9 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
-from assessment.rules.sign_in_strength import is_fresh_challenge
-from assessment.store.models import User
+from assessment.rules.sign_in_strength import CHALLENGE_SECONDS, is_fresh_challenge
+from assessment.store import passkeys as passkey_store
+from assessment.store.models import User, utcnow
 from assessment.store.passkey_models import Passkey
 
 CHALLENGE = "webauthn_challenge"
@@ -62,20 +60,24 @@ def user_handle(user: User) -> bytes:
 
 
 def _keep_challenge(purpose: str, challenge: bytes) -> None:
-    session[CHALLENGE] = {"purpose": purpose, "challenge": bytes_to_base64url(challenge),
-                          "at": time.time()}
+    """Keep the challenge in the database; the session holds only a handle to it. The view
+    commits."""
+    stale_before = utcnow() - dt.timedelta(seconds=CHALLENGE_SECONDS)
+    session[CHALLENGE] = passkey_store.keep_challenge(purpose, challenge, stale_before)
 
 
 def _take_challenge(purpose: str) -> bytes:
-    """The challenge given for this purpose, once: it is gone after this call."""
-    kept = session.pop(CHALLENGE, None)
-    if not isinstance(kept, dict) or kept.get("purpose") != purpose:
+    """The challenge given to this session for this purpose, once: it is gone after this call
+    (the view commits, whatever the answer)."""
+    handle = session.pop(CHALLENGE, None)
+    kept = passkey_store.take_challenge(handle) if isinstance(handle, str) else None
+    if kept is None or kept.purpose != purpose:
         raise CeremonyError("We did not ask for that passkey, or it was used already. "
                             "Try again.")
-    if not is_fresh_challenge(float(kept.get("at", 0)), time.time()):
+    if not is_fresh_challenge((utcnow() - kept.created_at).total_seconds()):
         raise CeremonyError("That took more than 5 minutes, so we did not accept it. "
                             "Try again.")
-    return webauthn.base64url_to_bytes(str(kept["challenge"]))
+    return kept.challenge
 
 
 def registration_options(user: User, existing: list[Passkey]) -> str:
@@ -127,7 +129,8 @@ def credential_id_of(credential: str) -> bytes:
     try:
         return parse_authentication_credential_json(_bounded(credential)).raw_id
     except (WebAuthnException, ValueError, TypeError, KeyError, CeremonyError) as error:
-        session.pop(CHALLENGE, None)  # an answer we cannot read still uses up the challenge
+        if isinstance(handle := session.pop(CHALLENGE, None), str):
+            passkey_store.take_challenge(handle)  # an unreadable answer uses it up too
         raise CeremonyError("We could not read the answer from your passkey. Try again.") \
             from error
 

@@ -5,7 +5,8 @@ Revises: 0010
 Create Date: 2026-12-01 23:40:00
 
 passkey (a user's WebAuthn credentials: id, public key, signature count, name, when made and
-last used) and recovery_code (hashes of one-time codes that sign in in place of a passkey).
+last used), recovery_code (hashes of one-time codes that sign in in place of a passkey) and
+passkey_challenge (challenges waiting for an answer, each used once).
 
 """
 from alembic import op
@@ -51,9 +52,23 @@ def upgrade():
         sa.UniqueConstraint('code_hash', name=op.f('uq_recovery_code_code_hash')),
     )
     op.create_index(op.f('ix_recovery_code_user_id'), 'recovery_code', ['user_id'])
+    op.create_table(
+        'passkey_challenge',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('handle_hash', sa.String(length=64), nullable=False),
+        sa.Column('purpose', sa.String(length=10), nullable=False),
+        sa.Column('challenge', sa.LargeBinary(length=64), nullable=False),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_passkey_challenge')),
+        sa.UniqueConstraint('handle_hash', name=op.f('uq_passkey_challenge_handle_hash')),
+    )
+    op.create_index(op.f('ix_passkey_challenge_created_at'), 'passkey_challenge',
+                    ['created_at'])
 
 
 def downgrade():
+    op.drop_index(op.f('ix_passkey_challenge_created_at'), table_name='passkey_challenge')
+    op.drop_table('passkey_challenge')
     op.drop_index(op.f('ix_recovery_code_user_id'), table_name='recovery_code')
     op.drop_table('recovery_code')
     op.drop_index(op.f('ix_passkey_user_id'), table_name='passkey')
