@@ -316,3 +316,17 @@ def test_a_passkey_confirms_it_is_you(app, client, make_assessment):
 ])
 def test_passkey_events_read_as_sentences_in_the_audit_log(action, detail, words):
     assert event_words(action, detail, ACTIONS, {}) == words
+
+
+def test_a_passkey_sign_in_keeps_what_was_chosen_before_the_session_ended(app, client):
+    authenticator = SoftwareAuthenticator()
+    add_passkey(client, authenticator)
+    visitor = app.test_client()
+    opts, token = options(visitor, "sign-in", "/sign-in")
+    response = visitor.post("/sign-in/passkey", data={
+        "csrf_token": token, "next": "/teams", "credential": authenticator.get(opts, ORIGIN),
+        "keep-note-x": "Our note"})
+    page = check_page(response.data)
+    form = page.select_one("main form")
+    assert form["action"] == "/teams"
+    assert form.select_one("input[name=note-x]")["value"] == "Our note"

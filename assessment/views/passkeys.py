@@ -135,7 +135,7 @@ def recovery_codes() -> str | Response:
 
 @bp.post("/sign-in/passkey")
 @limiter.limit(_sign_in_limit)
-def sign_in() -> Response:
+def sign_in() -> str | Response:
     form = PasskeySignInForm()
     if not form.validate_on_submit():
         abort(400, description="The sign-in form was not complete, so we did not sign you in.")
@@ -156,7 +156,10 @@ def sign_in() -> Response:
     audit.record_event("sign_in", user=passkey.user, detail=WITH_PASSKEY)
     db.session.commit()
     auth.start_session(passkey.user, PASSKEY)
-    return redirect(auth.safe_next(next_path, url_for("work.home")))
+    target = auth.safe_next(next_path, url_for("work.home"))
+    if kept := auth.carried_fields(request.form):  # what was chosen before the session ended
+        return render_template("account/save_kept.html", kept=kept, action=target)
+    return redirect(target)
 
 
 @bp.route("/sign-in/recovery-code", methods=["GET", "POST"])

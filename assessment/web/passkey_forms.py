@@ -32,6 +32,8 @@ class AddPasskeyForm(StrictForm):
 
 
 class PasskeySignInForm(StrictForm):
+    carries_prefix = KEEP_PREFIX  # a form posted after the session ended, kept across signing in
+
     credential = _credential()
     next = _next
 
