@@ -12,7 +12,18 @@ from assessment.config import PROJECT_ROOT, load_config
 from assessment.extensions import csrf, db, limiter, migrate
 from assessment.rules.questionnaire_file import load_questionnaire
 from assessment.store import database, soft_delete  # noqa: F401 (deleted rows stay hidden)
-from assessment.web import access, auth, log, mail, once, routing, security, sso, wording
+from assessment.web import (
+    access,
+    auth,
+    log,
+    mail,
+    once,
+    phishing_resistant,
+    routing,
+    security,
+    sso,
+    wording,
+)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -54,6 +65,7 @@ def register_extensions(app: Flask) -> None:
                                                             "socket_timeout": 1})
     limiter.init_app(app)
     auth.init_app(app)
+    phishing_resistant.init_app(app)
     access.init_app(app)
     once.init_app(app)
     sso.init_app(app)
@@ -81,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
         history,
         main,
         ops,
+        passkeys,
         plan,
         plan_page,
         results,
@@ -93,7 +106,7 @@ def register_blueprints(app: Flask) -> None:
 
     # Each area of the site is one blueprint (see README, "What is where").
     for area in (ops, main, account, team, hisp, take, results, plan, plan_page, consensus, history,
-                 compare, transfer, api, api_tokens, work, deleting, sso):
+                 compare, transfer, api, api_tokens, work, deleting, sso, passkeys):
         app.register_blueprint(area.bp)
 
 

@@ -63,6 +63,12 @@ ACCESS = {
     "deleting.delete_account": SIGNED_IN,
     # single sign-on (tests/test_sso.py)
     "sso.start": SSO, "sso.callback": SSO, "sso.confirm_link": PUBLIC,
+    # passkeys (their posts are tested in tests/test_passkeys.py)
+    "passkeys.passkeys": SIGNED_IN, "passkeys.remove": SIGNED_IN,
+    "passkeys.recovery_codes": SIGNED_IN, "passkeys.register_options": SIGNED_IN,
+    "passkeys.confirm_options": SIGNED_IN, "passkeys.sign_in_options": PUBLIC,
+    "passkeys.sign_in": PUBLIC, "passkeys.recovery_sign_in": PUBLIC,
+    "passkeys.needed": SIGNED_IN, "passkeys.confirm": SIGNED_IN,
 }
 # Posts that would delete team A, its assessment or an account, or restore what is not
 # deleted (404 for everyone): tests/test_deleting.py covers who may.
@@ -128,14 +134,15 @@ def test_each_route_answers_each_kind_of_user_as_expected(app, world, persona):
     for rule, method in routes(app):
         access = ACCESS[rule.endpoint]
         public_id = world["draft"] if rule.endpoint.startswith("take.") else world["finished"]
-        values = world["values"] | {"public_id": public_id}
+        values = world["values"] | {"public_id": public_id, "passkey_id": 1}
         with app.test_request_context():
             path = url_for(rule.endpoint, **{a: values[a] for a in rule.arguments})
         if (rule.endpoint, method) in (("account.sign_out", "POST"), ("team.join", "POST"),
                                        ("team.leave", "POST"), ("api_tokens.revoke", "POST"),
-                                       ("account.sign_out_everywhere", "POST")):
+                                       ("account.sign_out_everywhere", "POST"),
+                                       ("passkeys.remove", "POST")):
             continue  # would sign out, join or leave team A, or revoke the owner's API token
-            # (404 for everyone else); tests of their own cover them
+            # or passkey (404 for everyone else); tests of their own cover them
         if method == "POST" and rule.endpoint in DELETING_POSTS:
             continue
         response = client.open(path, method=method, data={"csrf_token": token})
@@ -157,7 +164,7 @@ def test_another_teams_member_changes_nothing_anywhere(app, world, load_assessme
         if method != "POST" or ACCESS[rule.endpoint] not in RANK:
             continue
         for key in ("draft", "finished"):
-            values = world["values"] | {"public_id": world[key]}
+            values = world["values"] | {"public_id": world[key], "passkey_id": 1}
             with app.test_request_context():
                 path = url_for(rule.endpoint, **{a: values[a] for a in rule.arguments})
             assert client.post(path, data={"csrf_token": token, "role": OWNER}).status_code == 404

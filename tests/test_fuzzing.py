@@ -19,7 +19,7 @@ FIELDS = ["csrf_token", "action", "role", "open", "choice", "note", "email", "pa
           "agency", "office", "service", "answer-strategy.big-picture.q1",
           "note-strategy.big-picture.q1", "target-strategy", "target-strategy-month",
           "target-strategy-day", "target-strategy-year", "keep-answer-x", "name", "file",
-          "invite-role", "invite-email", "form_key"]
+          "invite-role", "invite-email", "form_key", "credential", "code"]
 VALUES = st.one_of(
     st.text(max_size=40),
     st.sampled_from(["", "1", "3", "5", "6", "na", "unknown", "yes", "no", "owner", "viewer",
@@ -51,6 +51,9 @@ POST_ENDPOINTS = [
     "deleting.delete_assessment", "deleting.delete_team", "deleting.restore_assessment",
     "deleting.restore_action", "deleting.restore_team", "deleting.delete_account",
     "sso.start", "sso.confirm_link",
+    "passkeys.passkeys", "passkeys.remove", "passkeys.recovery_codes",
+    "passkeys.register_options", "passkeys.confirm_options", "passkeys.sign_in_options",
+    "passkeys.sign_in", "passkeys.recovery_sign_in", "passkeys.confirm",
 ]
 
 
@@ -73,7 +76,7 @@ def fuzz(app, world, owner_id):
     def post(rule, form: list[tuple[str, str]], with_token: bool) -> tuple[int, bool]:
         sign_in_as(client, owner_id)  # a route may have signed out
         public_id = world["draft"] if rule.endpoint.startswith("take.") else world["finished"]
-        values = world["values"] | {"public_id": public_id}
+        values = world["values"] | {"public_id": public_id, "passkey_id": 1}
         with app.test_request_context():
             path = url_for(rule.endpoint, **{a: values[a] for a in rule.arguments})
         data = [(k, v) for k, v in form if k != "csrf_token"]

@@ -39,10 +39,13 @@ _SENTENCES = {
 _PATTERNS = {
     "role_changed": (re.compile(r"^(?P<who>\S+): (?P<before>\w+) to (?P<after>\w+)$"),
                      "Changed the role of {who} from {before} to {after}"),
-    # how someone signed in, when it was not by password: "by single sign-on with Login.gov"
-    "sign_in": (re.compile(r"^by (?P<method>.+)$"), "Signed in by {method}"),
+    # How someone signed in, when not by password ("by single sign-on with Login.gov", "with a
+    # passkey"), or confirmed it was them (store/audit.py words the action).
+    "sign_in": (re.compile(r"^(?P<how>(?:by|with) .+)$"), "Signed in {how}"),
     "sso_linked": (re.compile(r"^(?P<provider>.+)$"),
                    "Linked sign-in with {provider} to the account"),
+    "sign_in_confirmed": (re.compile(r"^(?P<how>with an? [a-z ]+)$"),
+                          "Confirmed it was them {how}, before a change"),
 }
 
 

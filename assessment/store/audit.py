@@ -56,6 +56,11 @@ ACTIONS = {
     "team_restored": "Restored the team",  # actions branch
     "account_deleted": "Deleted an account",  # actions branch
     "deleted_purged": "Removed for good what was deleted over 30 days ago",  # actions branch
+    "passkey_added": "Added a passkey",  # passkeys
+    "passkey_removed": "Removed a passkey",  # passkeys
+    "recovery_codes_made": "Made new recovery codes",  # passkeys
+    "recovery_code_used": "Used a recovery code",  # passkeys
+    "sign_in_confirmed": "Confirmed it was them before a change",  # passkeys
 }
 
 

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length
 from assessment.extensions import db
 from assessment.store import api_tokens, audit
 from assessment.store.models import utcnow
-from assessment.web import once
+from assessment.web import once, recent
 from assessment.web.strict_form import ButtonForm, StrictForm
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/account/api-tokens")
@@ -38,6 +38,8 @@ def tokens() -> str | Response:
     if form.validate_on_submit():
         if (earlier := once.earlier_answer()) is not None:
             return earlier
+        if (ask := recent.confirm_first(f"make the API token “{form.name.data}”")) is not None:
+            return ask
         try:
             token, secret = api_tokens.make_token(current_user, form.name.data,
                                                   api_tokens.EXPIRY_DAYS[form.expires.data])

@@ -11,7 +11,7 @@ from assessment.extensions import db
 from assessment.store import accounts, audit, deleting
 from assessment.store.models import OWNER, Action, Assessment, Team
 from assessment.store.soft_delete import DELETE_KEPT_DAYS
-from assessment.web import auth, once
+from assessment.web import auth, once, recent
 from assessment.web.access import assessment_for, team_or_404
 from assessment.web.account_forms import DeleteAccountForm
 from assessment.web.strict_form import ButtonForm
@@ -45,6 +45,8 @@ def delete_team(team_id: int) -> str | Response:
         ButtonForm().refuse_tampering()
         if (earlier := once.earlier_answer()) is not None:
             return earlier
+        if (ask := recent.confirm_first(f"delete the team for {team.service}")) is not None:
+            return ask
         deleting.delete_team(team, current_user)
         audit.record_event("team_deleted", team=team, detail=team.service)
         return once.answered(url_for(".recently_deleted_teams"),

@@ -21,7 +21,7 @@ from assessment.extensions import db
 from assessment.store import audit, deleting, starting, teams
 from assessment.store.models import OWNER, ROLES, VIEWER, Invite, Membership, Team, utcnow
 from assessment.views.common import current_questionnaire
-from assessment.web import invite_mail, once
+from assessment.web import invite_mail, once, recent
 from assessment.web.access import role_in, team_or_404
 from assessment.web.account_forms import InviteAnswerForm, InviteForm, RoleForm
 from assessment.web.mail import Delivery
@@ -140,11 +140,14 @@ def revoke_invite(team_id: int, invite_id: int) -> Response:
 
 
 @bp.post("/teams/<int:team_id>/members/<int:membership_id>/role")
-def change_role(team_id: int, membership_id: int) -> Response:
+def change_role(team_id: int, membership_id: int) -> str | Response:
     team, _ = team_or_404(team_id, OWNER)
     form = RoleForm()
     form.refuse_tampering()
     membership = membership_or_404(team, membership_id)
+    new_role = ROLES.get(form.role.data or "", "another role").lower()
+    if (ask := recent.confirm_first(f"make {membership.user.email} a {new_role}")) is not None:
+        return ask
     before = membership.role
     try:
         teams.change_role(membership, form.role.data)

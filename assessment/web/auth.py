@@ -18,6 +18,7 @@ SIGNED_IN_AT, SEEN_AT = "signed_in_at", "seen_at"
 SIGN_IN_METHOD = "sign_in_method"
 # The user's session generation when this session started: a later one ends it.
 GENERATION = "generation"
+SIGN_IN_METHOD = "sign_in_method"
 # Activity moves the idle deadline in steps of this size (a minute of a 30-minute limit).
 SEEN_AT_PRECISION_SECONDS = 60
 # Pages whose posted answers survive an expired session, and how they are carried.

@@ -207,6 +207,7 @@ def site_pages(app: Flask, questionnaire: Questionnaire, draft: str, finished: s
                   SitePage("add an action, with errors", "plan.add_action", path,
                            then=submit_main_form)]
     pages += deleting_pages(app, finished)
+    pages += passkey_pages()
     return pages
 
 
@@ -243,6 +244,22 @@ def sso_pages(app: Flask) -> list[SitePage]:
                      then=with_pending_link),
             SitePage("create an account, turned off", "account.sign_up", "/sign-up", 403,
                      signed_out=True, then=with_sign_up_off)]
+def submit_passkey_without_name(page: Page) -> Response | None:
+    """Post the add-a-passkey form with no name (as pressing Enter in the empty box does)."""
+    with page.expect_navigation() as navigation:
+        page.evaluate("() => document.querySelector('form[data-passkey=register]').submit()")
+    return navigation.value
+
+
+def passkey_pages() -> list[SitePage]:
+    """Passkeys on the account, and signing in with a recovery code in place of one."""
+    return [SitePage("passkeys", "passkeys.passkeys", "/account/passkeys"),
+            SitePage("passkeys, a name missing", "passkeys.passkeys", "/account/passkeys",
+                     then=submit_passkey_without_name),
+            SitePage("sign in with a recovery code", "passkeys.recovery_sign_in",
+                     "/sign-in/recovery-code", signed_out=True),
+            SitePage("sign in with a recovery code, with errors", "passkeys.recovery_sign_in",
+                     "/sign-in/recovery-code", then=submit_main_form)]
 
 
 def deleting_pages(app: Flask, finished: str) -> list[SitePage]:
