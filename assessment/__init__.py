@@ -80,7 +80,9 @@ def register_blueprints(app: Flask) -> None:
         history,
         main,
         ops,
+        organizations,
         plan,
+        portfolio,
         results,
         take,
         team,
@@ -90,7 +92,7 @@ def register_blueprints(app: Flask) -> None:
 
     # Each area of the site is one blueprint (see README, "What is where").
     for area in (ops, main, account, team, hisp, take, results, plan, consensus, history,
-                 compare, transfer, api, api_tokens, work, deleting):
+                 compare, transfer, api, api_tokens, work, deleting, organizations, portfolio):
         app.register_blueprint(area.bp)
 
 

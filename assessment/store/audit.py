@@ -55,6 +55,14 @@ ACTIONS = {
     "team_restored": "Restored the team",  # actions branch
     "account_deleted": "Deleted an account",  # actions branch
     "deleted_purged": "Removed for good what was deleted over 30 days ago",  # actions branch
+    "org_created": "Made an organization",  # organizations
+    "org_person_added": "Added someone to an organization",  # organizations
+    "org_role_changed": "Changed a role in an organization",  # organizations
+    "org_person_removed": "Removed someone from an organization",  # organizations
+    "org_invite_created": "Made an invite link for a team to join an organization",
+    "org_joined": "Joined an organization",  # organizations
+    "org_left": "Left an organization",  # organizations
+    "org_sharing_changed": "Changed what an organization sees",  # organizations
 }
 
 
