@@ -19,7 +19,7 @@ FIELDS = ["csrf_token", "action", "role", "open", "choice", "note", "email", "pa
           "agency", "office", "service", "answer-strategy.big-picture.q1",
           "note-strategy.big-picture.q1", "target-strategy", "target-strategy-month",
           "target-strategy-day", "target-strategy-year", "keep-answer-x", "name", "file",
-          "invite-role", "invite-email", "form_key"]
+          "invite-role", "invite-email", "form_key", "parent", "team", "shares"]
 VALUES = st.one_of(
     st.text(max_size=40),
     st.sampled_from(["", "1", "3", "5", "6", "na", "unknown", "yes", "no", "owner", "viewer",
@@ -50,6 +50,9 @@ POST_ENDPOINTS = [
     "account.finish_sign_up", "account.sign_out_everywhere",
     "deleting.delete_assessment", "deleting.delete_team", "deleting.restore_assessment",
     "deleting.restore_action", "deleting.restore_team", "deleting.delete_account",
+    "organizations.create", "organizations.add_person", "organizations.change_role",
+    "organizations.remove_person", "organizations.invite", "organizations.join",
+    "organizations.leave", "organizations.sharing",
 ]
 
 
