@@ -69,6 +69,7 @@ ACCESS = {
     "organizations.sharing": OWNER,
     "portfolio.portfolio": VIEWER, "portfolio.summary": VIEWER, "portfolio.summary_pdf": VIEWER,
     "portfolio.csv": VIEWER, "portfolio.practice": VIEWER, "portfolio.plan_pdf": VIEWER,
+    "api.portfolio": VIEWER,
 }
 # Posts that would delete team A, its assessment or an account, or restore what is not
 # deleted (404 for everyone): tests/test_deleting.py covers who may.

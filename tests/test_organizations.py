@@ -10,7 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from assessment.extensions import db
-from assessment.store.models import AuditEvent, Organization, OrganizationTeam, Team
+from assessment.store import api_tokens
+from assessment.store.models import AuditEvent, Organization, OrganizationTeam, Team, User
 from tests.conftest import page_text, sign_in_as
 from tests.test_authorization import token_for
 
@@ -144,3 +145,24 @@ def test_a_team_owner_chooses_to_share_answers(app, client, make_assessment, org
         assert db.session.scalar(db.select(OrganizationTeam)).shares_answers is True
         assert db.session.scalar(db.select(AuditEvent).filter_by(
             action="org_sharing_changed")).team_id == team_id
+
+
+def test_a_personal_api_token_of_someone_in_the_organization_reads_its_portfolio(
+        app, client, make_user, make_assessment, questionnaire, organization):
+    cx, organization_id = organization
+    make_assessment(answers(questionnaire, "2", "4"), finished=True, service="Disaster aid")
+    join(client, invite_link(cx, organization_id), "Disaster aid")
+    outsider = make_user("x@irs.gov")
+    with app.app_context():
+        tokens = {who: api_tokens.make_token(db.session.get(User, user_id), "script", None)[1]
+                  for who, user_id in (("cx", db.session.scalar(db.select(User.id).filter_by(
+                      email="cx@dhs.gov"))), ("outsider", outsider))}
+        db.session.commit()
+    path = f"/api/v1/organizations/{organization_id}/portfolio"
+    reader = app.test_client()
+    body = reader.get(path, headers={"Authorization": f"Bearer {tokens['cx']}"}).get_json()
+    assert [s["service"] for s in body["services"]] == ["Disaster aid"]
+    assert body["services"][0]["pillars"][0]["score"] == 2.0
+    assert reader.get(path, headers={"Authorization": f"Bearer {tokens['outsider']}"}
+                      ).status_code == 404
+    assert reader.get(path).status_code == 401

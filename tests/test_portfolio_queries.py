@@ -16,6 +16,7 @@ PAGES = {
     "sorted": "/organizations/{}?sort=strategy&dir=desc",
     "summary": "/organizations/{}/summary",
     "csv": "/organizations/{}/portfolio.csv",
+    "api": "/api/v1/organizations/{}/portfolio",
 }
 
 
