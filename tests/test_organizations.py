@@ -166,3 +166,19 @@ def test_a_personal_api_token_of_someone_in_the_organization_reads_its_portfolio
     assert reader.get(path, headers={"Authorization": f"Bearer {tokens['outsider']}"}
                       ).status_code == 404
     assert reader.get(path).status_code == 401
+
+
+def test_seed_demo_adds_a_department_whose_portfolio_shows_six_services(app, anonymous):
+    output = app.test_cli_runner().invoke(args=["seed-demo"]).stdout.strip().splitlines()
+    _, email, password = output[-1].split()
+    with app.app_context():
+        organization = db.session.scalar(db.select(Organization).filter_by(is_demo=True))
+        owner = db.session.scalar(db.select(User).filter_by(email=email))
+    page = BeautifulSoup(sign_in_as(app.test_client(), owner.id).get(
+        f"/organizations/{organization.id}").data, "html.parser")
+    table = page.find("table", class_="app-portfolio")
+    assert len(table.tbody.find_all("tr")) == 6
+    assert len(table.find_all(class_="app-portfolio__hisp")) == 2
+    assert page.find("h2", id="shared-weaknesses").find_next("ol").find_all("li")
+    assert "Park reservations" in page_text(page.find("h2", id="overdue").find_next("ul"))
+    assert password
