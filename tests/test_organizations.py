@@ -4,14 +4,24 @@ that leaves disappears. People changes keep an owner, and every step is in the a
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from bs4 import BeautifulSoup
+from pypdf import PdfReader
 
 from assessment.extensions import db
 from assessment.store import api_tokens
-from assessment.store.models import AuditEvent, Organization, OrganizationTeam, Team, User
+from assessment.store.demo_department import DEPARTMENT
+from assessment.store.models import (
+    Assessment,
+    AuditEvent,
+    Organization,
+    OrganizationTeam,
+    Team,
+    User,
+)
 from tests.conftest import page_text, sign_in_as
 from tests.test_authorization import token_for
 
@@ -182,3 +192,45 @@ def test_seed_demo_adds_a_department_whose_portfolio_shows_six_services(app, ano
     assert page.find("h2", id="shared-weaknesses").find_next("ol").find_all("li")
     assert "Park reservations" in page_text(page.find("h2", id="overdue").find_next("ul"))
     assert password
+
+
+def test_the_summary_pdf_is_one_tagged_landscape_page_of_the_demo_department(app):
+    """One real render (about a second): the other PDF tests fake WeasyPrint."""
+    output = app.test_cli_runner().invoke(args=["seed-demo"]).stdout.strip().splitlines()
+    with app.app_context():
+        organization = db.session.scalar(db.select(Organization).filter_by(is_demo=True))
+        owner = db.session.scalar(db.select(User).filter_by(email=output[-1].split()[1]))
+    response = sign_in_as(app.test_client(), owner.id).get(
+        f"/organizations/{organization.id}/summary.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    assert len(reader.pages) == 1
+    assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog and bool(catalog["/MarkInfo"]["/Marked"])
+    assert reader.metadata.title.startswith(DEPARTMENT)
+    text = reader.pages[0].extract_text()
+    for service in ("Disaster assistance", "Contact center", "Shared weaknesses"):
+        assert service in text
+
+
+@pytest.mark.usefixtures("fake_renders")
+def test_the_organizations_copy_of_a_plan_leaves_out_answers_and_notes_unless_shared(
+        app, client, make_assessment, questionnaire, organization, fake_renders):
+    cx, organization_id = organization
+    public_id = make_assessment(answers(questionnaire, "2", "4"), finished=True,
+                                service="Disaster aid")
+    join(client, invite_link(cx, organization_id), "Disaster aid")
+    with app.app_context():
+        assessment = db.session.scalar(db.select(Assessment).filter_by(public_id=public_id))
+        first = assessment.responses[0].answers[0]
+        first.note = "Our secret evidence"
+        db.session.commit()
+        team_id = assessment.team_id
+    path = f"/organizations/{organization_id}/teams/{team_id}/plan.pdf"
+    assert cx.get(path).status_code == 200
+    assert "Our secret evidence" not in fake_renders[-1]
+    assert "keeps its answers and notes to itself" in fake_renders[-1]
+    post(client, f"/teams/{team_id}/organizations/{organization_id}/sharing", {"shares": "yes"})
+    assert cx.get(path).status_code == 200
+    assert "Our secret evidence" in fake_renders[-1]

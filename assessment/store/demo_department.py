@@ -47,7 +47,7 @@ SERVICES: tuple[tuple[str, str | None, tuple[int, ...], dict[str, int]], ...] = 
      {"customer-understanding": 4, "design": 3, "measurement": 3, "collaboration": 2}),
 )
 DEFAULT_LEVEL = 3
-WOBBLE = (0, 1, -1, 0, 1, 0, -1)  # fixed variation from question to question
+WOBBLE = (0, 1, 0, 1, 0, -1, 1)  # fixed variation from question to question
 
 
 def demo_department() -> Organization | None:
@@ -98,7 +98,7 @@ def seed_demo_department(questionnaire: Questionnaire, owner: User) -> Organizat
 
 
 def _level(levels: dict[str, int], pillar_id: str, year_index: int, index: int) -> int:
-    """The first year's level for the pillar, one up each later year for pillars below 3."""
+    """The first year's level for the pillar, one up in the third year for pillars below 3."""
     base = levels.get(pillar_id, DEFAULT_LEVEL)
-    grown = base + (year_index if base < DEFAULT_LEVEL else 0)
+    grown = base + (year_index // 2 if base < DEFAULT_LEVEL else 0)
     return min(5, max(1, grown + WOBBLE[index % len(WOBBLE)]))
