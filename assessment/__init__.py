@@ -93,9 +93,11 @@ def register_blueprints(app: Flask) -> None:
         history,
         main,
         ops,
+        organizations,
         passkeys,
         plan,
         plan_page,
+        portfolio,
         results,
         sso,
         take,
@@ -106,7 +108,8 @@ def register_blueprints(app: Flask) -> None:
 
     # Each area of the site is one blueprint (see README, "What is where").
     for area in (ops, main, account, team, hisp, take, results, plan, plan_page, consensus, history,
-                 compare, transfer, api, api_tokens, work, deleting, sso, passkeys):
+                 compare, transfer, api, api_tokens, work, deleting, sso, passkeys, organizations,
+                 portfolio):
         app.register_blueprint(area.bp)
 
 

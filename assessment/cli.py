@@ -15,6 +15,7 @@ from assessment.rules.questionnaire import QuestionnaireError
 from assessment.rules.questionnaire_file import load_questionnaire
 from assessment.store import accounts, audit, database, deleting, form_keys, teams
 from assessment.store.demo import seed_demo_team
+from assessment.store.demo_department import seed_demo_department
 from assessment.store.models import OWNER, Assessment, utcnow
 from assessment.store.queries import demo_assessments
 from assessment.store.soft_delete import DELETE_KEPT_DAYS
@@ -70,6 +71,8 @@ def seed_demo() -> None:
     else:
         accounts.set_password(owner, password)
     teams.add_member(assessments[0].team, owner, OWNER)
+    # A made-up department of six services: its owner sees the portfolio.
+    seed_demo_department(current_app.extensions["questionnaire"], owner)
     db.session.commit()
     for assessment in assessments:
         click.echo(f"assessment {assessment.public_id}")

@@ -34,8 +34,18 @@ from assessment import create_app
 from assessment.extensions import db
 from assessment.rules.questionnaire import Questionnaire
 from assessment.rules.questionnaire_file import load_questionnaire
-from assessment.store import api_tokens, operations, teams
-from assessment.store.models import MEMBER, OWNER, VIEWER, Assessment, Membership, User
+from assessment.store import api_tokens, operations, organizations, teams
+from assessment.store.models import (
+    MEMBER,
+    ORG_REVIEWER,
+    ORG_VIEWER,
+    OWNER,
+    VIEWER,
+    Assessment,
+    Membership,
+    OrganizationTeam,
+    User,
+)
 from assessment.store.operations import SubmittedAnswer
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -479,13 +489,23 @@ def world(app, client, anonymous, make_user, make_assessment, join_team, questio
         revocable = teams.invite_by_token(teams.create_invite(a_draft.team, VIEWER, None))
         membership = db.session.scalar(db.select(Membership).filter_by(user_id=viewer))
         api_token, _ = api_tokens.make_token(db.session.get(User, owner_id), "script", None)
+        # Team A is in an organization whose owner, reviewer and viewer are team A's owner,
+        # member and viewer (tests/test_authorization.py reads org roles by the same rank).
+        organization = organizations.create_organization(
+            "Department of State", db.session.get(User, owner_id))
+        organizations.add_person(organization, "m@state.gov", ORG_REVIEWER)
+        org_viewer = organizations.add_person(organization, "v@state.gov", ORG_VIEWER)
+        db.session.add(OrganizationTeam(organization=organization, team_id=a_draft.team_id))
+        org_token = organizations.create_invite(organization, db.session.get(User, owner_id))
         db.session.commit()
         values = {"pillar_id": questionnaire.pillars[0].id, "practice_id": practice,
                   "action_id": action.id, "team_id": a_draft.team_id,
                   "membership_id": membership.id, "token": token, "filename": "css/app.css",
                   "question_id": questionnaire.pillars[0].questions[0].id,
                   "token_id": api_token.id, "invite_id": revocable.id,
-                  "assessment_id": assessment.id, "name": "test"}
+                  "assessment_id": assessment.id, "name": "test",
+                  "organization_id": organization.id,
+                  "person_id": org_viewer.id, "invite_token": org_token}
     clients = {"anonymous": anonymous, OWNER: client,
                VIEWER: sign_in_as(app.test_client(), viewer),
                MEMBER: sign_in_as(app.test_client(), member),

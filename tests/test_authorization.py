@@ -69,6 +69,18 @@ ACCESS = {
     "passkeys.confirm_options": SIGNED_IN, "passkeys.sign_in_options": PUBLIC,
     "passkeys.sign_in": PUBLIC, "passkeys.recovery_sign_in": PUBLIC,
     "passkeys.needed": SIGNED_IN, "passkeys.confirm": SIGNED_IN,
+    # organizations: team A is in one whose owner, reviewer and viewer are team A's owner,
+    # member and viewer, so an organization role reads by the same rank (viewer < reviewer
+    # < owner); leave and sharing are the team owner's.
+    "organizations.index": SIGNED_IN, "organizations.create": SIGNED_IN,
+    "organizations.people": OWNER, "organizations.add_person": OWNER,
+    "organizations.change_role": OWNER, "organizations.remove_person": OWNER,
+    "organizations.invite": OWNER, "organizations.invite_page": PUBLIC,
+    "organizations.join": SIGNED_IN, "organizations.leave": OWNER,
+    "organizations.sharing": OWNER,
+    "portfolio.portfolio": VIEWER, "portfolio.summary": VIEWER, "portfolio.summary_pdf": VIEWER,
+    "portfolio.csv": VIEWER, "portfolio.practice": VIEWER, "portfolio.plan_pdf": VIEWER,
+    "api.portfolio": VIEWER,
 }
 # Posts that would delete team A, its assessment or an account, or restore what is not
 # deleted (404 for everyone): tests/test_deleting.py covers who may.
@@ -140,9 +152,12 @@ def test_each_route_answers_each_kind_of_user_as_expected(app, world, persona):
         if (rule.endpoint, method) in (("account.sign_out", "POST"), ("team.join", "POST"),
                                        ("team.leave", "POST"), ("api_tokens.revoke", "POST"),
                                        ("account.sign_out_everywhere", "POST"),
-                                       ("passkeys.remove", "POST")):
-            continue  # would sign out, join or leave team A, or revoke the owner's API token
-            # or passkey (404 for everyone else); tests of their own cover them
+                                       ("passkeys.remove", "POST"),
+                                       ("organizations.join", "POST"),
+                                       ("organizations.leave", "POST")):
+            continue  # would sign out, join or leave team A (or its organization), or revoke
+            # the owner's API token or passkey (404 for everyone else); tests of their own
+            # cover them
         if method == "POST" and rule.endpoint in DELETING_POSTS:
             continue
         response = client.open(path, method=method, data={"csrf_token": token})

@@ -19,7 +19,8 @@ FIELDS = ["csrf_token", "action", "role", "open", "choice", "note", "email", "pa
           "agency", "office", "service", "answer-strategy.big-picture.q1",
           "note-strategy.big-picture.q1", "target-strategy", "target-strategy-month",
           "target-strategy-day", "target-strategy-year", "keep-answer-x", "name", "file",
-          "invite-role", "invite-email", "form_key", "credential", "code"]
+          "invite-role", "invite-email", "form_key", "credential", "code", "parent", "team",
+          "shares"]
 VALUES = st.one_of(
     st.text(max_size=40),
     st.sampled_from(["", "1", "3", "5", "6", "na", "unknown", "yes", "no", "owner", "viewer",
@@ -54,6 +55,9 @@ POST_ENDPOINTS = [
     "passkeys.passkeys", "passkeys.remove", "passkeys.recovery_codes",
     "passkeys.register_options", "passkeys.confirm_options", "passkeys.sign_in_options",
     "passkeys.sign_in", "passkeys.recovery_sign_in", "passkeys.confirm",
+    "organizations.create", "organizations.add_person", "organizations.change_role",
+    "organizations.remove_person", "organizations.invite", "organizations.join",
+    "organizations.leave", "organizations.sharing",
 ]
 
 

@@ -133,6 +133,35 @@ SCHEMAS: dict[str, Schema] = {
     "HistoryPage": record("A page of the team's history, oldest first.",
                           team_id={"type": "integer"}, assessments=array(ref("HistoryEntry")),
                           pagination=ref("Pagination")),
+    "PortfolioScore": record("A score and its level; all null when not scored.",
+                             score=SCORE, level=LEVEL, level_name=LEVEL_NAME),
+    "PortfolioPillar": record("A service's latest finished score in one pillar.",
+                              id=TEXT, name=TEXT, score=SCORE, level=LEVEL,
+                              level_name=LEVEL_NAME, below_target={"type": "boolean"}),
+    "PortfolioService": record(
+        "A team in the organization and its latest finished scores (pillars is empty before "
+        "its first finish). next_due: a year after the latest finish.",
+        team_id={"type": "integer"}, service=TEXT, office=TEXT,
+        hisp_service=nullable("string"), latest_finished=nullable("string", format="date"),
+        next_due=nullable("string", format="date"), overdue={"type": "boolean"},
+        overall=ref("PortfolioScore"), pillars=array(ref("PortfolioPillar"))),
+    "PortfolioMedian": record(
+        "The median per pillar of the services' latest finished scores in one year.",
+        year={"type": "integer"}, services=COUNT,
+        pillars=array(record("One pillar's median.", id=TEXT, median=SCORE))),
+    "SharedWeakness": record("A practice below target in more than one service.",
+                             pillar_id=TEXT, practice_id=TEXT, practice_name=TEXT,
+                             services=array(TEXT)),
+    "OverdueAction": record("An action past its due date and not done.", service=TEXT,
+                            title=TEXT, practice_name=TEXT, owner=TEXT,
+                            due_date={"type": "string", "format": "date"},
+                            days_late={"type": "integer", "minimum": 1}),
+    "Portfolio": record(
+        "An organization's services side by side, on a date (UTC), sorted by service.",
+        organization_id={"type": "integer"}, name=TEXT,
+        date={"type": "string", "format": "date"}, services=array(ref("PortfolioService")),
+        medians=array(ref("PortfolioMedian")), shared_weaknesses=array(ref("SharedWeakness")),
+        overdue_actions=array(ref("OverdueAction"))),
 }
 
 
@@ -157,6 +186,8 @@ SIGNED_IN_OR_DEMO = [*SIGNED_IN, {}]  # anyone may read the demo team
 
 TEAM_ID = {"name": "team_id", "in": "path", "required": True,
            "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647}}
+ORGANIZATION_ID = {"name": "organization_id", "in": "path", "required": True,
+                   "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647}}
 PUBLIC_ID = {"name": "public_id", "in": "path", "required": True,
              "description": "The assessment's public id, as in its private link.",
              "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,32}$"}}
@@ -204,6 +235,10 @@ PATHS: dict[str, Schema] = {
     f"{API}/assessments/{{public_id}}/scores": operation(
         "scores", "An assessment's scores.", "Scores", security=SIGNED_IN_OR_DEMO,
         parameters=[PUBLIC_ID], errors=READ),
+    f"{API}/organizations/{{organization_id}}/portfolio": operation(
+        "portfolio", "An organization's portfolio, for its owners, reviewers and viewers.",
+        "Portfolio", security=SIGNED_IN, parameters=[ORGANIZATION_ID],
+        errors=("401", "404")),
 }
 
 DESCRIPTION = """\
@@ -211,7 +246,8 @@ Read a team's CX maturity assessments, scores and history. Read only: every oper
 
 Authenticate with a personal API token (make one on the API tokens page of your account) in an
 `Authorization: Bearer <token>` header, or with the session cookie of a signed-in browser. You
-read what you may read on the pages: the teams you belong to, and the demo team.
+read what you may read on the pages: the teams you belong to, the demo team, and the portfolio
+of each organization you are an owner, reviewer or viewer of.
 
 Scores are JSON numbers with one decimal, rounded half up as on the pages. Times are ISO 8601
 in UTC; dates are YYYY-MM-DD. Errors are `{"error": {"status": 404, "message": "..."}}`.

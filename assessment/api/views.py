@@ -7,6 +7,7 @@ to authenticate, never redirects to the sign-in page. docs/api.md explains it fo
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -27,9 +28,11 @@ from werkzeug.exceptions import (
 
 from assessment.api import data as api_data
 from assessment.api import openapi as api_openapi
+from assessment.api import portfolio_data
 from assessment.extensions import db, login_manager
-from assessment.store import api_tokens
-from assessment.store.models import VIEWER, Assessment, Membership, Team, User
+from assessment.store import api_tokens, organizations
+from assessment.store.models import VIEWER, Assessment, Membership, Organization, Team, User
+from assessment.store.portfolio import organization_portfolio
 from assessment.store.queries import get_assessment_or_404
 from assessment.store.read_model import (
     score_assessments,
@@ -37,6 +40,7 @@ from assessment.store.read_model import (
     scored_team,
     team_assessments,
 )
+from assessment.views.common import current_questionnaire
 from assessment.web.access import require_role, role_in
 
 bp = Blueprint("api", __name__, url_prefix=api_data.API)
@@ -182,6 +186,20 @@ def assessment(public_id: str) -> Response:
 @bp.get("/assessments/<public_id>/scores")
 def scores(public_id: str) -> Response:
     return jsonify(api_data.assessment_scores(scored_assessment(readable_assessment(public_id))))
+
+
+@bp.get(f"/organizations/<{TEAM_ID}:organization_id>/portfolio")
+def portfolio(organization_id: int) -> Response:
+    """The organization's portfolio, for its owners, reviewers and viewers (their personal
+    tokens read it, as their sessions do)."""
+    user = signed_in_or_401()
+    organization = db.session.get(Organization, organization_id)
+    if organization is None or organizations.person_of(organization, user.id) is None:
+        raise NotFound()
+    today = dt.datetime.now(dt.UTC).date()
+    return jsonify(portfolio_data.organization_portfolio(
+        organization, organization_portfolio(organization, current_questionnaire(), today),
+        today))
 
 
 # Responses and errors -------------------------------------------------------------------

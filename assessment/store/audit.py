@@ -61,6 +61,14 @@ ACTIONS = {
     "recovery_codes_made": "Made new recovery codes",  # passkeys
     "recovery_code_used": "Used a recovery code",  # passkeys
     "sign_in_confirmed": "Confirmed it was them before a change",  # passkeys
+    "org_created": "Made an organization",  # organizations
+    "org_person_added": "Added someone to an organization",  # organizations
+    "org_role_changed": "Changed a role in an organization",  # organizations
+    "org_person_removed": "Removed someone from an organization",  # organizations
+    "org_invite_created": "Made an invite link for a team to join an organization",
+    "org_joined": "Joined an organization",  # organizations
+    "org_left": "Left an organization",  # organizations
+    "org_sharing_changed": "Changed what an organization sees",  # organizations
 }
 
 

@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 from werkzeug import Response
 
 from assessment.extensions import db
-from assessment.store import audit, deleting, starting, teams
+from assessment.store import audit, deleting, organizations, starting, teams
 from assessment.store.models import OWNER, ROLES, VIEWER, Invite, Membership, Team, utcnow
 from assessment.views.common import current_questionnaire
 from assessment.web import invite_mail, once, recent
@@ -84,7 +84,7 @@ def render_team(team: Team, role: str, invite_form: InviteForm) -> str:
                            owner=OWNER, is_member=role_in(team) is not None,
                            invite_form=invite_form,
                            invites=teams.invites_of_team(team) if role == OWNER else [],
-                           now=utcnow(),
+                           now=utcnow(), organization_links=organizations.links_of_team(team),
                            deleted=deleting.recently_deleted(team) if role == OWNER else [])
 
 

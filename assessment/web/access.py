@@ -10,12 +10,18 @@ from sqlalchemy.orm import contains_eager
 from assessment.extensions import db, login_manager
 from assessment.store.models import (
     MEMBER,
+    ORG_OWNER,
+    ORG_REVIEWER,
+    ORG_VIEWER,
     OWNER,
     ROLE_RANK,
     VIEWER,
     Action,
     Assessment,
     Membership,
+    Organization,
+    OrganizationMember,
+    OrganizationTeam,
     Team,
 )
 
@@ -119,3 +125,39 @@ def team_or_404(team_id: int, needed: str) -> tuple[Team, str]:
         abort(404)
     team, role = row
     return team, check_role(team, role, needed)
+
+
+# An organization's people: owners manage it, reviewers validate, viewers read.
+ORG_RANK = {ORG_VIEWER: 1, ORG_REVIEWER: 2, ORG_OWNER: 3}
+_ORGANIZATION_AND_ROLE = (
+    select(Organization, OrganizationMember.role)
+    .outerjoin(OrganizationMember, and_(
+        OrganizationMember.organization_id == Organization.id,
+        OrganizationMember.user_id == bindparam("user_id")))
+    .where(Organization.id == bindparam("organization_id")))
+
+
+def organization_or_404(organization_id: int, needed: str) -> tuple[Organization, str]:
+    """The organization and the user's role in it, if the role allows what is needed (one
+    query). Signed out: sign in first. Not in it: 404, so other organizations stay unknown.
+    A role too low: 403."""
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    row = db.session.execute(_ORGANIZATION_AND_ROLE, {
+        "organization_id": organization_id, "user_id": current_user.id}).one_or_none()
+    if row is None or row[1] is None:
+        abort(404)
+    organization, role = row
+    if ORG_RANK[role] < ORG_RANK[needed]:
+        abort(403)
+    return organization, role
+
+
+def organization_team_or_404(organization: Organization, team_id: int) -> OrganizationTeam:
+    """A team in the organization, as the organization sees it; any other team is unknown."""
+    link = db.session.scalar(select(OrganizationTeam).where(
+        OrganizationTeam.organization_id == organization.id,
+        OrganizationTeam.team_id == team_id))
+    if link is None:
+        abort(404)
+    return link

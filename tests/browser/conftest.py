@@ -32,6 +32,7 @@ from tests.browser.site import (
     get_endpoints,
     history_pages,
     make_invite_link,
+    organization_pages,
     site_pages,
     sso_pages,
     unlisted_routes,
@@ -273,6 +274,8 @@ def site(live_app: LiveApp, make_assessment: Callable[..., str], owner_id: int) 
         + history_pages(*history_teams(live_app, make_assessment)) \
         + [SitePage("finish creating an account", "account.finish_sign_up",
                     sign_up_path(live_app))] + sso_pages(live_app.app)
+    organization = organization_pages(live_app.app, questionnaire, finished, owner_id)
+    pages += organization.pages
     practice = questionnaire.pillars[0].practices[0].id
     values = {"public_id": finished, "pillar_id": questionnaire.pillars[0].id,
               "practice_id": practice}
@@ -283,7 +286,7 @@ def site(live_app: LiveApp, make_assessment: Callable[..., str], owner_id: int) 
     with mock.patch("assessment.report.pdf.plan_pdf", lambda assessment: b"%PDF-1.7\n"):
         unlisted = unlisted_routes(live_app.app, {p.endpoint for p in pages}, values,
                                    signed_in_client(live_app.app, owner_id))
-    return Site(pages + unlisted.pages, unlisted.downloads)
+    return Site(pages + unlisted.pages, unlisted.downloads | organization.downloads)
 
 
 @pytest.fixture(scope="session")

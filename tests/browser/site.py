@@ -374,3 +374,75 @@ def get_endpoints(app: Flask) -> dict[str, set[str]]:
     """Every GET endpoint of the app but static files, with the names of its arguments."""
     return {rule.endpoint: set(rule.arguments) for rule in app.url_map.iter_rules()
             if "GET" in (rule.methods or ()) and rule.endpoint != "static"}
+
+
+def add_unknown_person(page: Page) -> Response | None:
+    """Add an address no account has: the people page explains (400, nothing stored)."""
+    page.get_by_label("Their email address").fill("nobody@example.gov")
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Add them").click()
+    return navigation.value
+
+
+def make_team_invite_link(page: Page) -> Response | None:
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Make an invite link for a team").click()
+    return navigation.value
+
+
+def make_organization_empty(page: Page) -> Response | None:
+    """Make an organization without a name: the page explains (400)."""
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Make the organization").click()
+    return navigation.value
+
+
+@dataclass(frozen=True)
+class OrganizationSite:
+    pages: list[SitePage]
+    downloads: dict[str, str]
+
+
+def organization_pages(app: Flask, questionnaire: Questionnaire, finished: str,
+                       owner_id: int) -> OrganizationSite:
+    """An organization the owner owns, with the team of `finished` in it (so its team page
+    shows the organization), an invite link for another of their teams, and its portfolio."""
+    from assessment.extensions import db
+    from assessment.store import organizations
+    from assessment.store.models import OrganizationTeam, User
+
+    with app.app_context():
+        organization = organizations.create_organization("Department of State",
+                                                         db.session.get(User, owner_id))
+        db.session.add(OrganizationTeam(organization=organization,
+                                        team_id=team_of(app, finished)))
+        token = organizations.create_invite(organization, db.session.get(User, owner_id))
+        db.session.commit()
+        o = f"/organizations/{organization.id}"
+    practice = questionnaire.pillars[0].practices[0].id
+    pages = [
+        SitePage("your organizations", "organizations.index", "/organizations"),
+        SitePage("your organizations, a name missing", "organizations.index", "/organizations",
+                 400, then=make_organization_empty),
+        SitePage("portfolio", "portfolio.portfolio", o),
+        SitePage("portfolio, sorted by a pillar", "portfolio.portfolio",
+                 f"{o}?sort=strategy&dir=desc"),
+        SitePage("portfolio summary", "portfolio.summary", f"{o}/summary"),
+        SitePage("a practice across the organization", "portfolio.practice",
+                 f"{o}/practices/{practice}"),
+        SitePage("organization people and teams", "organizations.people", f"{o}/people"),
+        SitePage("organization people, an unknown address", "organizations.people",
+                 f"{o}/people", 400, then=add_unknown_person),
+        SitePage("organization invite link just made", "organizations.people", f"{o}/people",
+                 then=make_team_invite_link),
+        SitePage("join an organization", "organizations.invite_page",
+                 f"/organization-invites/{token}"),
+        SitePage("join an organization, signed out", "organizations.invite_page",
+                 f"/organization-invites/{token}", signed_out=True),
+        SitePage("organization invite link, unknown", "organizations.invite_page",
+                 "/organization-invites/not-a-real-token", 404),
+    ]
+    downloads = {"portfolio.summary_pdf": "application/pdf", "portfolio.csv": "text/csv",
+                 "portfolio.plan_pdf": "application/pdf",
+                 "api.portfolio": "application/json"}
+    return OrganizationSite(pages, downloads)
