@@ -55,6 +55,11 @@ ACTIONS = {
     "team_restored": "Restored the team",  # actions branch
     "account_deleted": "Deleted an account",  # actions branch
     "deleted_purged": "Removed for good what was deleted over 30 days ago",  # actions branch
+    "answer_validated": "A reviewer validated an answer",  # validation
+    "answer_challenged": "A reviewer challenged an answer",  # validation
+    "challenge_replied": "Replied to a reviewer's challenge",  # validation
+    "challenged_answer_changed": "Changed a challenged answer",  # validation
+    "validated_answer_changed": "Changed a validated answer",  # validation
 }
 
 
