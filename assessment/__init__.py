@@ -85,12 +85,13 @@ def register_blueprints(app: Flask) -> None:
         take,
         team,
         transfer,
+        validation,
         work,
     )
 
     # Each area of the site is one blueprint (see README, "What is where").
     for area in (ops, main, account, team, hisp, take, results, plan, consensus, history,
-                 compare, transfer, api, api_tokens, work, deleting):
+                 compare, transfer, api, api_tokens, work, deleting, validation):
         app.register_blueprint(area.bp)
 
 
