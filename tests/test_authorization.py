@@ -15,6 +15,9 @@ from assessment.extensions import db
 from assessment.store.models import MEMBER, OWNER, VIEWER, Membership
 
 PUBLIC, SIGNED_IN, CLAIM = "public", "signed in", "claim"
+# Only an owner or reviewer of an organization the team belongs to (none of the personas
+# here: tests/test_validation.py covers who may).
+ORG_REVIEWER = "organization reviewer"
 RANK = {VIEWER: 1, MEMBER: 2, OWNER: 3}
 # The least a user needs for each endpoint. CLAIM: only for teams from before accounts.
 ACCESS = {
@@ -58,6 +61,9 @@ ACCESS = {
     "deleting.restore_assessment": OWNER, "deleting.restore_action": OWNER,
     "deleting.recently_deleted_teams": SIGNED_IN, "deleting.restore_team": SIGNED_IN,
     "deleting.delete_account": SIGNED_IN,
+    # independent validation; a reply without a challenge goes back to the results
+    "validation.to_review": SIGNED_IN, "validation.review_answers": ORG_REVIEWER,
+    "validation.reply": MEMBER,
 }
 # Posts that would delete team A, its assessment or an account, or restore what is not
 # deleted (404 for everyone): tests/test_deleting.py covers who may.
@@ -91,7 +97,7 @@ def expected(access: str, persona: str) -> str:
         return "sign in"
     if access == SIGNED_IN:
         return "ok"
-    if access == CLAIM or persona == "other team":
+    if access in (CLAIM, ORG_REVIEWER) or persona == "other team":
         return "not found"
     return "ok" if RANK[persona] >= RANK[access] else "forbidden"
 

@@ -19,13 +19,15 @@ FIELDS = ["csrf_token", "action", "role", "open", "choice", "note", "email", "pa
           "agency", "office", "service", "answer-strategy.big-picture.q1",
           "note-strategy.big-picture.q1", "target-strategy", "target-strategy-month",
           "target-strategy-day", "target-strategy-year", "keep-answer-x", "name", "file",
-          "invite-role", "invite-email", "form_key"]
+          "invite-role", "invite-email", "form_key", "link-strategy.big-picture.q1",
+          "verdict-strategy.big-picture.q1", "comment-strategy.big-picture.q1", "reply"]
 VALUES = st.one_of(
     st.text(max_size=40),
     st.sampled_from(["", "1", "3", "5", "6", "na", "unknown", "yes", "no", "owner", "viewer",
                      "3.0", "0", "-1", "99999999999", "continue", "later", "//evil.example",
                      "lead@state.gov", "\x00", "😀", "2027", "13", "done",
-                     "k3y-made-by-our-page-0123456789"]),
+                     "k3y-made-by-our-page-0123456789", "validated", "challenged",
+                     "https://www.state.gov/plan", "javascript:alert(1)"]),
     st.just("x" * 5000),
 )
 FORMS = st.lists(st.tuples(st.one_of(st.sampled_from(FIELDS), st.text(max_size=12)), VALUES),
@@ -50,6 +52,7 @@ POST_ENDPOINTS = [
     "account.finish_sign_up", "account.sign_out_everywhere",
     "deleting.delete_assessment", "deleting.delete_team", "deleting.restore_assessment",
     "deleting.restore_action", "deleting.restore_team", "deleting.delete_account",
+    "validation.review_answers", "validation.reply",
 ]
 
 

@@ -221,6 +221,27 @@ class Comparison:
 
 
 @dataclass(frozen=True)
+class ScoreValidation:
+    """Whether one score is validated, challenged or self-reported (rules/validation.py)."""
+
+    pillar: str
+    practice: str | None  # None: the pillar's own score
+    state: str  # "validated", "challenged" or "self-reported"
+    words: str  # "Validated", "Challenged", "Self-reported"
+
+
+@dataclass(frozen=True)
+class PlanValidation:
+    """An organization reviewer's validation of the scores (report/_validation.html)."""
+
+    overall: str
+    overall_words: str
+    scores: tuple[ScoreValidation, ...]  # each pillar, then its practices, in order
+    validated: int  # answers
+    challenged: int  # answers
+
+
+@dataclass(frozen=True)
 class Plan:
     title: str
     team: Team
@@ -245,6 +266,7 @@ class Plan:
     default_target: Decimal = DEFAULT_TARGET
     priority_count: int = PRIORITY_COUNT
     respondents: int = 1  # people who answered; the team's answer combines theirs
+    validation: PlanValidation | None = None  # None: no reviewer has reviewed the answers
 
     @property
     def top_priorities(self) -> tuple[Priority, ...]:

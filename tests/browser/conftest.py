@@ -33,6 +33,7 @@ from tests.browser.site import (
     make_invite_link,
     site_pages,
     unlisted_routes,
+    validation_pages,
 )
 from tests.browser.visits import (
     PHONE,
@@ -255,7 +256,8 @@ def site(live_app: LiveApp, make_assessment: Callable[..., str], owner_id: int) 
                        reset_path(live_app)) + team_pages(live_app, finished, unowned) \
         + history_pages(*history_teams(live_app, make_assessment)) \
         + [SitePage("finish creating an account", "account.finish_sign_up",
-                    sign_up_path(live_app))]
+                    sign_up_path(live_app))] \
+        + validation_pages(live_app.app, questionnaire, owner_id, make_assessment)
     practice = questionnaire.pillars[0].practices[0].id
     values = {"public_id": finished, "pillar_id": questionnaire.pillars[0].id,
               "practice_id": practice}
