@@ -8,6 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from assessment.extensions import db
+from assessment.report.pdf import plan_context
 from assessment.store.models import (
     ORG_REVIEWER,
     AnswerReview,
@@ -107,6 +108,17 @@ def test_a_reviewer_challenges_one_answer_the_team_replies_changes_it_and_finish
     other_row = results.find("th", string=questionnaire.pillars[1].name).parent
     assert "Validated" in other_row.text
 
+    # History and the plan data carry the state of each score too.
+    history = check_page(client.get(f"/teams/{org['team']}/history").data)
+    cells = history.find("caption", id="history-caption").find_parent("table").find_all("td")
+    assert ["Challenged" in c.text for c in cells[:3]] == [True, True, False]  # overall, strategy
+    with app.app_context():
+        plan = plan_context(db.session.get(Assessment, org["assessment"]))
+        states = {(s.pillar, s.practice): s.state for s in plan.validation.scores}
+        assert plan.validation.overall == "challenged"
+        assert states[(questionnaire.pillars[0].name, None)] == "challenged"
+        assert states[(questionnaire.pillars[1].name, None)] == "validated"
+
     # A member replies; the reviewer sees the reply.
     reply_url = f"/assessments/{public_id}/challenges/{first.id}/reply"
     reply_page = check_page(client.get(reply_url).data)
@@ -140,6 +152,10 @@ def test_a_reviewer_challenges_one_answer_the_team_replies_changes_it_and_finish
     assert "Self-reported" in results.find("th", string=pillar.name).parent.text
     assert "Validated" in results.find("th", string=questionnaire.pillars[1].name).parent.text
     assert "Challenged answers" not in page_text(results)
+    with app.app_context():
+        plan = plan_context(db.session.get(Assessment, org["assessment"]))
+        assert plan.validation.overall == "self-reported"
+        assert plan.validation.challenged == 0
 
 
 def test_only_the_organizations_reviewers_open_the_review_page(app, client, anonymous, org):
