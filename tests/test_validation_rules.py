@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from assessment.rules.audit_words import event_words
 from assessment.rules.evidence import link_problem, missing_evidence, needs_evidence
 from assessment.rules.scored import Row
 from assessment.rules.validation import (
@@ -13,6 +14,7 @@ from assessment.rules.validation import (
     score_states,
     state_of,
 )
+from assessment.store.audit import ACTIONS
 from tests.test_scoring import build
 
 V, C = VALIDATED, CHALLENGED
@@ -103,3 +105,20 @@ def test_missing_evidence_lists_high_answers_without_evidence_in_order():
     missing = missing_evidence(questionnaire, rows)
     assert [(m.pillar_id, m.question_id, m.number, m.level) for m in missing] == [
         ("a", "a.p1.q2", 2, 4), ("b", "b.p1.q1", 1, 4)]
+
+
+@pytest.mark.parametrize(("action", "sentence"), [
+    ("answer_validated", "Validated the answer to “Is there a CX strategy?” in the March 2026 "
+                         "assessment"),
+    ("answer_challenged", "Challenged the answer to “Is there a CX strategy?” in the March "
+                          "2026 assessment"),
+    ("challenge_replied", "Replied to the challenge of the answer to “Is there a CX "
+                          "strategy?” in the March 2026 assessment"),
+    ("challenged_answer_changed", "Changed the challenged answer to “Is there a CX "
+                                  "strategy?” in the March 2026 assessment; it is "
+                                  "self-reported again"),
+])
+def test_each_review_step_reads_as_a_sentence_in_the_audit_log(action, sentence):
+    words = event_words(action, "Is there a CX strategy?, assessment 7", ACTIONS,
+                        {7: "the March 2026 assessment"})
+    assert words == sentence

@@ -80,6 +80,7 @@ def _form_data(kept: dict) -> dict[str, str]:
 def reply(public_id: str, question_id: str) -> str | Response:
     """A team member answers a reviewer's challenge."""
     assessment, _ = assessment_for(public_id, MEMBER)
+    ReplyForm().refuse_tampering()
     review = reviews.reviews_of([assessment.id])[assessment.id].get(question_id)
     if review is None or review.state != CHALLENGED:
         flash("This answer is not challenged now: the reviewer changed their verdict, or "
