@@ -103,13 +103,14 @@ def register_blueprints(app: Flask) -> None:
         take,
         team,
         transfer,
+        validation,
         work,
     )
 
     # Each area of the site is one blueprint (see README, "What is where").
     for area in (ops, main, account, team, hisp, take, results, plan, plan_page, consensus, history,
                  compare, transfer, api, api_tokens, work, deleting, sso, passkeys, organizations,
-                 portfolio):
+                 portfolio, validation):
         app.register_blueprint(area.bp)
 
 

@@ -18,6 +18,9 @@ PUBLIC, SIGNED_IN, CLAIM = "public", "signed in", "claim"
 # Single sign-on routes of a provider: these apps have none, so 404 for everyone
 # (tests/test_sso.py covers them with a real provider).
 SSO = "single sign-on"
+# Only an owner or reviewer of an organization the team belongs to (none of the personas
+# here: tests/test_validation.py covers who may).
+ORG_REVIEWER = "organization reviewer"
 RANK = {VIEWER: 1, MEMBER: 2, OWNER: 3}
 # The least a user needs for each endpoint. CLAIM: only for teams from before accounts.
 ACCESS = {
@@ -81,6 +84,9 @@ ACCESS = {
     "portfolio.portfolio": VIEWER, "portfolio.summary": VIEWER, "portfolio.summary_pdf": VIEWER,
     "portfolio.csv": VIEWER, "portfolio.practice": VIEWER, "portfolio.plan_pdf": VIEWER,
     "api.portfolio": VIEWER,
+    # independent validation; a reply without a challenge goes back to the results
+    "validation.to_review": SIGNED_IN, "validation.review_answers": ORG_REVIEWER,
+    "validation.reply": MEMBER,
 }
 # Posts that would delete team A, its assessment or an account, or restore what is not
 # deleted (404 for everyone): tests/test_deleting.py covers who may.
@@ -116,7 +122,7 @@ def expected(access: str, persona: str) -> str:
         return "sign in"
     if access == SIGNED_IN:
         return "ok"
-    if access == CLAIM or persona == "other team":
+    if access in (CLAIM, ORG_REVIEWER) or persona == "other team":
         return "not found"
     return "ok" if RANK[persona] >= RANK[access] else "forbidden"
 

@@ -143,6 +143,28 @@ def test_every_box_is_drawn_with_the_maxlength_of_its_fields_length_limit(
     assert limited, f"{url}: no field with a length limit"
 
 
+def make_reviewer(app, user_id: int, public_id: str) -> None:
+    """Make the user a reviewer of an organization the assessment's team belongs to."""
+    from assessment.store.models import (
+        ORG_REVIEWER,
+        Assessment,
+        Organization,
+        OrganizationMember,
+        OrganizationTeam,
+    )
+
+    with app.app_context():
+        assessment = db.session.scalar(db.select(Assessment).filter_by(public_id=public_id))
+        organization = Organization(name="Department of State")
+        db.session.add(organization)
+        db.session.flush()
+        db.session.add_all([
+            OrganizationMember(organization_id=organization.id, user_id=user_id,
+                               role=ORG_REVIEWER),
+            OrganizationTeam(organization_id=organization.id, team_id=assessment.team_id)])
+        db.session.commit()
+
+
 @pytest.fixture
 def post_as_owner(app, world, owner_id, make_assessment):
     """Post a form to a POST route as the owner of the world's team (with a fresh security
@@ -158,6 +180,8 @@ def post_as_owner(app, world, owner_id, make_assessment):
             path = url_for(endpoint, **{a: values[a]
                                         for a in post_rule(app, endpoint).arguments})
         sign_in_as(client, owner_id)
+        if endpoint.startswith("validation."):
+            make_reviewer(app, owner_id, public_id)
         with app.app_context():
             before = snapshot()
         response = client.post(path, data={"csrf_token": token_for(client), **data})

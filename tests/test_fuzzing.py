@@ -20,13 +20,15 @@ FIELDS = ["csrf_token", "action", "role", "open", "choice", "note", "email", "pa
           "note-strategy.big-picture.q1", "target-strategy", "target-strategy-month",
           "target-strategy-day", "target-strategy-year", "keep-answer-x", "name", "file",
           "invite-role", "invite-email", "form_key", "credential", "code", "parent", "team",
-          "shares"]
+          "shares", "link-strategy.big-picture.q1", "verdict-strategy.big-picture.q1",
+          "comment-strategy.big-picture.q1", "reply"]
 VALUES = st.one_of(
     st.text(max_size=40),
     st.sampled_from(["", "1", "3", "5", "6", "na", "unknown", "yes", "no", "owner", "viewer",
                      "3.0", "0", "-1", "99999999999", "continue", "later", "//evil.example",
                      "lead@state.gov", "\x00", "😀", "2027", "13", "done",
-                     "k3y-made-by-our-page-0123456789"]),
+                     "k3y-made-by-our-page-0123456789", "validated", "challenged",
+                     "https://www.state.gov/plan", "javascript:alert(1)"]),
     st.just("x" * 5000),
 )
 FORMS = st.lists(st.tuples(st.one_of(st.sampled_from(FIELDS), st.text(max_size=12)), VALUES),
@@ -58,6 +60,7 @@ POST_ENDPOINTS = [
     "organizations.create", "organizations.add_person", "organizations.change_role",
     "organizations.remove_person", "organizations.invite", "organizations.join",
     "organizations.leave", "organizations.sharing",
+    "validation.review_answers", "validation.reply",
 ]
 
 

@@ -27,6 +27,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from assessment.report import render_queue
 from assessment.report.plan_data import Plan, Team, build_plan
+from assessment.report.validation_data import plan_validation
+from assessment.store import reviews
 from assessment.store.models import Assessment
 from assessment.store.read_model import assessment_actions, with_earlier
 
@@ -74,7 +76,9 @@ def plan_context(assessment: Assessment) -> Plan:
                                                   team.hisp_service if team.is_hisp else None),
         scored.dated.on.date(), scored.questionnaire_version, scored.answers.rows,
         assessment_actions(assessment), earlier=earlier, target_dates=scored.target_dates)
-    return replace(plan, respondents=scored.answers.respondents)
+    verdicts = reviews.verdicts_of([assessment.id])[assessment.id]
+    return replace(plan, respondents=scored.answers.respondents,
+                   validation=plan_validation(scored.questionnaire, scored.given, verdicts))
 
 
 def render_plan_html(plan: Plan) -> str:

@@ -258,6 +258,27 @@ class Comparison:
 
 
 @dataclass(frozen=True)
+class ScoreValidation:
+    """Whether one score is validated, challenged or self-reported (rules/validation.py)."""
+
+    pillar: str
+    practice: str | None  # None: the pillar's own score
+    state: str  # "validated", "challenged" or "self-reported"
+    words: str  # "Validated", "Challenged", "Self-reported"
+
+
+@dataclass(frozen=True)
+class PlanValidation:
+    """An organization reviewer's validation of the scores (report/_validation.html)."""
+
+    overall: str
+    overall_words: str
+    scores: tuple[ScoreValidation, ...]  # each pillar, then its practices, in order
+    validated: int  # answers
+    challenged: int  # answers
+
+
+@dataclass(frozen=True)
 class Plan:
     title: str
     team: Team
@@ -286,6 +307,7 @@ class Plan:
     next_due: dt.date | None = None  # when to take the next assessment
     moves: tuple[Move, ...] = ()  # practices whose score changed since last time
     before_chart: BarChart | None = None  # the chart with last time's scores under this time's
+    validation: PlanValidation | None = None  # None: no reviewer has reviewed the answers
 
     @property
     def top_priorities(self) -> tuple[Priority, ...]:

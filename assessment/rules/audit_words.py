@@ -32,6 +32,13 @@ _SENTENCES = {
     "assessment_opened: closed": "Let only owners answer {assessment}",
     "answers_saved": "Saved answers to {rest} in {assessment}",
     "targets_set": "Changed the targets of {assessment}: {rest}",
+    "answer_validated": "Validated the answer to “{rest}” in {assessment}",
+    "answer_challenged": "Challenged the answer to “{rest}” in {assessment}",
+    "challenge_replied": "Replied to the challenge of the answer to “{rest}” in {assessment}",
+    "challenged_answer_changed": "Changed the challenged answer to “{rest}” in {assessment}; "
+                                 "it is self-reported again",
+    "validated_answer_changed": "Changed the validated answer to “{rest}” in {assessment}; "
+                                "it is self-reported again",
 }
 
 

@@ -38,6 +38,7 @@ class Row:
     choice: str | None
     level: int | None
     note: str
+    link: str = ""  # the evidence link; the team's answer joins its respondents' links
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,11 @@ ACTIONS = {
     "org_joined": "Joined an organization",  # organizations
     "org_left": "Left an organization",  # organizations
     "org_sharing_changed": "Changed what an organization sees",  # organizations
+    "answer_validated": "A reviewer validated an answer",  # validation
+    "answer_challenged": "A reviewer challenged an answer",  # validation
+    "challenge_replied": "Replied to a reviewer's challenge",  # validation
+    "challenged_answer_changed": "Changed a challenged answer",  # validation
+    "validated_answer_changed": "Changed a validated answer",  # validation
 }
 
 

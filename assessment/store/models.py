@@ -35,6 +35,8 @@ ROLE_RANK = {VIEWER: 1, MEMBER: 2, OWNER: 3}
 # and invite teams, reviewers validate its teams' finished assessments, viewers read.
 ORG_OWNER, ORG_REVIEWER, ORG_VIEWER = "owner", "reviewer", "viewer"
 ORG_ROLES = {ORG_OWNER: "Owner", ORG_REVIEWER: "Reviewer", ORG_VIEWER: "Viewer"}
+# A reviewer's verdict on one answer of a finished assessment (rules/validation.py).
+VALIDATED, CHALLENGED = "validated", "challenged"
 # An action's status, as stored, and as people read it.
 ACTION_STATUSES = {"not_started": "Not started", "in_progress": "In progress", "done": "Done"}
 DONE = "done"
@@ -229,6 +231,8 @@ class Answer(Model):
     choice: Mapped[str | None] = mapped_column(String(10))
     level: Mapped[int | None]
     note: Mapped[str] = mapped_column(Text, default="")
+    # A web address (http or https) the respondent gives as evidence; "" when none.
+    evidence_link: Mapped[str] = mapped_column(String(500), default="", server_default="")
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     response: Mapped[Response] = relationship(back_populates="answers")
@@ -589,3 +593,29 @@ class OrganizationInvite(Model):
 
     organization: Mapped[Organization] = relationship()
     created_by: Mapped[User | None] = relationship()
+
+
+class AnswerReview(Model):
+    """An organization reviewer's verdict on the team's answer to one question of a finished
+    assessment: validated, or challenged with a comment; the team may reply to a challenge.
+    Changing the answer deletes the row (store/reviews.py): the answer is self-reported again."""
+
+    __tablename__ = "answer_review"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "question_id", name="uq_answer_review_once"),
+        CheckConstraint(f"state IN ('{VALIDATED}', '{CHALLENGED}')", name="review_state_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[str] = mapped_column(String(160))
+    state: Mapped[str] = mapped_column(String(12))
+    comment: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reviewer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    reply: Mapped[str] = mapped_column(Text, default="", server_default="")
+    replied_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    replied_at: Mapped[dt.datetime | None]

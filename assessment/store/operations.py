@@ -38,6 +38,7 @@ class SubmittedAnswer:
 
     choice: str | None
     note: str = ""
+    link: str = ""  # evidence: a web address, checked by the form (rules/evidence.py)
 
 
 def create_team(agency: str, office: str, service: str, is_demo: bool = False) -> Team:
@@ -150,28 +151,35 @@ def agree_answer(assessment: Assessment, question_id: str, choice: str | None, n
     db.session.flush()
 
 
-def save_answers(response: Response, submitted: Mapping[str, SubmittedAnswer]) -> None:
+def save_answers(response: Response, submitted: Mapping[str, SubmittedAnswer]) -> set[str]:
     """Store the submitted answers of one respondent, replacing earlier ones for those questions.
     The response is locked first, so two saves of it at once (a double-click) apply one after
-    the other, the second on the first's rows."""
+    the other, the second on the first's rows. Returns the questions whose answer, note or
+    evidence link changed."""
     db.session.execute(select(Response.id).where(Response.id == response.id).with_for_update())
     db.session.expire(response, ["answers"])
     existing = {a.question_id: a for a in response.answers}
+    changed: set[str] = set()
     for question_id, answer in submitted.items():
         row = existing.get(question_id)
-        note = answer.note.strip()
-        if answer.choice is None and not note:
+        note, link = answer.note.strip(), answer.link.strip()
+        before = (row.choice, row.level, row.note, row.evidence_link or "") if row else None
+        if answer.choice is None and not note and not link:
             if row is not None:
                 response.answers.remove(row)
+                changed.add(question_id)
             continue
         if row is None:
             row = Answer(question_id=question_id)
             response.answers.append(row)
         row.choice, row.level = _choice_and_level(answer.choice)
-        row.note = note
+        row.note, row.evidence_link = note, link
+        if before != (row.choice, row.level, row.note, row.evidence_link):
+            changed.add(question_id)
     response.updated_at = utcnow()
     response.assessment.updated_at = utcnow()
     db.session.flush()
+    return changed
 
 
 def finish_assessment(assessment: Assessment) -> None:

@@ -65,10 +65,10 @@ def _answer(row: AnswerRow) -> scoring.Answer | None:
     return row.level if row.choice == CHOICE_LEVEL else row.choice  # type: ignore[return-value]
 
 
-def _row(question_id: str, answer: scoring.Answer | None, note: str) -> Row:
+def _row(question_id: str, answer: scoring.Answer | None, note: str, link: str = "") -> Row:
     if isinstance(answer, int):
-        return Row(question_id, CHOICE_LEVEL, answer, note)
-    return Row(question_id, answer, None, note)
+        return Row(question_id, CHOICE_LEVEL, answer, note, link)
+    return Row(question_id, answer, None, note, link)
 
 
 def team_answers(assessment: Assessment) -> TeamAnswers:
@@ -84,7 +84,7 @@ def team_answers_for(assessment_ids: Collection[int]) -> dict[int, TeamAnswers]:
         return {}
     rows = db.session.execute(
         select(Response.assessment_id, Answer.question_id, Answer.choice, Answer.level,
-               Answer.note, Answer.response_id)
+               Answer.note, Answer.response_id, Answer.evidence_link)
         .join(Response).where(Response.assessment_id.in_(ids))
         .order_by(Answer.response_id, Answer.id)
     ).all()
@@ -106,20 +106,24 @@ def combine_answers(rows: Iterable, agreed_rows: Iterable[AnswerRow]) -> TeamAns
     agreed = {a.question_id: a for a in agreed_rows}
     by_response: dict[int, dict[str, scoring.Answer]] = {}
     notes: dict[str, list[str]] = {}
+    links: dict[str, list[str]] = {}
     for row in rows:
         by_response.setdefault(row.response_id, {})
         if (answer := _answer(row)) is not None:
             by_response[row.response_id][row.question_id] = answer
         if row.note:
             notes.setdefault(row.question_id, []).append(row.note)
+        if link := getattr(row, "evidence_link", ""):
+            links.setdefault(row.question_id, []).append(link)
     spreads = consensus.team_answers(
         by_response.values(), {q: a for q, r in agreed.items() if (a := _answer(r)) is not None})
     team_rows = {}
-    for question_id in spreads.keys() | notes.keys():
+    for question_id in spreads.keys() | notes.keys() | links.keys():
         spread = spreads.get(question_id)
         note = agreed[question_id].note if question_id in agreed and agreed[question_id].note \
             else " / ".join(notes.get(question_id, []))
-        team_rows[question_id] = _row(question_id, spread.answer if spread else None, note)
+        team_rows[question_id] = _row(question_id, spread.answer if spread else None, note,
+                                      " ".join(dict.fromkeys(links.get(question_id, []))))
     return TeamAnswers(spreads, team_rows, sum(1 for r in by_response.values() if r), notes)
 
 
@@ -133,7 +137,8 @@ def my_answers(assessment: Assessment, user_id: int | None) -> dict[str, AnswerR
     is the user's own; without one, the response from before accounts, if any."""
     rows = db.session.execute(
         select(Response.id.label("response_id"), Response.user_id,
-               Answer.question_id, Answer.choice, Answer.level, Answer.note)
+               Answer.question_id, Answer.choice, Answer.level, Answer.note,
+               Answer.evidence_link)
         .outerjoin(Answer, Answer.response_id == Response.id)
         .where(Response.assessment_id == assessment.id,
                (Response.user_id == user_id) | Response.user_id.is_(None))

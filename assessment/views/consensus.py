@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 from werkzeug import Response
 
-from assessment.store import audit, operations
+from assessment.store import audit, operations, reviews
 from assessment.store.models import OWNER, VIEWER
 from assessment.store.queries import respondent_progress, team_answers
 from assessment.views.common import current_questionnaire
@@ -49,10 +49,13 @@ def agree(public_id: str, question_id: str) -> str | Response:
         if (earlier := once.earlier_answer()) is not None:
             return earlier
         choice = form.choice.data or None
+        before = team_answers(assessment).rows.get(question_id)
         operations.agree_answer(assessment, question_id, choice, form.note.data or "",
                                 current_user.id)
         audit.record_event("agreed_answer", team=assessment.team,
                            detail=f"{question_id}: {choice or 'cleared'}")
+        if team_answers(assessment).rows.get(question_id) != before:  # the team's answer moved
+            reviews.clear_reviews(assessment, {question_id}, questionnaire)
         return once.answered(url_for(".team_view", public_id=public_id,
                                      _anchor=f"q-{question_id}"), "The team's answer is saved.")
     return render_template("consensus/agree.html", assessment=assessment, question=question,

@@ -20,7 +20,8 @@ from assessment.rules.audit_words import target_changes
 from assessment.rules.charts import SCREEN, pillar_bar_chart
 from assessment.rules.peers import MIN_TEAMS, peer_rows
 from assessment.rules.scoring import DEFAULT_TARGET
-from assessment.store import audit, operations, read_model, stamps
+from assessment.rules.validation import CHALLENGED, score_states
+from assessment.store import audit, operations, read_model, reviews, stamps
 from assessment.store.models import OWNER, VIEWER, Assessment, utcnow
 from assessment.store.peers import peer_spreads
 from assessment.store.queries import actions_by_practice
@@ -51,6 +52,12 @@ def _results_page(assessment: Assessment, role: str) -> str:
     finished = [a for a in read_model.team_assessments(team) if a.is_finished]
     pillars = scored.results.pillars
     hisps_only = team.is_hisp and request.args.get("peers") == "hisp"
+    kept = reviews.reviews_of([assessment.id])[assessment.id]
+    validation = score_states(scored.questionnaire, scored.given,
+                              {q: r.state for q, r in kept.items()})
+    challenges = [(pillar, question, kept[question.id], scored.answers.rows.get(question.id))
+                  for pillar, _, question in scored.questionnaire.questions()
+                  if question.id in kept and kept[question.id].state == CHALLENGED]
     return render_template(
         "results/results.html", assessment=assessment, scored=scored, results=scored.results,
         targets=scored.targets, respondents=scored.answers.respondents,
@@ -61,6 +68,7 @@ def _results_page(assessment: Assessment, role: str) -> str:
                         [(p.pillar.id, p.pillar.name) for p in pillars],
                         peer_spreads(team, scored.questionnaire, hisps_only)),
         hisps_only=hisps_only, hisp_duties=hisp.DUTIES,
+        validation=validation if validation.reviewed else None, challenges=challenges,
         compare_url=compare_url(assessment, finished),
         history_url=url_for("history.team_history", team_id=team.id)
         if "history.team_history" in current_app.view_functions else None)

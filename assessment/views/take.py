@@ -10,12 +10,14 @@ from werkzeug import Response
 
 from assessment.extensions import csrf, db
 from assessment.report import render_queue
+from assessment.rules.evidence import missing_evidence, needs_evidence
 from assessment.rules.progress import journey_progress
 from assessment.rules.questionnaire import Pillar, Questionnaire
-from assessment.store import audit, operations, stamps, starting, teams
+from assessment.store import audit, operations, reviews, stamps, starting, teams
 from assessment.store.models import MEMBER, OWNER, VIEWER, Assessment, Team
 from assessment.store.queries import (
     AnswerRow,
+    answers_by_question,
     get_assessment_or_404,
     my_answers,
     respondent_progress,
@@ -30,11 +32,13 @@ from assessment.web.forms import (
     OpenToTeamForm,
     StartForm,
     answer_field_name,
+    link_field_name,
     note_field_name,
     pillar_form_class,
     submitted_answers,
 )
 from assessment.web.fragments import cached_page
+from assessment.web.review_access import evidence_required
 from assessment.web.strict_form import ButtonForm, StrictForm
 
 bp = Blueprint("take", __name__)
@@ -109,9 +113,11 @@ def pillar(public_id: str, pillar_id: str) -> str | Response:
     if request.method == "GET":
         # Kept until the assessment (every saved answer moves its updated_at) or its team
         # changes; the reader and their role are part of the key, since it shows their answers.
+        required = evidence_required(assessment.team)
         key = ("pillar", role, questionnaire.version, stamps.row_values(assessment),
-               stamps.row_values(assessment.team))
-        return cached_page(key, lambda: _pillar_page(assessment, pillar, questionnaire))
+               stamps.row_values(assessment.team), required)
+        return cached_page(key, lambda: _pillar_page(assessment, pillar, questionnaire,
+                                                     required=required))
     form = pillar_form_class(pillar)(meta={"csrf": False})
     form.refuse_tampering()
     if form_is_stale():
@@ -122,10 +128,11 @@ def pillar(public_id: str, pillar_id: str) -> str | Response:
             flash(FINISHED_MESSAGE, "info")
             return redirect(url_for(".review", public_id=public_id))
         move_to_questionnaire(assessment, questionnaire)
-        operations.save_answers(operations.response_for(assessment, current_user.id),
-                                submitted_answers(form, pillar))
+        changed = operations.save_answers(operations.response_for(assessment, current_user.id),
+                                          submitted_answers(form, pillar))
         audit.record_event("answers_saved", team=assessment.team,
                            detail=f"{pillar.name}, assessment {assessment.id}")
+        reviews.clear_reviews(assessment, changed, questionnaire)
         db.session.commit()
         if form.data["action"] == "save":
             flash("Your answers on this page are saved.", "success")
@@ -134,15 +141,20 @@ def pillar(public_id: str, pillar_id: str) -> str | Response:
 
 
 def _pillar_page(assessment: Assessment, pillar: Pillar, questionnaire: Questionnaire,
-                 form: StrictForm | None = None) -> str:
+                 form: StrictForm | None = None, required: bool | None = None) -> str:
     """The pillar's questions, with the reader's saved answers (or, given a posted form,
-    what they sent)."""
+    what they sent). Saved answers at level 4 or 5 without evidence ask for it."""
     answers = my_answers(assessment, _me())
     if form is None:
         form = pillar_form_class(pillar)(meta={"csrf": False}, data=_stored_form_data(answers))
     progress = journey_progress(questionnaire, answers)
+    lacking = {question_id for question_id, a in answers.items()
+               if needs_evidence(a.level, a.note or "", a.evidence_link or "")}
     return render_template("take/pillar.html", assessment=assessment, pillar=pillar, form=form,
-                           progress=progress, questionnaire=questionnaire)
+                           progress=progress, questionnaire=questionnaire,
+                           needs_evidence=lacking,
+                           evidence_required=evidence_required(assessment.team)
+                           if required is None else required)
 
 
 @bp.get("/assessments/<public_id>/saved")
@@ -155,11 +167,20 @@ def saved(public_id: str) -> str:
 @bp.get("/assessments/<public_id>/review")
 def review(public_id: str) -> str:
     assessment, role = assessment_for(public_id, VIEWER)
+    return _review_page(assessment, role)
+
+
+def _review_page(assessment: Assessment, role: str, refused: bool = False) -> str:
+    """The review page; `refused`: finishing was refused for answers that need evidence."""
     questionnaire = current_questionnaire()
     progress = journey_progress(questionnaire, my_answers(assessment, _me()))
+    missing = [] if assessment.is_finished else missing_evidence(
+        questionnaire, answers_by_question(assessment))
     return render_template("take/review.html", assessment=assessment, progress=progress,
                            questionnaire=questionnaire, role=role,
-                           team=respondent_progress(assessment, questionnaire.question_count))
+                           team=respondent_progress(assessment, questionnaire.question_count),
+                           missing_evidence=missing, refused=refused,
+                           evidence_required=bool(missing) and evidence_required(assessment.team))
 
 
 @bp.post("/assessments/<public_id>/open")
@@ -179,9 +200,12 @@ def open_to_team(public_id: str) -> Response:
 
 
 @bp.post("/assessments/<public_id>/finish")
-def finish(public_id: str) -> Response:
-    assessment, _ = assessment_for(public_id, OWNER)
+def finish(public_id: str) -> str | Response:
+    assessment, role = assessment_for(public_id, OWNER)
     ButtonForm().refuse_tampering()
+    if evidence_required(assessment.team) and missing_evidence(
+            current_questionnaire(), answers_by_question(assessment)):
+        return _review_page(assessment, role, refused=True)
     move_to_questionnaire(assessment, current_questionnaire())
     operations.finish_assessment(assessment)
     finished_id = assessment.id
@@ -231,6 +255,7 @@ def _stored_form_data(answers: Mapping[str, AnswerRow]) -> dict[str, str | None]
         choice = str(answer.level) if answer.level is not None else answer.choice
         data[answer_field_name(question_id)] = choice
         data[note_field_name(question_id)] = answer.note
+        data[link_field_name(question_id)] = answer.evidence_link
     return data
 
 

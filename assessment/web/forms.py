@@ -13,6 +13,7 @@ from wtforms import RadioField, SelectChoice, SelectField, StringField, TextArea
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from assessment.rules import hisp
+from assessment.rules.evidence import LINK_MAX_LENGTH, link_problem
 from assessment.rules.questionnaire import LEVEL_COUNT, Pillar, Questionnaire
 from assessment.rules.scoring import DEFAULT_TARGET
 from assessment.rules.wording import ANSWER_WORDS, level_words
@@ -55,6 +56,16 @@ def note_field_name(question_id: str) -> str:
     return f"note-{question_id}"
 
 
+def link_field_name(question_id: str) -> str:
+    return f"link-{question_id}"
+
+
+def _evidence_link(form: StrictForm, field: StringField) -> None:
+    """A link, when given, is a web address (rules/evidence.py says what is wrong)."""
+    if (problem := link_problem(field.data or "")) is not None:
+        raise ValidationError(problem)
+
+
 def answer_choices() -> list[SelectChoice]:
     return [SelectChoice(str(n), level_words(n)) for n in range(1, LEVEL_COUNT + 1)] + [
         SelectChoice(choice, words) for choice, words in ANSWER_WORDS.items()]
@@ -78,6 +89,10 @@ def pillar_form_class(pillar: Pillar) -> type[StrictForm]:
             question.text, choices=answer_choices(), validators=[Optional()]
         )
         fields[note_field_name(question.id)] = _note_field("Notes or evidence (optional)")
+        # The maxlength is the box's limit (and the tampering check's); the rule checks it too.
+        fields[link_field_name(question.id)] = StringField(
+            "Link to evidence (optional)", validators=[_evidence_link],
+            render_kw={"maxlength": LINK_MAX_LENGTH})
     return type(f"PillarForm_{pillar.id}", (StrictForm,), fields)
 
 
@@ -86,7 +101,8 @@ def submitted_answers(form: StrictForm, pillar: Pillar) -> dict[str, SubmittedAn
     data = form.data
     return {
         q.id: SubmittedAnswer(data[answer_field_name(q.id)] or None,
-                              data[note_field_name(q.id)] or "")
+                              data[note_field_name(q.id)] or "",
+                              (data[link_field_name(q.id)] or "").strip())
         for q in pillar.questions
     }
 

@@ -36,6 +36,7 @@ from tests.browser.site import (
     site_pages,
     sso_pages,
     unlisted_routes,
+    validation_pages,
 )
 from tests.browser.visits import (
     PHONE,
@@ -273,7 +274,8 @@ def site(live_app: LiveApp, make_assessment: Callable[..., str], owner_id: int) 
                        reset_path(live_app)) + team_pages(live_app, finished, unowned) \
         + history_pages(*history_teams(live_app, make_assessment)) \
         + [SitePage("finish creating an account", "account.finish_sign_up",
-                    sign_up_path(live_app))] + sso_pages(live_app.app)
+                    sign_up_path(live_app))] + sso_pages(live_app.app) \
+        + validation_pages(live_app.app, questionnaire, owner_id, make_assessment)
     organization = organization_pages(live_app.app, questionnaire, finished, owner_id)
     pages += organization.pages
     practice = questionnaire.pillars[0].practices[0].id

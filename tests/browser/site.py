@@ -446,3 +446,69 @@ def organization_pages(app: Flask, questionnaire: Questionnaire, finished: str,
                  "portfolio.plan_pdf": "application/pdf",
                  "api.portfolio": "application/json"}
     return OrganizationSite(pages, downloads)
+def challenge_without_a_comment(page: Page) -> Response | None:
+    """Challenge the first answer and leave its comment empty: the page explains."""
+    page.locator("main .usa-radio__input[value=challenged]").first.evaluate(
+        "input => { input.checked = true; }")  # USWDS hides the input itself
+    return submit_main_form(page)
+
+
+def type_a_bad_evidence_link(page: Page) -> Response | None:
+    """An evidence link that is not a web address: the page explains and keeps it."""
+    page.locator("main input[name^=link-]").first.fill("ftp://files.state.gov/plan")
+    return submit_main_form(page)
+
+
+def validation_pages(app: Flask, questionnaire: Questionnaire, owner_id: int,
+                     make_assessment: Callable[..., str]) -> list[SitePage]:
+    """Evidence and independent validation: an organization in which the owner is also a
+    reviewer, with a finished assessment whose first answer is challenged (with a reply) and
+    the rest validated; a draft whose first answer is at level 5 without evidence."""
+    from assessment.extensions import db
+    from assessment.store import reviews
+    from assessment.store.models import (
+        ORG_REVIEWER,
+        VALIDATED,
+        Assessment,
+        Organization,
+        OrganizationMember,
+        OrganizationTeam,
+        User,
+    )
+
+    questions = [q for *_, q in questionnaire.questions()]
+    finished = make_assessment({q.id: "3" for q in questions}, finished=True,
+                               service="Visa appointments")
+    draft = make_assessment({questions[0].id: "5"}, service="Visa appointments, draft")
+    with app.app_context():
+        owner = db.session.get(User, owner_id)
+        organization = Organization(name="Department of State", requires_evidence=False)
+        db.session.add(organization)
+        db.session.flush()
+        db.session.add(OrganizationMember(organization_id=organization.id, user_id=owner_id,
+                                          role=ORG_REVIEWER))
+        assessment = db.session.scalar(db.select(Assessment).filter_by(public_id=finished))
+        db.session.add(OrganizationTeam(organization_id=organization.id,
+                                        team_id=assessment.team_id))
+        verdicts = {q.id: reviews.Verdict(VALIDATED, "") for q in questions[1:]}
+        verdicts[questions[0].id] = reviews.Verdict("challenged", "Show the signed strategy.")
+        reviews.review_answers(assessment, questionnaire, verdicts, owner)
+        review = reviews.reviews_of([assessment.id])[assessment.id][questions[0].id]
+        reviews.reply_to_challenge(assessment, questionnaire, review, "It is on our intranet.",
+                                   owner)
+        db.session.commit()
+    f, d = f"/assessments/{finished}", f"/assessments/{draft}"
+    reply = f"{f}/challenges/{questions[0].id}/reply"
+    return [SitePage("assessments to review", "validation.to_review", "/reviews"),
+            SitePage("review answers", "validation.review_answers", f"{f}/validation"),
+            SitePage("review answers, a challenge without a comment",
+                     "validation.review_answers", f"{f}/validation",
+                     then=challenge_without_a_comment),
+            SitePage("results, validated and challenged", "results.results", f"{f}/results"),
+            SitePage("reply to a challenge", "validation.reply", reply),
+            SitePage("pillar, an answer that needs evidence", "take.pillar",
+                     f"{d}/pillars/{questionnaire.pillars[0].id}"),
+            SitePage("pillar, a bad evidence link", "take.pillar",
+                     f"{d}/pillars/{questionnaire.pillars[0].id}",
+                     then=type_a_bad_evidence_link),
+            SitePage("review, answers that need evidence", "take.review", f"{d}/review")]

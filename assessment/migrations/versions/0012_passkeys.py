@@ -1,7 +1,7 @@
 """passkeys and recovery codes
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-01 23:40:00
 
 passkey (a user's WebAuthn credentials: id, public key, signature count, name, when made and
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0010'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """an index on assessment.updated_at, for the peer stamp
 
-Revision ID: 0015
-Revises: 0010
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-02 00:00:00
 
 Every results and history page reads when any team's finished scores last changed
@@ -14,8 +14,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0015'
-down_revision = '0010'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
