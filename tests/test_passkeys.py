@@ -330,3 +330,15 @@ def test_a_passkey_sign_in_keeps_what_was_chosen_before_the_session_ended(app, c
     form = page.select_one("main form")
     assert form["action"] == "/teams"
     assert form.select_one("input[name=note-x]")["value"] == "Our note"
+
+
+def test_signing_out_everywhere_else_keeps_when_and_how_this_session_signed_in(app, client):
+    signed_in_at = time.time() - 11 * 60
+    with client.session_transaction() as session:
+        session.update({"signed_in_at": signed_in_at, "sign_in_method": PASSKEY})
+    token = csrf_of(client, "/account")
+    assert client.post("/account/sign-out-everywhere", data={"csrf_token": token}).status_code \
+        == 302
+    with client.session_transaction() as session:
+        assert session["sign_in_method"] == PASSKEY  # not held as a password session
+        assert session["signed_in_at"] == signed_in_at  # not a fresh sign-in for risky changes
