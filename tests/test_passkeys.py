@@ -342,3 +342,16 @@ def test_signing_out_everywhere_else_keeps_when_and_how_this_session_signed_in(a
     with client.session_transaction() as session:
         assert session["sign_in_method"] == PASSKEY  # not held as a password session
         assert session["signed_in_at"] == signed_in_at  # not a fresh sign-in for risky changes
+
+
+def test_an_operator_removes_every_passkey_of_someone_who_lost_them(app, client):
+    add_passkey(client, SoftwareAuthenticator())
+    add_passkey(client, SoftwareAuthenticator(), name="Phone")
+    result = app.test_cli_runner().invoke(args=["remove-passkeys", OWNER_EMAIL])
+    assert result.exit_code == 0 and "Removed 2 passkeys" in result.output
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Passkey)) == 0
+        assert db.session.scalar(db.select(db.func.count()).select_from(RecoveryCode)) == 0
+    assert client.get("/account").location.startswith("/sign-in")  # its sessions ended
+    unknown = app.test_cli_runner().invoke(args=["remove-passkeys", "nobody@state.gov"])
+    assert unknown.exit_code == 1 and "No account uses nobody@state.gov" in unknown.output
