@@ -30,6 +30,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(purge_deleted)
     app.cli.add_command(plan_worker)
+    app.cli.add_command(remove_passkeys)
     from assessment.transfer.commands import COMMANDS  # export-team, import-json …
     for command in COMMANDS:
         app.cli.add_command(command)
@@ -123,6 +124,27 @@ def create_user(email: str, password: str) -> None:
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"Created the account {user.email}.")
+
+
+@click.command("remove-passkeys")
+@click.argument("email")
+@with_appcontext
+def remove_passkeys(email: str) -> None:
+    """Remove every passkey and recovery code of the account with EMAIL, and end its sessions:
+    for someone who lost them all. They sign in with their password and add a new passkey."""
+    from assessment.store import passkeys as passkey_store
+
+    user = accounts.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account uses {email}.")
+    removed = passkey_store.passkeys_of(user)
+    for passkey in removed:
+        passkey_store.remove_passkey(passkey)
+    accounts.end_every_session(user)
+    audit.record_event("passkey_removed", user=user,
+                       detail=f"command line: all {len(removed)} of them")
+    db.session.commit()
+    click.echo(f"Removed {len(removed)} passkeys of {user.email}, and its recovery codes.")
 
 
 @click.command("purge-deleted")

@@ -330,3 +330,28 @@ def test_a_passkey_sign_in_keeps_what_was_chosen_before_the_session_ended(app, c
     form = page.select_one("main form")
     assert form["action"] == "/teams"
     assert form.select_one("input[name=note-x]")["value"] == "Our note"
+
+
+def test_signing_out_everywhere_else_keeps_when_and_how_this_session_signed_in(app, client):
+    signed_in_at = time.time() - 11 * 60
+    with client.session_transaction() as session:
+        session.update({"signed_in_at": signed_in_at, "sign_in_method": PASSKEY})
+    token = csrf_of(client, "/account")
+    assert client.post("/account/sign-out-everywhere", data={"csrf_token": token}).status_code \
+        == 302
+    with client.session_transaction() as session:
+        assert session["sign_in_method"] == PASSKEY  # not held as a password session
+        assert session["signed_in_at"] == signed_in_at  # not a fresh sign-in for risky changes
+
+
+def test_an_operator_removes_every_passkey_of_someone_who_lost_them(app, client):
+    add_passkey(client, SoftwareAuthenticator())
+    add_passkey(client, SoftwareAuthenticator(), name="Phone")
+    result = app.test_cli_runner().invoke(args=["remove-passkeys", OWNER_EMAIL])
+    assert result.exit_code == 0 and "Removed 2 passkeys" in result.output
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Passkey)) == 0
+        assert db.session.scalar(db.select(db.func.count()).select_from(RecoveryCode)) == 0
+    assert client.get("/account").location.startswith("/sign-in")  # its sessions ended
+    unknown = app.test_cli_runner().invoke(args=["remove-passkeys", "nobody@state.gov"])
+    assert unknown.exit_code == 1 and "No account uses nobody@state.gov" in unknown.output

@@ -146,7 +146,8 @@ def change_role(team_id: int, membership_id: int) -> str | Response:
     form.refuse_tampering()
     membership = membership_or_404(team, membership_id)
     new_role = ROLES.get(form.role.data or "", "another role").lower()
-    if (ask := recent.confirm_first(f"make {membership.user.email} a {new_role}")) is not None:
+    a_role = f"an {new_role}" if new_role[0] in "aeiou" else f"a {new_role}"
+    if (ask := recent.confirm_first(f"make {membership.user.email} {a_role}")) is not None:
         return ask
     before = membership.role
     try:

@@ -90,7 +90,9 @@ def sign_out_elsewhere() -> None:
     user = signed_in_user()
     if user is not None:
         accounts.end_every_session(user)
-        start_session(user)
+        same = {key: session[key] for key in (SIGNED_IN_AT, SIGN_IN_METHOD) if key in session}
+        start_session(user, same.get(SIGN_IN_METHOD, "password"))
+        session.update(same)  # the same sign-in: its time (lifetime, recent sign-in) and how
 
 
 def session_has_expired(signed_in_at: float, seen_at: float, now: float,

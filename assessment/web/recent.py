@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import time
 
-from flask import render_template, request, session
+from flask import current_app, render_template, request, session
 from flask_login import current_user
 
-from assessment.rules.sign_in_strength import is_recent
+from assessment.rules.sign_in_strength import RECENT_SIGN_IN_SECONDS, is_recent
 from assessment.store.passkeys import has_passkey
 from assessment.web import auth
 from assessment.web.passkey_forms import WHAT_MAX, ConfirmForm
@@ -17,8 +17,9 @@ CONFIRMED_AT = "confirmed_at"
 
 
 def is_recent_sign_in() -> bool:
+    limit = current_app.config.get("RECENT_SIGN_IN_SECONDS", RECENT_SIGN_IN_SECONDS)
     return is_recent(session.get(auth.SIGNED_IN_AT, 0), session.get(CONFIRMED_AT, 0),
-                     time.time())
+                     time.time(), limit)
 
 
 def note_confirmed() -> None:

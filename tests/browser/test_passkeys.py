@@ -1,7 +1,8 @@
 """Passkeys in Chromium with the DevTools virtual authenticator (a platform authenticator with
 discoverable credentials and user verification): with REQUIRE_PHISHING_RESISTANT=1 a
 password-only user reaches no team page until they add a passkey; then they sign out, sign in
-with it, remove it, and the removed passkey no longer signs in."""
+with it, confirm with it before deleting a team, remove it, and the removed passkey no longer
+signs in."""
 
 from __future__ import annotations
 
@@ -60,6 +61,19 @@ def test_a_passkey_is_added_when_required_then_signs_in_until_removed(browser, l
     page.goto("/sign-in")
     click_and_wait(page, "button", "Sign in with a passkey")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your work")
+
+    app.config["RECENT_SIGN_IN_SECONDS"] = 0  # as if the sign-in were long ago
+    try:
+        page.goto(f"/teams/{team_id}/delete")
+        click_and_wait(page, "button", "Yes, delete the team for Passkey services")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
+        assert audit(page) == []
+    finally:
+        app.config.pop("RECENT_SIGN_IN_SECONDS")
+    click_and_wait(page, "button", "Confirm with a passkey")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Finish your change")
+    click_and_wait(page, "button", "Delete the team for Passkey services")
+    expect(page.get_by_text("You deleted the team for Passkey services")).to_be_visible()
 
     page.goto("/account/passkeys")
     expect(page.get_by_role("row", name="Work laptop")).to_be_visible()
