@@ -64,3 +64,19 @@ def test_the_chart_draws_each_score_where_the_geometry_puts_it(client, questionn
         svg = render_template_string('{% from "_macros/chart.html" import pillar_chart %}'
                                      "{{ pillar_chart(chart) }}", chart=chart)
     assert f'<text x="{chart.bars[0].value_x}" y="{chart.bars[0].value_y}"' in svg
+
+
+def test_the_target_is_a_dark_mark_with_a_light_edge_and_last_time_is_a_thin_bar(
+        client, questionnaire):
+    pillar = _pillar(questionnaire, "2.8", "3.0")
+    chart = pillar_bar_chart([pillar], PRINT, {pillar.pillar.id: Decimal("2.1")})
+    bar = chart.bars[0]
+    assert bar.before == Decimal("2.1") and bar.before_width == round(2.1 / 5 * chart.plot_width, 1)
+    assert "target 3.0, last time 2.1." in chart.alt
+    with client.application.test_request_context():
+        svg = render_template_string('{% from "_macros/chart.html" import pillar_chart %}'
+                                     "{{ pillar_chart(chart) }}", chart=chart)
+    assert 'stroke="#ffffff" stroke-width="7"' in svg and 'stroke="#1b1b1b" stroke-width="3"' in svg
+    assert "#d83933" not in svg and "dasharray" not in svg  # no thin red dashes over blue
+    assert f'width="{bar.before_width}" height="5" fill="#71767a"' in svg
+    assert "last time" not in pillar_bar_chart([pillar], PRINT).alt

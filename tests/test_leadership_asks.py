@@ -67,7 +67,7 @@ def test_the_staff_ask_names_roles_by_steps_owned_and_the_priorities_without_an_
     staff = leadership_asks([P("Publish", (LONG, QUICK, QUICK), needs_owner=True),
                              P("Engage", (LONG,))])[1]
     assert "CX lead (2 steps), Performance lead (2 steps)" in staff.text
-    assert "Name an owner for the actions of 1 priority." in staff.text
+    assert "Give 1 priority an action with a named owner." in staff.text
     assert staff.because == ("Publish",)
 
 

@@ -4,7 +4,7 @@ in tests/test_wording.py)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 
@@ -119,3 +119,20 @@ def test_what_moved_lists_changed_practices_largest_change_first_with_this_times
         (culture[0].name, "Up 2.0", ("We hired a CX lead.",)),
         (culture[1].name, "Down 1.0", ()),
     ]
+
+
+def test_a_personal_email_resource_is_dropped_and_none_prints_an_address(questionnaire):
+    from assessment.rules.questionnaire import Resource
+
+    practice = questionnaire.pillars[0].practices[0]
+    personal = Resource("Contact the toolkit team", "mailto:someone@gsa.gov", "GSA", "Email")
+    kept = Resource("Suggest a resource", None, "GSA", "Email", status="historical", year=2016,
+                    note="We do not list personal addresses.")
+    changed = replace(practice, resources=(personal, kept))
+    pillar = replace(questionnaire.pillars[0], practices=(changed,))
+    edited = replace(questionnaire, pillars=(pillar, *questionnaire.pillars[1:]))
+    answers = {q.id: 1 if pr.id == practice.id else 3 for _, pr, q in edited.questions()}
+    plan = build_plan(edited, score_assessment(edited, answers), Team("A", "O", "S"),
+                      dt.date(2026, 11, 12), "2026.1", {}, [])
+    assert [(r.title, r.url, r.status) for r in plan.top_priorities[0].resources] == \
+        [("Suggest a resource", None, "Historical (2016)")]

@@ -158,7 +158,8 @@ def test_the_plan_has_every_part_a_reader_expects(weak_plan, questionnaire):
         "Department of State", f"{today:%B} {today.day}, {today.year}",
         f"Questionnaire version {questionnaire.version}", "Contents", "Leadership brief",
         "2.9 out of 5",  # seven pillars at 3.0 and one at 2.0: 23 / 8 = 2.875
-        "Level 2: Tactical", "What this means:", "What we ask of you", "Funding", "Staff",
+        "Level 2: Tactical", "What this means:", "Strongest: Strategy, Governance",
+        "Weakest: Measurement (2.0).", "What we ask of you", "Funding", "Staff",
         "Policy", "Our top 5 priorities", "What changed since last time", "Sign-off",
         "Prepared by", "Approved by", "All pillars", "Appendix A: Practices by pillar",
         "Priorities and next steps", "Things to find out", "Scores by A-11 core function",

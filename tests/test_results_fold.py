@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from assessment.report.pdf import render_plan_html
-from assessment.report.plan_data import Team, build_plan
+from assessment.report.plan_data import Team, build_plan, practices_of
 from assessment.rules.scoring import PRIORITY_COUNT, score_assessment
 from assessment.rules.wording import NO_RESOURCE
 from tests.conftest import check_page, page_text
@@ -53,12 +53,16 @@ def test_a_few_weak_practices_are_not_folded(client, make_assessment, questionna
         .startswith("Priority 1")
 
 
-def test_the_plan_prints_the_same_fallback_with_its_address(app, questionnaire):
-    """The PDF plan reads the same words (rules/wording.py) and prints the link's address."""
-    answers = {q.id: 1 for *_, q in questionnaire.questions()}
+def test_the_plan_prints_the_same_fallback_as_a_titled_link(app, questionnaire):
+    """The PDF plan reads the same words (rules/wording.py), linked, never a raw address."""
+    bare = next(pr for _, pr in practices_of(questionnaire) if not pr.resources)
+    answers = {q.id: 1 if pr is bare else 3 for _, pr, q in questionnaire.questions()}
     plan = build_plan(questionnaire, score_assessment(questionnaire, answers),
                       Team("Agency", "Office", "Service"), dt.date(2026, 11, 12), "2026.1", {}, [])
+    assert plan.top_priorities[0].practice == bare.name
     with app.test_request_context():
         html = render_plan_html(plan)
-    assert f"{NO_RESOURCE.before} {NO_RESOURCE.link_text} ({NO_RESOURCE.url}) " \
+    assert f'{NO_RESOURCE.before} <a class="usa-link usa-link--external" ' \
+           f'href="{NO_RESOURCE.url}" rel="noreferrer">{NO_RESOURCE.link_text}</a> ' \
            f"{NO_RESOURCE.after}" in html
+    assert f"({NO_RESOURCE.url})" not in html

@@ -52,4 +52,6 @@ def test_the_plan_lists_them_to_find_out_and_never_as_priorities(
     assert row.th.get_text() == strategy.name
     assert row.td.get_text() == ", ".join(p.name for p in strategy.practices)
     pillar = page_text(page.select_one("#pillar-strategy"))
-    assert "too few answers to tell which practices are below target" in pillar
+    assert "Not enough answers for a score." in pillar
+    row = page.select_one("#scores").find("th", string=strategy.name).find_parent("tr")
+    assert "Cannot tell: see “Things to find out”" in page_text(row)

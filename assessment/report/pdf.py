@@ -14,7 +14,6 @@ import mimetypes
 import re
 import threading
 import unicodedata
-from dataclasses import replace
 from pathlib import Path
 from typing import cast
 from urllib.parse import urlsplit
@@ -26,11 +25,9 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from assessment.report import render_queue
-from assessment.report.plan_data import Plan, Team, build_plan
-from assessment.report.validation_data import plan_validation
-from assessment.store import reviews
+from assessment.report.plan_data import Plan
+from assessment.report.plan_source import plan_context
 from assessment.store.models import Assessment
-from assessment.store.read_model import assessment_actions, with_earlier
 
 _thread_state = threading.local()
 
@@ -64,21 +61,6 @@ class StaticFilesOnly(URLFetcher):
             return None
         path = Path(url2pathname(parts.path)).resolve()  # resolves "..", and symlinks too
         return path if path.is_relative_to(self.folder) and path.is_file() else None
-
-
-def plan_context(assessment: Assessment) -> Plan:
-    """Everything the plan prints about a finished assessment, as plain values: the read
-    model's scores of it and of the team's finished assessment before it."""
-    team = assessment.team
-    scored, earlier = with_earlier(assessment)
-    plan = build_plan(
-        scored.questionnaire, scored.results, Team(team.agency, team.office, team.service,
-                                                  team.hisp_service if team.is_hisp else None),
-        scored.dated.on.date(), scored.questionnaire_version, scored.answers.rows,
-        assessment_actions(assessment), earlier=earlier, target_dates=scored.target_dates)
-    verdicts = reviews.verdicts_of([assessment.id])[assessment.id]
-    return replace(plan, respondents=scored.answers.respondents,
-                   validation=plan_validation(scored.questionnaire, scored.given, verdicts))
 
 
 def render_plan_html(plan: Plan) -> str:

@@ -335,7 +335,8 @@ def build_plan(questionnaire: Questionnaire, results: Results, team: Team,
     priorities = tuple(
         Priority(rank, w.practice.practice.name, w.practice.practice.summary, w.pillar.name,
                  w.score, level(w.practice.level), w.target, w.gap, w.next_step,
-                 tuple(_resource(r) for r in w.practice.practice.resources),
+                 tuple(_resource(r) for r in w.practice.practice.resources
+                       if not _personal(r)),
                  *_steps(w.practice.practice, w.practice.level),
                  w.practice.practice.examples, w.practice.practice.id, w.pillar.purpose,
                  _function_name(questionnaire, w.pillar),
@@ -468,6 +469,13 @@ def _resource(resource: Resource) -> ResourceLine:
     return ResourceLine(resource.title, url, resource.publisher, resource.format,
                         resource.size, resource.status_text, resource.note,
                         resource.beyond_toolkit, resource.status)
+
+
+def _personal(resource: Resource) -> bool:
+    """A person's email address (2026.1 listed one): the plan drops it rather than print a
+    contact nobody can reach. 2027.1 keeps it as a historical entry, with no address, whose
+    note says where to go instead."""
+    return bool(resource.url and resource.url.startswith("mailto:"))
 
 
 def _note(answer: RecordedAnswer | None) -> str:

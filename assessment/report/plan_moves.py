@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Protocol
 
 from assessment.rules.comparison import ScoreChange
@@ -43,4 +44,8 @@ def practice_moves(results: Results, earlier: Results,
                           if q.id in answers and answers[q.id].note.strip())
             moves.append(Move(pillar.pillar.name, p.practice.name,
                               ScoreChange(p.practice.id, p.practice.name, then, p.score), notes))
-    return tuple(sorted(moves, key=lambda m: -abs(m.change.change or 0)))
+    return tuple(sorted(moves, key=_size, reverse=True))  # stable: ties keep their order
+
+
+def _size(move: Move) -> Decimal:
+    return abs(move.change.change or Decimal(0))

@@ -81,7 +81,7 @@ def staff_ask(priorities: Sequence[AskPriority]) -> Ask:
                           sorted(roles.items(), key=lambda item: (-item[1], item[0])))
         parts.append(f"Give time to the people in these roles: {named}.")
     if unowned:
-        parts.append(f"Name an owner for the actions of {_count(len(unowned), 'priority')}.")
+        parts.append(f"Give {_count(len(unowned), 'priority')} an action with a named owner.")
     return Ask("Staff", True, " ".join(parts), unowned)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from assessment.report.plan_source import plan_context
 from assessment.store.models import VIEWER
 from assessment.views.plan import finished_assessment_or_redirect
 
@@ -15,7 +16,5 @@ bp = Blueprint("plan_page", __name__)
 def plan_page(public_id: str) -> str:
     assessment = finished_assessment_or_redirect(
         public_id, "Finish the assessment to see your improvement plan.", VIEWER)
-    from assessment.report import pdf as report  # WeasyPrint loads on the first plan
-
     return render_template("plan/page.html", assessment=assessment,
-                           plan=report.plan_context(assessment), on_web=True)
+                           plan=plan_context(assessment), on_web=True)
