@@ -4,6 +4,7 @@ fails ending on a clear page with no account and no session made."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -105,6 +106,17 @@ def test_a_first_sign_in_makes_an_account_and_the_next_finds_it(app, anonymous, 
     assert sign_in(other, "new.person@agency.gov").status_code == 302 and signed_in(other)
     assert rows(app, User) == 1 and rows(app, SsoIdentity) == 1
     assert counts(oidc_issuer)["jwks"] - keys_fetched == 1  # the keys are cached
+
+
+def test_a_client_authenticating_with_private_key_jwt_signs_in(tmp_path, postgres_url, migrated,
+                                                               oidc_issuer):
+    """private_key_jwt, the method Login.gov uses: no secret is sent, a signed assertion is."""
+    key = requests.get(f"{oidc_issuer}/test/client-key", timeout=5).text
+    provider = replace(oidc.provider_settings(oidc_issuer), client_id=f"{oidc.CLIENT_ID}-jwt",
+                       client_secret="", private_key=key)
+    with fresh_app(tmp_path, postgres_url, migrated, OIDC_PROVIDERS=(provider,)) as app:
+        client = app.test_client()
+        assert sign_in(client).status_code == 302 and signed_in(client)
 
 
 FAILURES = {
