@@ -88,6 +88,16 @@ def test_the_authorization_request_uses_pkce_state_and_nonce(anonymous, oidc_iss
     assert query["scope"] == ["openid email"] and query["client_id"] == [oidc.CLIENT_ID]
 
 
+def test_starting_again_and_again_keeps_the_cookie_small(anonymous):
+    starts = [start(anonymous).headers["Location"] for _ in range(6)]
+    with anonymous.session_transaction() as session:
+        assert len([key for key in session if key.startswith("_state_")]) == 2
+    oldest = oidc.at_provider(starts[0], APP_ROOT).removeprefix("http://localhost")
+    assert anonymous.get(oldest).status_code == 400  # forgotten
+    second_newest = oidc.at_provider(starts[-2], APP_ROOT).removeprefix("http://localhost")
+    assert anonymous.get(second_newest).status_code == 302 and signed_in(anonymous)
+
+
 def test_a_first_sign_in_makes_an_account_and_the_next_finds_it(app, anonymous, oidc_issuer):
     keys_fetched = counts(oidc_issuer)["jwks"]
     response = sign_in(anonymous, "new.person@agency.gov", next_="/teams")

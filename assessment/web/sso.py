@@ -18,7 +18,7 @@ from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
 from authlib.integrations.flask_client import OAuth
 from authlib.oauth2.rfc7523 import PrivateKeyJWT
-from flask import Flask, current_app
+from flask import Flask, current_app, session
 from joserfc.errors import JoseError
 from werkzeug import Response
 
@@ -29,6 +29,8 @@ TIMEOUT_SECONDS = 10  # a provider that does not answer must not hold a worker f
 _OAUTH = "sso_oauth"
 PROVIDER = "sso_provider"  # the session's provider, when it signed in by single sign-on
 ID_TOKEN = "sso_id_token"  # its ID token, for signing out at the provider
+_STARTED = "_state_"  # Authlib's session keys of sign-ins started and not yet finished
+STARTS_KEPT = 2
 
 
 class SsoFailure(Exception):
@@ -98,12 +100,22 @@ def _down(provider: Provider) -> SsoFailure:
 def begin(provider: Provider, redirect_uri: str) -> Response:
     """Send the person to the provider to sign in; Authlib keeps state, nonce and the PKCE
     verifier in the session."""
+    forget_old_starts()
     params = {key: value for key, value in (("acr_values", provider.acr_values),
                                             ("prompt", provider.prompt)) if value}
     try:
         return _client(provider).authorize_redirect(redirect_uri, **params)
     except (requests.RequestException, ValueError) as error:
         raise _down(provider) from error
+
+
+def forget_old_starts() -> None:
+    """Keep the newest sign-in started (and one more, for a second tab): Authlib keeps each
+    start in the session cookie for an hour, and a dozen would outgrow the cookie's 4 KB."""
+    starts = sorted((key for key in session if key.startswith(_STARTED)),
+                    key=lambda key: (session[key] or {}).get("exp", 0))
+    for key in starts[:-(STARTS_KEPT - 1) or None]:
+        session.pop(key)
 
 
 def finish(provider: Provider) -> Person:
