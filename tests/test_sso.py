@@ -5,7 +5,7 @@ fails ending on a clear page with no account and no session made."""
 from __future__ import annotations
 
 from dataclasses import replace
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 import requests
@@ -105,6 +105,8 @@ def test_a_first_sign_in_makes_an_account_and_the_next_finds_it(app, anonymous, 
     assert signed_in(anonymous)
     with anonymous.session_transaction() as session:
         assert session[SIGN_IN_METHOD] == "sso"
+    # The session keeps the ID token (for signing out at the provider): well under 4 KB.
+    assert len(anonymous.get_cookie("session").value) < 2500
     with app.app_context():
         identity = db.session.scalar(select(SsoIdentity))
         assert (identity.issuer, identity.subject) == (oidc_issuer, "new.person@agency.gov")
@@ -159,6 +161,14 @@ def test_a_tampered_id_token_is_refused(app, anonymous, oidc_issuer, mode):
     assert_nothing_made(app, anonymous, response, *FAILURES[mode])
     if mode == "unknown_kid":  # the keys were fetched, and fetched once more for the new key id
         assert counts(oidc_issuer)["jwks"] - before == 2
+
+
+def test_an_answer_naming_another_issuer_is_refused(app, anonymous, oidc_issuer):
+    url = callback_url(anonymous)
+    assert f"iss={quote(oidc_issuer, safe='')}" in url
+    url = url.replace(f"iss={quote(oidc_issuer, safe='')}", "iss=https%3A%2F%2Fevil.example")
+    assert_nothing_made(app, anonymous, anonymous.get(url.removeprefix("http://localhost")),
+                        400, "could not trust")
 
 
 def test_a_wrong_state_is_refused(app, anonymous):

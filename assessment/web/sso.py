@@ -18,7 +18,7 @@ from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
 from authlib.integrations.flask_client import OAuth
 from authlib.oauth2.rfc7523 import PrivateKeyJWT
-from flask import Flask, current_app, session
+from flask import Flask, current_app, request, session
 from joserfc.errors import JoseError
 from werkzeug import Response
 
@@ -122,6 +122,11 @@ def finish(provider: Provider) -> Person:
     """Check the provider's answer and fetch the ID token; who signed in, or SsoFailure."""
     client = _client(provider)
     try:
+        # RFC 9207: a provider that names itself in its answer must name itself (a defence,
+        # with each provider's own callback address, against mixing up two providers).
+        said = request.args.get("iss")
+        if said is not None and said != client.load_server_metadata().get("issuer"):
+            raise SsoFailure(_untrusted(provider), 400, "iss in the answer did not match")
         token = client.authorize_access_token()
         claims = dict(token.get("userinfo") or {})
         if not claims:
