@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from assessment.extensions import db
-from assessment.store import teams
+from assessment.store import deleting, operations, teams
 from assessment.store.models import MEMBER, AuditEvent, SsoIdentity, Team, User
 from assessment.web.auth import SIGN_IN_METHOD
 from tests import oidc
@@ -260,8 +260,6 @@ def test_signing_out_ends_the_session_at_the_provider_too(app, anonymous, oidc_i
 
 
 def test_an_invite_is_accepted_by_the_sso_account_with_its_email(app, anonymous, owner_id):
-    from assessment.store import operations
-
     with app.app_context():
         team = operations.create_team("Department of State", "Bureau", "Passports")
         teams.add_member(team, db.session.get(User, owner_id), "owner")
@@ -278,3 +276,13 @@ def test_an_invite_is_accepted_by_the_sso_account_with_its_email(app, anonymous,
     with app.app_context():
         team = db.session.get(Team, team_id)
         assert "grace@state.gov" in {m.user.email for m in team.memberships}
+
+
+def test_deleting_an_account_forgets_its_identity(app, anonymous):
+    sign_in(anonymous, "leaving@agency.gov")
+    with app.app_context():
+        deleting.delete_account(db.session.scalar(select(User)))
+        db.session.commit()
+    assert rows(app, SsoIdentity) == 0
+    again = app.test_client()  # the same person later gets a new, empty account
+    assert sign_in(again, "leaving@agency.gov").status_code == 302 and signed_in(again)
