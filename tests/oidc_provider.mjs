@@ -8,7 +8,8 @@
 // starts with "unverified" has email_verified false), and login_hint=cancel makes the person
 // cancel (error=access_denied). Test-only: GET /test/tamper?mode=M makes the next token
 // response carry an ID token that is broken in one way (bad_signature, wrong_audience,
-// expired, unknown_kid); GET /test/counts says how often the keys were fetched.
+// expired, unknown_kid), or the token endpoint fail (token_down); GET /test/counts says how
+// often the keys were fetched.
 import Provider from 'oidc-provider';
 import {
   SignJWT, decodeJwt, decodeProtectedHeader, exportJWK, exportPKCS8, generateKeyPair, importJWK,
@@ -128,6 +129,12 @@ provider.use(async (ctx, next) => {
     return;
   }
   if (ctx.path === '/jwks') counts.jwks += 1;
+  if (ctx.path === '/token' && tamper === 'token_down') {  // the token endpoint fails
+    tamper = null;
+    ctx.status = 503;
+    ctx.body = 'Service Unavailable';
+    return;
+  }
   await next();
   if (ctx.path === '/token') {
     counts.token += 1;

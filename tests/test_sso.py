@@ -206,6 +206,14 @@ def test_a_provider_that_is_down_ends_on_a_clear_page(app, anonymous):
     assert_nothing_made(app, anonymous, response, 503, "We could not reach")
 
 
+def test_a_provider_that_fails_while_swapping_the_code_ends_on_a_clear_page(app, anonymous,
+                                                                           oidc_issuer):
+    url = callback_url(anonymous)
+    tamper(oidc_issuer, "token_down")
+    response = anonymous.get(url.removeprefix("http://localhost"))
+    assert_nothing_made(app, anonymous, response, 503, "We could not reach")
+
+
 def test_an_account_with_the_email_links_only_after_its_password(app, anonymous, make_user):
     user_id = make_user("lead@state.gov")
     response = sign_in(anonymous, "lead@state.gov")
