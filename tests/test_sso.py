@@ -201,6 +201,14 @@ def test_an_email_outside_the_allowed_domains_is_refused(app, anonymous):
     assert_nothing_made(app, anonymous, response, 403, "ends in .gov or .mil")
 
 
+def test_a_provider_whose_discovery_names_another_issuer_is_not_used(tmp_path, postgres_url,
+                                                                     migrated, oidc_issuer):
+    elsewhere = oidc.provider_settings(oidc_issuer.replace("127.0.0.1", "localhost"))
+    with fresh_app(tmp_path, postgres_url, migrated, OIDC_PROVIDERS=(elsewhere,)) as app:
+        client = app.test_client()
+        assert_nothing_made(app, client, start(client), 502, "do not match")
+
+
 def test_a_provider_that_is_down_ends_on_a_clear_page(app, anonymous):
     response = start(anonymous, "down")
     assert_nothing_made(app, anonymous, response, 503, "We could not reach")

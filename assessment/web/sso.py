@@ -103,10 +103,16 @@ def begin(provider: Provider, redirect_uri: str) -> Response:
     forget_old_starts()
     params = {key: value for key, value in (("acr_values", provider.acr_values),
                                             ("prompt", provider.prompt)) if value}
+    client = _client(provider)
     try:
-        return _client(provider).authorize_redirect(redirect_uri, **params)
+        issuer = str(client.load_server_metadata().get("issuer", ""))
     except (requests.RequestException, ValueError) as error:
         raise _down(provider) from error
+    if issuer.rstrip("/") != provider.issuer.rstrip("/"):  # OpenID Connect Discovery 4.3
+        raise SsoFailure(f"We could not start signing in with {provider.label}: its settings "
+                         "here do not match. Tell the person who runs this site.", 502,
+                         f"the discovery document names issuer {issuer!r}"[:200])
+    return client.authorize_redirect(redirect_uri, **params)
 
 
 def forget_old_starts() -> None:
