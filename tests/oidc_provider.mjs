@@ -2,14 +2,18 @@
 //
 //   node tests/oidc_provider.mjs PORT
 //
-// One client (cx-assessment, client_secret_basic, PKCE required). No sign-in page: the
+// Two clients, PKCE required: cx-assessment (client_secret_basic) and cx-assessment-jwt
+// (private_key_jwt, as Login.gov; GET /test/client-key gives the tests its private key). No sign-in page: the
 // authorization request's login_hint is the account that signs in (its email; an address that
 // starts with "unverified" has email_verified false), and login_hint=cancel makes the person
 // cancel (error=access_denied). Test-only: GET /test/tamper?mode=M makes the next token
 // response carry an ID token that is broken in one way (bad_signature, wrong_audience,
-// expired, unknown_kid); GET /test/counts says how often the keys were fetched.
+// expired, unknown_kid), or the token endpoint fail (token_down); GET /test/counts says how
+// often the keys were fetched.
 import Provider from 'oidc-provider';
-import { SignJWT, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK } from 'jose';
+import {
+  SignJWT, decodeJwt, decodeProtectedHeader, exportJWK, exportPKCS8, generateKeyPair, importJWK,
+} from 'jose';
 
 const port = Number(process.argv[2]);
 const issuer = `http://127.0.0.1:${port}`;
@@ -22,6 +26,9 @@ async function signingKey(kid) {
 }
 const key = await signingKey('test-key-1');
 const strangerKey = await signingKey('test-key-unknown');
+const clientKeys = await generateKeyPair('RS256', { extractable: true });
+const clientPublicKey = { ...(await exportJWK(clientKeys.publicKey)), alg: 'RS256', use: 'sig' };
+const clientPrivatePem = await exportPKCS8(clientKeys.privateKey);
 const counts = { jwks: 0, token: 0 };
 let tamper = null;
 
@@ -35,6 +42,15 @@ const provider = new Provider(issuer, {
     grant_types: ['authorization_code'],
     response_types: ['code'],
     token_endpoint_auth_method: 'client_secret_basic',
+  }, {
+    client_id: `${CLIENT_ID}-jwt`,
+    jwks: { keys: [clientPublicKey] },
+    redirect_uris: ['http://localhost/sign-in/sso/test/callback'],
+    post_logout_redirect_uris: ['http://localhost/'],
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'private_key_jwt',
+    token_endpoint_auth_signing_alg: 'RS256',
   }],
   jwks: { keys: [key] },
   cookies: { keys: ['test-only-cookie-key'] },
@@ -94,6 +110,10 @@ provider.use(async (ctx, next) => {
     ctx.body = { tamper };
     return;
   }
+  if (ctx.path === '/test/client-key') {
+    ctx.body = clientPrivatePem;
+    return;
+  }
   if (ctx.path === '/test/counts') {
     ctx.body = counts;
     return;
@@ -109,6 +129,12 @@ provider.use(async (ctx, next) => {
     return;
   }
   if (ctx.path === '/jwks') counts.jwks += 1;
+  if (ctx.path === '/token' && tamper === 'token_down') {  // the token endpoint fails
+    tamper = null;
+    ctx.status = 503;
+    ctx.body = 'Service Unavailable';
+    return;
+  }
   await next();
   if (ctx.path === '/token') {
     counts.token += 1;

@@ -4,7 +4,8 @@ fails ending on a clear page with no account and no session made."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from dataclasses import replace
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 import requests
@@ -12,7 +13,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from assessment.extensions import db
-from assessment.store import teams
+from assessment.store import deleting, operations, teams
 from assessment.store.models import MEMBER, AuditEvent, SsoIdentity, Team, User
 from assessment.web.auth import SIGN_IN_METHOD
 from tests import oidc
@@ -87,6 +88,16 @@ def test_the_authorization_request_uses_pkce_state_and_nonce(anonymous, oidc_iss
     assert query["scope"] == ["openid email"] and query["client_id"] == [oidc.CLIENT_ID]
 
 
+def test_starting_again_and_again_keeps_the_cookie_small(anonymous):
+    starts = [start(anonymous).headers["Location"] for _ in range(6)]
+    with anonymous.session_transaction() as session:
+        assert len([key for key in session if key.startswith("_state_")]) == 2
+    oldest = oidc.at_provider(starts[0], APP_ROOT).removeprefix("http://localhost")
+    assert anonymous.get(oldest).status_code == 400  # forgotten
+    second_newest = oidc.at_provider(starts[-2], APP_ROOT).removeprefix("http://localhost")
+    assert anonymous.get(second_newest).status_code == 302 and signed_in(anonymous)
+
+
 def test_a_first_sign_in_makes_an_account_and_the_next_finds_it(app, anonymous, oidc_issuer):
     keys_fetched = counts(oidc_issuer)["jwks"]
     response = sign_in(anonymous, "new.person@agency.gov", next_="/teams")
@@ -94,6 +105,8 @@ def test_a_first_sign_in_makes_an_account_and_the_next_finds_it(app, anonymous, 
     assert signed_in(anonymous)
     with anonymous.session_transaction() as session:
         assert session[SIGN_IN_METHOD] == "sso"
+    # The session keeps the ID token (for signing out at the provider): well under 4 KB.
+    assert len(anonymous.get_cookie("session").value) < 2500
     with app.app_context():
         identity = db.session.scalar(select(SsoIdentity))
         assert (identity.issuer, identity.subject) == (oidc_issuer, "new.person@agency.gov")
@@ -105,6 +118,17 @@ def test_a_first_sign_in_makes_an_account_and_the_next_finds_it(app, anonymous, 
     assert sign_in(other, "new.person@agency.gov").status_code == 302 and signed_in(other)
     assert rows(app, User) == 1 and rows(app, SsoIdentity) == 1
     assert counts(oidc_issuer)["jwks"] - keys_fetched == 1  # the keys are cached
+
+
+def test_a_client_authenticating_with_private_key_jwt_signs_in(tmp_path, postgres_url, migrated,
+                                                               oidc_issuer):
+    """private_key_jwt, the method Login.gov uses: no secret is sent, a signed assertion is."""
+    key = requests.get(f"{oidc_issuer}/test/client-key", timeout=5).text
+    provider = replace(oidc.provider_settings(oidc_issuer), client_id=f"{oidc.CLIENT_ID}-jwt",
+                       client_secret="", private_key=key)
+    with fresh_app(tmp_path, postgres_url, migrated, OIDC_PROVIDERS=(provider,)) as app:
+        client = app.test_client()
+        assert sign_in(client).status_code == 302 and signed_in(client)
 
 
 FAILURES = {
@@ -139,6 +163,14 @@ def test_a_tampered_id_token_is_refused(app, anonymous, oidc_issuer, mode):
         assert counts(oidc_issuer)["jwks"] - before == 2
 
 
+def test_an_answer_naming_another_issuer_is_refused(app, anonymous, oidc_issuer):
+    url = callback_url(anonymous)
+    assert f"iss={quote(oidc_issuer, safe='')}" in url
+    url = url.replace(f"iss={quote(oidc_issuer, safe='')}", "iss=https%3A%2F%2Fevil.example")
+    assert_nothing_made(app, anonymous, anonymous.get(url.removeprefix("http://localhost")),
+                        400, "could not trust")
+
+
 def test_a_wrong_state_is_refused(app, anonymous):
     url = callback_url(anonymous).replace("state=", "state=x")
     assert_nothing_made(app, anonymous, anonymous.get(url.removeprefix("http://localhost")),
@@ -169,8 +201,24 @@ def test_an_email_outside_the_allowed_domains_is_refused(app, anonymous):
     assert_nothing_made(app, anonymous, response, 403, "ends in .gov or .mil")
 
 
+def test_a_provider_whose_discovery_names_another_issuer_is_not_used(tmp_path, postgres_url,
+                                                                     migrated, oidc_issuer):
+    elsewhere = oidc.provider_settings(oidc_issuer.replace("127.0.0.1", "localhost"))
+    with fresh_app(tmp_path, postgres_url, migrated, OIDC_PROVIDERS=(elsewhere,)) as app:
+        client = app.test_client()
+        assert_nothing_made(app, client, start(client), 502, "do not match")
+
+
 def test_a_provider_that_is_down_ends_on_a_clear_page(app, anonymous):
     response = start(anonymous, "down")
+    assert_nothing_made(app, anonymous, response, 503, "We could not reach")
+
+
+def test_a_provider_that_fails_while_swapping_the_code_ends_on_a_clear_page(app, anonymous,
+                                                                           oidc_issuer):
+    url = callback_url(anonymous)
+    tamper(oidc_issuer, "token_down")
+    response = anonymous.get(url.removeprefix("http://localhost"))
     assert_nothing_made(app, anonymous, response, 503, "We could not reach")
 
 
@@ -228,8 +276,6 @@ def test_signing_out_ends_the_session_at_the_provider_too(app, anonymous, oidc_i
 
 
 def test_an_invite_is_accepted_by_the_sso_account_with_its_email(app, anonymous, owner_id):
-    from assessment.store import operations
-
     with app.app_context():
         team = operations.create_team("Department of State", "Bureau", "Passports")
         teams.add_member(team, db.session.get(User, owner_id), "owner")
@@ -246,3 +292,13 @@ def test_an_invite_is_accepted_by_the_sso_account_with_its_email(app, anonymous,
     with app.app_context():
         team = db.session.get(Team, team_id)
         assert "grace@state.gov" in {m.user.email for m in team.memberships}
+
+
+def test_deleting_an_account_forgets_its_identity(app, anonymous):
+    sign_in(anonymous, "leaving@agency.gov")
+    with app.app_context():
+        deleting.delete_account(db.session.scalar(select(User)))
+        db.session.commit()
+    assert rows(app, SsoIdentity) == 0
+    again = app.test_client()  # the same person later gets a new, empty account
+    assert sign_in(again, "leaving@agency.gov").status_code == 302 and signed_in(again)

@@ -18,7 +18,7 @@ from werkzeug import Response
 
 from assessment.extensions import db, limiter
 from assessment.rules.sign_in_settings import Provider, domains_in_words, email_allowed
-from assessment.rules.sso_decision import Outcome, decide
+from assessment.rules.sso_decision import Decision, Outcome, decide
 from assessment.store import accounts, audit
 from assessment.store import sso as sso_store
 from assessment.store.models import User
@@ -79,15 +79,7 @@ def callback(name: str) -> Response | tuple[str, int]:
     except sso.SsoFailure as failure:
         return failed(provider, failure.message, failure.status, failure.reason)
     user = sso_store.identity_user(person.issuer, person.subject)
-    existing = accounts.find_user(person.email) if user is None and person.email else None
-    domains = current_app.config["ALLOWED_EMAIL_DOMAINS"]
-    decision = decide(
-        identity_known=user is not None, email=person.email,
-        email_verified=person.email_verified,
-        email_allowed=email_allowed(person.email or (user.email if user else ""), domains),
-        account_with_email=existing is not None,
-        account_has_password=existing is not None and sso_store.has_password(existing),
-        domains_words=domains_in_words(domains))
+    decision = decision_for(person, user)
     if decision.outcome is Outcome.REFUSE:
         return failed(provider, decision.reason, decision.status, "refused", person.email)
     if decision.outcome is Outcome.CONFIRM_LINK:
@@ -103,6 +95,19 @@ def callback(name: str) -> Response | tuple[str, int]:
             return failed(provider, "An account with your email address was made a moment "
                           "ago. Sign in again.", 409, "account made meanwhile", person.email)
     return signed_in(user, provider, person.id_token)
+
+
+def decision_for(person: sso.Person, user: User | None) -> Decision:
+    """What to do for the person (rules/sso_decision.py), given the account of the identity."""
+    existing = accounts.find_user(person.email) if user is None and person.email else None
+    domains = current_app.config["ALLOWED_EMAIL_DOMAINS"]
+    return decide(
+        identity_known=user is not None, email=person.email,
+        email_verified=person.email_verified,
+        email_allowed=email_allowed(person.email or (user.email if user else ""), domains),
+        account_with_email=existing is not None,
+        account_has_password=existing is not None and sso_store.has_password(existing),
+        domains_words=domains_in_words(domains))
 
 
 def signed_in(user: User, provider: Provider, id_token: str, message: str = "") -> Response:

@@ -14,7 +14,6 @@ from assessment.store import accounts
 from assessment.store.models import User
 
 SIGNED_IN_AT, SEEN_AT = "signed_in_at", "seen_at"
-# How this session signed in: "password", or another method (the audit log records it too).
 SIGN_IN_METHOD = "sign_in_method"
 # The user's session generation when this session started: a later one ends it.
 GENERATION = "generation"

@@ -18,7 +18,7 @@ from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
 from authlib.integrations.flask_client import OAuth
 from authlib.oauth2.rfc7523 import PrivateKeyJWT
-from flask import Flask, current_app
+from flask import Flask, current_app, request, session
 from joserfc.errors import JoseError
 from werkzeug import Response
 
@@ -29,6 +29,8 @@ TIMEOUT_SECONDS = 10  # a provider that does not answer must not hold a worker f
 _OAUTH = "sso_oauth"
 PROVIDER = "sso_provider"  # the session's provider, when it signed in by single sign-on
 ID_TOKEN = "sso_id_token"  # its ID token, for signing out at the provider
+_STARTED = "_state_"  # Authlib's session keys of sign-ins started and not yet finished
+STARTS_KEPT = 2
 
 
 class SsoFailure(Exception):
@@ -98,18 +100,39 @@ def _down(provider: Provider) -> SsoFailure:
 def begin(provider: Provider, redirect_uri: str) -> Response:
     """Send the person to the provider to sign in; Authlib keeps state, nonce and the PKCE
     verifier in the session."""
+    forget_old_starts()
     params = {key: value for key, value in (("acr_values", provider.acr_values),
                                             ("prompt", provider.prompt)) if value}
+    client = _client(provider)
     try:
-        return _client(provider).authorize_redirect(redirect_uri, **params)
+        issuer = str(client.load_server_metadata().get("issuer", ""))
     except (requests.RequestException, ValueError) as error:
         raise _down(provider) from error
+    if issuer.rstrip("/") != provider.issuer.rstrip("/"):  # OpenID Connect Discovery 4.3
+        raise SsoFailure(f"We could not start signing in with {provider.label}: its settings "
+                         "here do not match. Tell the person who runs this site.", 502,
+                         f"the discovery document names issuer {issuer!r}"[:200])
+    return client.authorize_redirect(redirect_uri, **params)
+
+
+def forget_old_starts() -> None:
+    """Keep the newest sign-in started (and one more, for a second tab): Authlib keeps each
+    start in the session cookie for an hour, and a dozen would outgrow the cookie's 4 KB."""
+    starts = sorted((key for key in session if key.startswith(_STARTED)),
+                    key=lambda key: (session[key] or {}).get("exp", 0))
+    for key in starts[:-(STARTS_KEPT - 1) or None]:
+        session.pop(key)
 
 
 def finish(provider: Provider) -> Person:
     """Check the provider's answer and fetch the ID token; who signed in, or SsoFailure."""
     client = _client(provider)
     try:
+        # RFC 9207: a provider that names itself in its answer must name itself (a defence,
+        # with each provider's own callback address, against mixing up two providers).
+        said = request.args.get("iss")
+        if said is not None and said != client.load_server_metadata().get("issuer"):
+            raise SsoFailure(_untrusted(provider), 400, "iss in the answer did not match")
         token = client.authorize_access_token()
         claims = dict(token.get("userinfo") or {})
         if not claims:

@@ -115,16 +115,6 @@ class LiveApp:
 
 
 @pytest.fixture(scope="session")
-def oidc_issuer_if_any() -> Iterator[str | None]:
-    """The test OpenID provider (tests/oidc.py) when Node and oidc-provider are installed."""
-    if oidc.missing() is not None:
-        yield None
-        return
-    with oidc.running_provider() as issuer:
-        yield issuer
-
-
-@pytest.fixture(scope="session")
 def live_app(tmp_path_factory: pytest.TempPathFactory,
              oidc_issuer_if_any: str | None) -> Iterator[LiveApp]:
     """The app on a fresh migrated SQLite database, served on 127.0.0.1 in a daemon thread,
