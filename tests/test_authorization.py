@@ -65,7 +65,7 @@ ACCESS = {
     "deleting.recently_deleted_teams": SIGNED_IN, "deleting.restore_team": SIGNED_IN,
     "deleting.delete_account": SIGNED_IN,
     # single sign-on (tests/test_sso.py)
-    "sso.start": SSO, "sso.callback": SSO, "sso.confirm_link": PUBLIC,
+    "sso.start": SSO, "sso.callback": SSO, "sso.confirm_start": SSO, "sso.confirm_link": PUBLIC,
     # passkeys (their posts are tested in tests/test_passkeys.py)
     "passkeys.passkeys": SIGNED_IN, "passkeys.remove": SIGNED_IN,
     "passkeys.recovery_codes": SIGNED_IN, "passkeys.register_options": SIGNED_IN,

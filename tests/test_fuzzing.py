@@ -53,7 +53,7 @@ POST_ENDPOINTS = [
     "account.finish_sign_up", "account.sign_out_everywhere",
     "deleting.delete_assessment", "deleting.delete_team", "deleting.restore_assessment",
     "deleting.restore_action", "deleting.restore_team", "deleting.delete_account",
-    "sso.start", "sso.confirm_link",
+    "sso.start", "sso.confirm_link", "sso.confirm_start",
     "passkeys.passkeys", "passkeys.remove", "passkeys.recovery_codes",
     "passkeys.register_options", "passkeys.confirm_options", "passkeys.sign_in_options",
     "passkeys.sign_in", "passkeys.recovery_sign_in", "passkeys.confirm",

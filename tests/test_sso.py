@@ -302,3 +302,45 @@ def test_deleting_an_account_forgets_its_identity(app, anonymous):
     assert rows(app, SsoIdentity) == 0
     again = app.test_client()  # the same person later gets a new, empty account
     assert sign_in(again, "leaving@agency.gov").status_code == 302 and signed_in(again)
+
+
+def test_an_sso_account_confirms_a_risky_change_by_signing_in_again_there(app, anonymous):
+    """An account without a password (made by single sign-on) confirms it is them, after ten
+    minutes, at its provider, with max_age=0; what it typed comes back with it. Another
+    account's sign-in there confirms nothing."""
+    import time
+
+    sign_in(anonymous, "ada@agency.gov")
+    with anonymous.session_transaction() as session:
+        session["signed_in_at"] = time.time() - 11 * 60
+    page = BeautifulSoup(anonymous.get("/account/api-tokens").data, "html.parser")
+    token = page.find("input", attrs={"name": "csrf_token"})["value"]
+    asked = BeautifulSoup(anonymous.post("/account/api-tokens", data={
+        "csrf_token": token, "name": "Dashboard", "expires": "30"}).data, "html.parser")
+    assert asked.h1.get_text() == "Confirm it is you"
+    assert asked.find("input", attrs={"name": "password"}) is None  # it has no password
+    form = asked.find("button", string=f"Sign in again with {oidc.LABEL}").find_parent("form")
+    data = {i["name"]: i.get("value", "") for i in form.find_all("input")}
+    assert data["keep-name"] == "Dashboard"
+
+    def confirm_as(login_hint: str):
+        started = anonymous.post(form["action"], data=data)
+        assert started.status_code == 302, started.data
+        assert parse_qs(urlsplit(started.headers["Location"]).query)["max_age"] == ["0"]
+        back = oidc.at_provider(started.headers["Location"], APP_ROOT, login_hint)
+        return anonymous.get(back.removeprefix("http://localhost"))
+
+    someone_else = confirm_as("grace@agency.gov")
+    assert someone_else.status_code == 403 and "as someone else" in page_text(
+        BeautifulSoup(someone_else.data, "html.parser"))
+    confirmed = BeautifulSoup(confirm_as("ada@agency.gov").data, "html.parser")
+    finish = confirmed.select_one("main form")
+    assert finish["action"] == "/account/api-tokens"
+    fields = {i["name"]: i["value"] for i in finish.select("input")}
+    assert fields["name"] == "Dashboard" and fields["expires"] == "30"
+    made = anonymous.post(finish["action"], data=fields)
+    assert "Your new API token" in page_text(BeautifulSoup(made.data, "html.parser"))
+    with app.app_context():
+        assert [(e.outcome, e.detail) for e in db.session.scalars(
+            select(AuditEvent).filter_by(action="sign_in_confirmed"))] == [
+            ("success", f"by single sign-on with {oidc.LABEL}")]

@@ -51,7 +51,7 @@ _PATTERNS = {
     "sign_in": (re.compile(r"^(?P<how>(?:by|with) .+)$"), "Signed in {how}"),
     "sso_linked": (re.compile(r"^(?P<provider>.+)$"),
                    "Linked sign-in with {provider} to the account"),
-    "sign_in_confirmed": (re.compile(r"^(?P<how>with an? [a-z ]+)$"),
+    "sign_in_confirmed": (re.compile(r"^(?P<how>(?:with|by) .+)$"),
                           "Confirmed it was them {how}, before a change"),
 }
 

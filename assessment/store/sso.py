@@ -23,6 +23,12 @@ def identity_user(issuer: str, subject: str) -> User | None:
                                     SsoIdentity.subject == subject))
 
 
+def issuers_of(user_id: int) -> set[str]:
+    """The providers (by issuer) whose identities sign in to the account."""
+    return set(db.session.scalars(select(SsoIdentity.issuer)
+                                  .where(SsoIdentity.user_id == user_id)))
+
+
 def has_password(user: User) -> bool:
     return user.password_hash != UNUSABLE_PASSWORD_HASH
 

@@ -3,6 +3,8 @@ existing password account (docs/sign-in.md)."""
 
 from __future__ import annotations
 
+import time
+
 from flask import (
     Blueprint,
     abort,
@@ -14,22 +16,26 @@ from flask import (
     session,
     url_for,
 )
+from flask_login import current_user, login_required
 from werkzeug import Response
 
 from assessment.extensions import db, limiter
 from assessment.rules.sign_in_settings import Provider, domains_in_words, email_allowed
+from assessment.rules.sign_in_strength import RECENT_SIGN_IN_SECONDS, is_recent
 from assessment.rules.sso_decision import Decision, Outcome, decide
 from assessment.store import accounts, audit
 from assessment.store import sso as sso_store
 from assessment.store.models import User
 from assessment.views.account import after_sign_in
-from assessment.web import auth, sso
+from assessment.web import auth, recent, sso
 from assessment.web.account_forms import LinkForm
+from assessment.web.passkey_forms import ConfirmForm
 from assessment.web.strict_form import ButtonForm
 
 bp = Blueprint("sso", __name__)
 METHOD = "sso"
 NEXT, LINK = "sso_next", "sso_link"
+CONFIRMING = "sso_confirming"  # a risky change waiting for the person to sign in again there
 
 
 def _sign_in_limit() -> str:
@@ -74,10 +80,13 @@ def callback(name: str) -> Response | tuple[str, int]:
     works only with the state of a sign-in this browser started, and a whole office behind one
     address comes back here at nine in the morning."""
     provider = _provider(name)
+    confirming = session.pop(CONFIRMING, None)
     try:
         person = sso.finish(provider)
     except sso.SsoFailure as failure:
         return failed(provider, failure.message, failure.status, failure.reason)
+    if confirming is not None and current_user.is_authenticated:
+        return confirmed(provider, person, confirming)
     user = sso_store.identity_user(person.issuer, person.subject)
     decision = decision_for(person, user)
     if decision.outcome is Outcome.REFUSE:
@@ -95,6 +104,52 @@ def callback(name: str) -> Response | tuple[str, int]:
             return failed(provider, "An account with your email address was made a moment "
                           "ago. Sign in again.", 409, "account made meanwhile", person.email)
     return signed_in(user, provider, person.id_token)
+
+
+@bp.post("/account/confirm/sso/<name>")
+@login_required
+@limiter.limit(_sign_in_limit)
+def confirm_start(name: str) -> Response | tuple[str, int]:
+    """Confirm it is you by signing in again at your provider (the confirm page's button, for
+    an account that signs in by single sign-on), carrying the change's fields there and back."""
+    form = ConfirmForm()
+    form.refuse_tampering()
+    provider = _provider(name)
+    if not sso.signs_in_with(current_user.id, provider):
+        abort(404)
+    if not form.validate_on_submit():
+        abort(400)
+    pending = {"provider": provider.name, "what": form.what.data or "",
+               "action": auth.safe_next(form.action.data, url_for("account.account")),
+               "kept": auth.carried_fields(request.form)}
+    try:
+        response = sso.begin(provider, url_for(".callback", name=name, _external=True),
+                             again=True)
+    except sso.SsoFailure as failure:
+        return failed(provider, failure.message, failure.status, failure.reason)
+    session[CONFIRMING] = pending
+    return response
+
+
+def confirmed(provider: Provider, person: sso.Person,
+              pending: dict) -> str | tuple[str, int]:
+    """Back from signing in again to confirm a change: the same account, signed in just now
+    at the same provider; then the change, to post again with one button."""
+    user = sso_store.identity_user(person.issuer, person.subject)
+    if user is None or user.id != current_user.id or pending.get("provider") != provider.name:
+        return failed(provider, f"You signed in at {provider.label} as someone else, so we "
+                      "could not confirm it is you. Nothing was changed.", 403,
+                      "confirming a change: another account", person.email)
+    if person.auth_time is None or not is_recent(person.auth_time, 0, time.time(),
+                                                 RECENT_SIGN_IN_SECONDS):
+        return failed(provider, f"{provider.label} did not ask you to sign in again, so we "
+                      "could not confirm it is you. Nothing was changed. Try again.", 502,
+                      "confirming a change: no new sign-in at the provider", person.email)
+    recent.note_confirmed()
+    audit.record_event("sign_in_confirmed", detail=f"by single sign-on with {provider.label}")
+    db.session.commit()
+    return recent.confirmed_page([tuple(pair) for pair in pending.get("kept", [])],
+                                 pending.get("action", ""), pending.get("what", ""))
 
 
 def decision_for(person: sso.Person, user: User | None) -> Decision:

@@ -10,7 +10,8 @@ from flask_login import current_user
 
 from assessment.rules.sign_in_strength import RECENT_SIGN_IN_SECONDS, is_recent
 from assessment.store.passkeys import has_passkey
-from assessment.web import auth
+from assessment.store.sso import has_password
+from assessment.web import auth, sso
 from assessment.web.passkey_forms import WHAT_MAX, ConfirmForm
 
 CONFIRMED_AT = "confirmed_at"
@@ -38,10 +39,13 @@ def confirm_first(what: str) -> str | None:
 
 def confirm_page(kept: list[tuple[str, str]], action: str, what: str,
                  form: ConfirmForm | None = None) -> str:
-    """The page that asks for the password or a passkey, carrying the change's fields."""
+    """The page that asks for the password, a passkey or a new sign-in at the person's single
+    sign-on provider, carrying the change's fields."""
     form = form or ConfirmForm(formdata=None, data={"action": action, "what": what[:WHAT_MAX]})
     return render_template("account/confirm.html", form=form, kept=kept,
-                           has_passkey=has_passkey(current_user.id))
+                           has_passkey=has_passkey(current_user.id),
+                           has_password=has_password(current_user),
+                           providers=sso.providers_of(current_user.id))
 
 
 def confirmed_page(kept: list[tuple[str, str]], action: str, what: str) -> str:

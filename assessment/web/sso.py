@@ -51,6 +51,7 @@ class Person:
     email: str
     email_verified: bool
     id_token: str  # as the provider sent it, for signing out there
+    auth_time: int | None = None  # when the person last signed in at the provider
 
 
 def init_app(app: Flask) -> None:
@@ -97,12 +98,28 @@ def _down(provider: Provider) -> SsoFailure:
                       "again in a few minutes, or sign in another way.", 503, "provider down")
 
 
-def begin(provider: Provider, redirect_uri: str) -> Response:
+def signs_in_with(user_id: int, provider: Provider) -> bool:
+    """Whether the account has an identity at the provider."""
+    from assessment.store.sso import issuers_of
+
+    return provider.issuer.rstrip("/") in {issuer.rstrip("/") for issuer in issuers_of(user_id)}
+
+
+def providers_of(user_id: int) -> list[Provider]:
+    """The configured providers the account signs in with."""
+    return [provider for provider in current_app.config.get("OIDC_PROVIDERS", ())
+            if signs_in_with(user_id, provider)]
+
+
+def begin(provider: Provider, redirect_uri: str, again: bool = False) -> Response:
     """Send the person to the provider to sign in; Authlib keeps state, nonce and the PKCE
-    verifier in the session."""
+    verifier in the session. again: the provider must ask them to sign in again, even with a
+    session there (max_age=0, OpenID Connect Core 3.1.2.1), and say when they did (auth_time)."""
     forget_old_starts()
     params = {key: value for key, value in (("acr_values", provider.acr_values),
                                             ("prompt", provider.prompt)) if value}
+    if again:
+        params["max_age"] = "0"
     client = _client(provider)
     try:
         issuer = str(client.load_server_metadata().get("issuer", ""))
@@ -158,7 +175,12 @@ def finish(provider: Provider) -> Person:
     verified = claims.get("email_verified") in (True, "true") or provider.trusts_email
     return Person(issuer=str(claims["iss"]), subject=str(claims["sub"]),
                   email=str(claims.get("email") or "").strip().lower(),
-                  email_verified=verified, id_token=str(token.get("id_token", "")))
+                  email_verified=verified, id_token=str(token.get("id_token", "")),
+                  auth_time=_seconds(claims.get("auth_time")))
+
+
+def _seconds(value: object) -> int | None:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _untrusted(provider: Provider) -> str:
