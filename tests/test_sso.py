@@ -344,3 +344,36 @@ def test_an_sso_account_confirms_a_risky_change_by_signing_in_again_there(app, a
         assert [(e.outcome, e.detail) for e in db.session.scalars(
             select(AuditEvent).filter_by(action="sign_in_confirmed"))] == [
             ("success", f"by single sign-on with {oidc.LABEL}")]
+
+
+def test_a_form_posted_after_the_session_ended_comes_back_through_single_sign_on(
+        anonymous, make_assessment):
+    """The sign-in page that keeps a posted form carries it through the provider and back, to
+    save with one button; what is too long for that is said, and signing in still works."""
+    url = f"/assessments/{make_assessment()}/pillars/strategy"
+    asked = BeautifulSoup(anonymous.post(url, data={"answer-q1": "4", "note-q1": "Our plan"}).data,
+                          "html.parser")
+    form = asked.find("button", string=f"Sign in with {oidc.LABEL}").find_parent("form")
+    data = {i["name"]: i.get("value", "") for i in form.find_all("input")}
+    assert data["keep-answer-q1"] == "4" and data["keep-note-q1"] == "Our plan"
+    started = anonymous.post(form["action"], data=data)
+    back = oidc.at_provider(started.headers["Location"], APP_ROOT, "ada@agency.gov")
+    save = BeautifulSoup(anonymous.get(back.removeprefix("http://localhost")).data,
+                         "html.parser")
+    assert save.h1.get_text() == "Save what you chose" and signed_in(anonymous)
+    saving = save.select_one("main form")
+    assert saving["action"] == url
+    assert {i["name"]: i["value"] for i in saving.select("input") if i["name"] != "csrf_token"} \
+        == {"answer-q1": "4", "note-q1": "Our plan"}
+
+    long_note = "x" * 2500
+    too_long = BeautifulSoup(app_client_post(anonymous, url, long_note), "html.parser")
+    assert "too long to carry through single sign-on" in page_text(too_long)
+    button = too_long.find("button", string=f"Sign in with {oidc.LABEL}").find_parent("form")
+    assert button.find("input", attrs={"name": "keep-note-q1"}) is None
+
+
+def app_client_post(client, url: str, note: str) -> bytes:
+    """A form posted by a browser whose session ended (a new client: no cookie)."""
+    fresh = client.application.test_client()
+    return fresh.post(url, data={"answer-q1": "4", "note-q1": note}).data

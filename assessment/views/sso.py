@@ -10,6 +10,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -30,11 +31,11 @@ from assessment.views.account import after_sign_in
 from assessment.web import auth, recent, sso
 from assessment.web.account_forms import LinkForm
 from assessment.web.passkey_forms import ConfirmForm
-from assessment.web.strict_form import ButtonForm
+from assessment.web.strict_form import KeepingButtonForm
 
 bp = Blueprint("sso", __name__)
 METHOD = "sso"
-NEXT, LINK = "sso_next", "sso_link"
+NEXT, LINK, KEPT = "sso_next", "sso_link", "sso_kept"
 CONFIRMING = "sso_confirming"  # a risky change waiting for the person to sign in again there
 
 
@@ -61,16 +62,24 @@ def failed(provider: Provider, message: str, status: int, reason: str,
 @bp.post("/sign-in/sso/<name>")
 @limiter.limit(_sign_in_limit)
 def start(name: str) -> Response | tuple[str, int]:
-    """The "Sign in with …" button: off to the provider."""
-    form = ButtonForm()
+    """The "Sign in with …" button: off to the provider, carrying a form posted after the
+    session ended (to save with one button once back)."""
+    form = KeepingButtonForm()
     form.refuse_tampering()
     provider = _provider(name)
     next_path = auth.safe_next(request.args.get("next"), "")
+    kept = auth.carried_fields(request.form)
+    if not sso.can_carry(kept):
+        abort(400, description="What you entered is too long to carry through single sign-on.")
     try:
         response = sso.begin(provider, url_for(".callback", name=name, _external=True))
     except sso.SsoFailure as failure:
         return failed(provider, failure.message, failure.status, failure.reason)
     session[NEXT] = next_path
+    if kept:
+        session[KEPT] = kept
+    else:
+        session.pop(KEPT, None)
     return response
 
 
@@ -168,6 +177,7 @@ def decision_for(person: sso.Person, user: User | None) -> Decision:
 def signed_in(user: User, provider: Provider, id_token: str, message: str = "") -> Response:
     """Start the session and go where the person was going."""
     next_path = session.get(NEXT)
+    kept = [tuple(pair) for pair in session.get(KEPT) or []]
     auth.start_session(user, METHOD)
     session[sso.PROVIDER] = provider.name  # for signing out at the provider too
     if provider.id_token_hint and id_token:
@@ -176,6 +186,9 @@ def signed_in(user: User, provider: Provider, id_token: str, message: str = "") 
         flash(message, "success")
     audit.record_event("sign_in", user=user, detail=f"by single sign-on with {provider.label}")
     db.session.commit()
+    if kept:
+        return make_response(render_template("account/save_kept.html", kept=kept,
+                                              action=after_sign_in(next_path)))
     return redirect(after_sign_in(next_path))
 
 

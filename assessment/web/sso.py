@@ -57,6 +57,7 @@ class Person:
 def init_app(app: Flask) -> None:
     providers: tuple[Provider, ...] = tuple(app.config.get("OIDC_PROVIDERS", ()))
     app.add_template_global(lambda: providers, "sso_providers")
+    app.add_template_global(can_carry, "sso_can_carry")
     if not providers:
         return
     oauth = OAuth()
@@ -96,6 +97,15 @@ def _client(provider: Provider) -> Any:
 def _down(provider: Provider) -> SsoFailure:
     return SsoFailure(f"We could not reach {provider.label}. It may be down for a while. Try "
                       "again in a few minutes, or sign in another way.", 503, "provider down")
+
+
+# What a form posted after the session ended may carry through the provider and back, in the
+# session cookie (4 KB in all, with the sign-in's own state).
+CARRIED_MAX_CHARACTERS = 2000
+
+
+def can_carry(kept: list[tuple[str, str]]) -> bool:
+    return sum(len(name) + len(value) for name, value in kept) <= CARRIED_MAX_CHARACTERS
 
 
 def signs_in_with(user_id: int, provider: Provider) -> bool:

@@ -121,3 +121,9 @@ def hard_cap(field: Field) -> int:
 
 class ButtonForm(StrictForm):
     """A form that is only a button: its security token, and nothing else."""
+
+
+class KeepingButtonForm(ButtonForm):
+    """A button that carries a form posted after the session ended ("keep-" fields)."""
+
+    carries_prefix = "keep-"
