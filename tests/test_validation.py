@@ -227,3 +227,37 @@ def test_a_high_answer_asks_for_evidence_and_a_bad_link_keeps_what_was_typed(
             "https://www.state.gov/cx-strategy"
     page = org["reviewer"].get(f"/assessments/{public_id}/validation").data.decode()
     assert 'href="https://www.state.gov/cx-strategy"' in page
+
+
+def test_an_agreed_answer_that_moves_the_teams_answer_loses_its_verdict(
+        app, client, org, questionnaire):
+    second = questionnaire.pillars[0].questions[1]
+    with app.app_context():
+        assessment = db.session.get(Assessment, org["assessment"])
+        for question_id in (org["first"].id, second.id):
+            db.session.add(AnswerReview(assessment_id=assessment.id, question_id=question_id,
+                                        state="validated"))
+        db.session.commit()
+    url = f"/assessments/{org['public_id']}/questions/{second.id}/agree"
+    page = check_page(client.get(url).data)
+    same = form_of(page, "/agree") | {"choice": "2"}  # the answer it has: nothing moves
+    assert client.post(url, data=same).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(AnswerReview.id))) == 2
+    moved = form_of(check_page(client.get(url).data), "/agree") | {"choice": "4"}
+    assert client.post(url, data=moved).status_code == 302
+    with app.app_context():
+        left = db.session.scalars(db.select(AnswerReview.question_id)).all()
+    assert left == [org["first"].id]
+    assert "validated_answer_changed" in events(app)
+
+
+@pytest.mark.parametrize(("role", "status"), [("owner", 200), ("viewer", 404)])
+def test_an_organization_owner_reviews_too_but_a_viewer_does_not(app, org, role, status):
+    with app.app_context():
+        member = db.session.scalar(db.select(OrganizationMember).filter_by(
+            role=ORG_REVIEWER, organization_id=org["organization"]))
+        member.role = role
+        db.session.commit()
+    assert org["reviewer"].get(f"/assessments/{org['public_id']}/validation").status_code == \
+        status
