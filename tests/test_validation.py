@@ -136,7 +136,10 @@ def test_a_reviewer_challenges_one_answer_the_team_replies_changes_it_and_finish
     assert "reopened this assessment" in reviewer.get(url).data.decode()
     pillar = questionnaire.pillars[0]
     pillar_url = f"/assessments/{public_id}/pillars/{pillar.id}"
-    form = form_of(check_page(client.get(pillar_url).data), pillar_url)
+    pillar_page = check_page(client.get(pillar_url).data)
+    assert "challenged this answer: “Show us the signed strategy, not a draft.”" in \
+        page_text(pillar_page)
+    form = form_of(pillar_page, pillar_url)
     form |= {f"answer-{first.id}": "3", "action": "save"}
     assert client.post(pillar_url, data=form).status_code == 302
     assert "challenged_answer_changed" in events(app)

@@ -7,13 +7,15 @@ Every step moves Assessment.updated_at, so kept pages and scores that show the v
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from assessment.extensions import db
 from assessment.rules.questionnaire import Questionnaire
+from assessment.rules.scored import ScoredAssessment
+from assessment.rules.validation import ScoreStates, score_states
 from assessment.store import audit
 from assessment.store.models import CHALLENGED, AnswerReview, Assessment, User, utcnow
 
@@ -42,6 +44,14 @@ def verdicts_of(assessment_ids: Collection[int]) -> dict[int, dict[str, str]]:
     """Only the states: by assessment, by question id."""
     return {i: {q: r.state for q, r in kept.items()}
             for i, kept in reviews_of(assessment_ids).items()}
+
+
+def score_states_for(scored: Sequence[ScoredAssessment]) -> dict[int, ScoreStates]:
+    """The validation state of every score of each reviewed assessment, by assessment id (one
+    query, whatever the number of assessments): for results, history and the portfolio."""
+    verdicts = verdicts_of([s.id for s in scored])
+    return {s.id: score_states(s.questionnaire, s.given, verdicts[s.id])
+            for s in scored if verdicts[s.id]}
 
 
 def _detail(assessment: Assessment, questionnaire: Questionnaire, question_id: str) -> str:
