@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
+from flask import render_template
 
 from assessment.extensions import db
 from assessment.report.pdf import plan_context
@@ -118,6 +119,11 @@ def test_a_reviewer_challenges_one_answer_the_team_replies_changes_it_and_finish
         assert plan.validation.overall == "challenged"
         assert states[(questionnaire.pillars[0].name, None)] == "challenged"
         assert states[(questionnaire.pillars[1].name, None)] == "validated"
+    with app.test_request_context():
+        partial = BeautifulSoup(render_template("report/_validation.html", plan=plan),
+                                "html.parser")
+    strategy_row = partial.find("th", string=questionnaire.pillars[0].name).parent
+    assert strategy_row.find_all("td")[-1].text == "Challenged"
 
     # A member replies; the reviewer sees the reply.
     reply_url = f"/assessments/{public_id}/challenges/{first.id}/reply"

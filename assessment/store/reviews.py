@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from assessment.extensions import db
 from assessment.rules.questionnaire import Questionnaire
 from assessment.rules.scored import ScoredAssessment
 from assessment.rules.validation import ScoreStates, score_states
 from assessment.store import audit
+from assessment.store.conflicts import insert_or_skip
 from assessment.store.models import CHALLENGED, AnswerReview, Assessment, User, utcnow
 
 QUESTION_WORDS_MAX = 150  # of a question's text, in the audit log
@@ -73,10 +74,9 @@ def review_answers(assessment: Assessment, questionnaire: Questionnaire,
         comment = verdict.comment.strip()
         if review is not None and (review.state, review.comment) == (verdict.state, comment):
             continue
-        if review is None:
-            review = AnswerReview(assessment_id=assessment.id, question_id=question_id)
-            db.session.add(review)
-        elif review.state != verdict.state:
+        if review is None:  # two reviewers saving the first verdict at once make one row
+            review = _new_review(assessment, question_id, verdict.state)
+        if review.state != verdict.state:
             review.reply, review.replied_by_id, review.replied_at = "", None, None
         review.state, review.comment = verdict.state, comment
         review.reviewer_id, review.reviewed_at = reviewer.id, utcnow()
@@ -87,6 +87,17 @@ def review_answers(assessment: Assessment, questionnaire: Questionnaire,
         assessment.updated_at = utcnow()
     db.session.flush()
     return changed
+
+
+def _new_review(assessment: Assessment, question_id: str, state: str) -> AnswerReview:
+    insert_or_skip(AnswerReview, {"assessment_id": assessment.id, "question_id": question_id,
+                                  "state": state, "comment": "", "reply": "",
+                                  "reviewed_at": utcnow()},
+                   unique_on=["assessment_id", "question_id"])
+    return db.session.scalars(
+        select(AnswerReview).where(AnswerReview.assessment_id == assessment.id,
+                                   AnswerReview.question_id == question_id)
+        .with_for_update().execution_options(populate_existing=True)).one()
 
 
 def reply_to_challenge(assessment: Assessment, questionnaire: Questionnaire,
@@ -112,8 +123,11 @@ def clear_reviews(assessment: Assessment, question_ids: Collection[str],
             else "validated_answer_changed"
         audit.record_event(action, team=assessment.team,
                            detail=_detail(assessment, questionnaire, review.question_id))
-        db.session.delete(review)
-    if cleared:
+    if cleared:  # by statement: a row another request deleted meanwhile is no error
+        db.session.execute(delete(AnswerReview).where(
+            AnswerReview.id.in_([r.id for r in cleared])))
+        for review in cleared:
+            db.session.expunge(review)
         assessment.updated_at = utcnow()
     db.session.flush()
     return len(cleared)
