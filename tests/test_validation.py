@@ -270,3 +270,18 @@ def test_an_organization_owner_reviews_too_but_a_viewer_does_not(app, org, role,
         db.session.commit()
     assert org["reviewer"].get(f"/assessments/{org['public_id']}/validation").status_code == \
         status
+
+
+def test_an_expired_token_keeps_the_reviewers_choices_and_saves_nothing(app, org):
+    reviewer, url = org["reviewer"], f"/assessments/{org['public_id']}/validation"
+    data = form_of(check_page(reviewer.get(url).data), "/validation")
+    data |= {f"verdict-{org['first'].id}": "challenged",
+             f"comment-{org['first'].id}": "Where is the signed copy?"}
+    app.config["WTF_CSRF_TIME_LIMIT"] = -1  # every token is now too old
+    page = check_page(reviewer.post(url, data=data).data)
+    app.config["WTF_CSRF_TIME_LIMIT"] = 3600
+    assert "We kept your choices below" in page_text(page)
+    assert page.find("textarea", attrs={"name": f"comment-{org['first'].id}"}).text == \
+        "Where is the signed copy?"
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(AnswerReview.id))) == 0
