@@ -334,7 +334,7 @@ def validation_pages(app: Flask, questionnaire: Questionnaire, owner_id: int,
     reviewer, with a finished assessment whose first answer is challenged (with a reply) and
     the rest validated; a draft whose first answer is at level 5 without evidence."""
     from assessment.extensions import db
-    from assessment.store import reviews
+    from assessment.store import operations, reviews
     from assessment.store.models import (
         ORG_REVIEWER,
         VALIDATED,
@@ -349,6 +349,8 @@ def validation_pages(app: Flask, questionnaire: Questionnaire, owner_id: int,
     finished = make_assessment({q.id: "3" for q in questions}, finished=True,
                                service="Visa appointments")
     draft = make_assessment({questions[0].id: "5"}, service="Visa appointments, draft")
+    reopened = make_assessment({q.id: "3" for q in questions}, finished=True,
+                               service="Visa appointments, reopened")
     with app.app_context():
         owner = db.session.get(User, owner_id)
         organization = Organization(name="Department of State", requires_evidence=False)
@@ -365,6 +367,12 @@ def validation_pages(app: Flask, questionnaire: Questionnaire, owner_id: int,
         review = reviews.reviews_of([assessment.id])[assessment.id][questions[0].id]
         reviews.reply_to_challenge(assessment, questionnaire, review, "It is on our intranet.",
                                    owner)
+        changing = db.session.scalar(db.select(Assessment).filter_by(public_id=reopened))
+        db.session.add(OrganizationTeam(organization_id=organization.id,
+                                        team_id=changing.team_id))
+        reviews.review_answers(changing, questionnaire, {questions[0].id: reviews.Verdict(
+            "challenged", "Show the signed strategy.")}, owner)
+        operations.reopen_assessment(changing)
         db.session.commit()
     f, d = f"/assessments/{finished}", f"/assessments/{draft}"
     reply = f"{f}/challenges/{questions[0].id}/reply"
@@ -380,4 +388,6 @@ def validation_pages(app: Flask, questionnaire: Questionnaire, owner_id: int,
             SitePage("pillar, a bad evidence link", "take.pillar",
                      f"{d}/pillars/{questionnaire.pillars[0].id}",
                      then=type_a_bad_evidence_link),
-            SitePage("review, answers that need evidence", "take.review", f"{d}/review")]
+            SitePage("review, answers that need evidence", "take.review", f"{d}/review"),
+            SitePage("pillar, a challenged answer", "take.pillar",
+                     f"/assessments/{reopened}/pillars/{questionnaire.pillars[0].id}")]
