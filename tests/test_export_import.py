@@ -548,7 +548,8 @@ def test_answers_csv_has_a_row_per_question_and_is_safe_in_a_spreadsheet(app, cl
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     first = questionnaire.pillars[0].questions[0]
     assert rows[1][2:] == [first.id, first.text, "Level 4", "Foundational", "",
-                           "Not our service / Ünïcode ✓ note", "Not applicable", "Level 4"]
+                           "Not our service / Ünïcode ✓ note", "", "Not applicable", "Level 4"]
+    assert rows[6][rows[0].index("Evidence links")] == "https://www.state.gov/cx-strategy"
     agreed = dict(zip(rows[0], rows[4], strict=True))
     assert (agreed["Team answer"], agreed["Agreed by the team"], agreed["Team note"]) == \
         ("Level 2", "Yes", "We agreed in the workshop")
