@@ -69,6 +69,9 @@ def events(app) -> list[str]:
 def test_a_reviewer_challenges_one_answer_the_team_replies_changes_it_and_finishes(
         app, client, org, questionnaire):
     reviewer, public_id, first = org["reviewer"], org["public_id"], org["first"]
+    home = check_page(reviewer.get("/your-work").data)
+    assert home.find("a", href="/reviews", string="See the assessments to review")
+    assert "/reviews" not in client.get("/your-work").data.decode()  # not a reviewer
     listing = page_text(check_page(reviewer.get("/reviews").data))
     assert "Passport Services" in listing and "Not started" in listing
     url = f"/assessments/{public_id}/validation"
