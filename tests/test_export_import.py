@@ -79,7 +79,9 @@ def build_team(questionnaire, service: str = "Passport Services") -> int:
                                questions[1].id: SubmittedAnswer("unknown", "Ask the CX lead"),
                                questions[2].id: SubmittedAnswer(None, "=cmd|' /C calc'!A0")})
     operations.save_answers(theirs, {q.id: SubmittedAnswer("4", "Ünïcode ✓ note")
-                                     for q in questions[:10]})
+                                     for q in questions[:10]}
+                            | {questions[5].id: SubmittedAnswer(
+                                "5", "", "https://www.state.gov/cx-strategy")})
     operations.agree_answer(first, questions[3].id, "2", "We agreed in the workshop", owner.id)
     operations.agree_answer(first, questions[4].id, "na", "", member.id)
     operations.set_targets(first, {"strategy": Decimal("3.5"), "governance": Decimal("4.0")})
@@ -210,6 +212,9 @@ def test_the_export_holds_everything_and_no_ids_or_secrets(client, team_id):
     assert first["targets"] == [
         {"pillar_id": "strategy", "target": "3.5", "target_date": "2025-06-30"},
         {"pillar_id": "governance", "target": "4.0", "target_date": None}]
+    evidenced = first["responses"][1]["answers"]
+    assert evidenced[5]["evidence_link"] == "https://www.state.gov/cx-strategy"
+    assert "evidence_link" not in evidenced[4]  # only where one was given
     assert {a["choice"] for a in first["agreed_answers"]} == {"level", "na"}
     assert first["agreed_answers"][1]["decided_by"] == "m@state.gov"
     assert [a["title"] for a in first["actions"]] == ["Brief the team", "Map the journey"]
@@ -543,7 +548,8 @@ def test_answers_csv_has_a_row_per_question_and_is_safe_in_a_spreadsheet(app, cl
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     first = questionnaire.pillars[0].questions[0]
     assert rows[1][2:] == [first.id, first.text, "Level 4", "Foundational", "",
-                           "Not our service / Ünïcode ✓ note", "Not applicable", "Level 4"]
+                           "Not our service / Ünïcode ✓ note", "", "Not applicable", "Level 4"]
+    assert rows[6][rows[0].index("Evidence links")] == "https://www.state.gov/cx-strategy"
     agreed = dict(zip(rows[0], rows[4], strict=True))
     assert (agreed["Team answer"], agreed["Agreed by the team"], agreed["Team note"]) == \
         ("Level 2", "Yes", "We agreed in the workshop")

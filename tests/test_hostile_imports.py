@@ -82,6 +82,11 @@ DATA_CASES = [
     ("a member who joined before year 1",
      setting(("team", "members", 0, "joined_at"), "0001-01-01T04:59:59.999999+05:00"),
      f"team.members[0].joined_at: “0001-01-01T04:59:59.999999+05:00” {OUT_OF_RANGE}"),
+    ("a script as an evidence link",
+     setting(("assessments", 0, "responses", 0, "answers", 0, "evidence_link"),
+             "javascript:alert(1)"),
+     "assessments[0].responses[0].answers[0].evidence_link: Enter a web address that starts "
+     "with https://"),
     # JSON may escape half of a surrogate pair; such text can be neither stored nor shown.
     ("half a surrogate pair as the whole file", lambda data: b'"\\ud800"', NOT_UNICODE),
     ("half a surrogate pair in the file's kind", setting(("kind",), "\ud800"), NOT_UNICODE),

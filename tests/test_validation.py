@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
+from flask import render_template
 
 from assessment.extensions import db
 from assessment.report.pdf import plan_context
@@ -68,6 +69,9 @@ def events(app) -> list[str]:
 def test_a_reviewer_challenges_one_answer_the_team_replies_changes_it_and_finishes(
         app, client, org, questionnaire):
     reviewer, public_id, first = org["reviewer"], org["public_id"], org["first"]
+    home = check_page(reviewer.get("/your-work").data)
+    assert home.find("a", href="/reviews", string="See the assessments to review")
+    assert "/reviews" not in client.get("/your-work").data.decode()  # not a reviewer
     listing = page_text(check_page(reviewer.get("/reviews").data))
     assert "Passport Services" in listing and "Not started" in listing
     url = f"/assessments/{public_id}/validation"
@@ -118,6 +122,11 @@ def test_a_reviewer_challenges_one_answer_the_team_replies_changes_it_and_finish
         assert plan.validation.overall == "challenged"
         assert states[(questionnaire.pillars[0].name, None)] == "challenged"
         assert states[(questionnaire.pillars[1].name, None)] == "validated"
+    with app.test_request_context():
+        partial = BeautifulSoup(render_template("report/_validation.html", plan=plan),
+                                "html.parser")
+    strategy_row = partial.find("th", string=questionnaire.pillars[0].name).parent
+    assert strategy_row.find_all("td")[-1].text == "Challenged"
 
     # A member replies; the reviewer sees the reply.
     reply_url = f"/assessments/{public_id}/challenges/{first.id}/reply"
@@ -136,7 +145,10 @@ def test_a_reviewer_challenges_one_answer_the_team_replies_changes_it_and_finish
     assert "reopened this assessment" in reviewer.get(url).data.decode()
     pillar = questionnaire.pillars[0]
     pillar_url = f"/assessments/{public_id}/pillars/{pillar.id}"
-    form = form_of(check_page(client.get(pillar_url).data), pillar_url)
+    pillar_page = check_page(client.get(pillar_url).data)
+    assert "challenged this answer: “Show us the signed strategy, not a draft.”" in \
+        page_text(pillar_page)
+    form = form_of(pillar_page, pillar_url)
     form |= {f"answer-{first.id}": "3", "action": "save"}
     assert client.post(pillar_url, data=form).status_code == 302
     assert "challenged_answer_changed" in events(app)
@@ -227,3 +239,52 @@ def test_a_high_answer_asks_for_evidence_and_a_bad_link_keeps_what_was_typed(
             "https://www.state.gov/cx-strategy"
     page = org["reviewer"].get(f"/assessments/{public_id}/validation").data.decode()
     assert 'href="https://www.state.gov/cx-strategy"' in page
+
+
+def test_an_agreed_answer_that_moves_the_teams_answer_loses_its_verdict(
+        app, client, org, questionnaire):
+    second = questionnaire.pillars[0].questions[1]
+    with app.app_context():
+        assessment = db.session.get(Assessment, org["assessment"])
+        for question_id in (org["first"].id, second.id):
+            db.session.add(AnswerReview(assessment_id=assessment.id, question_id=question_id,
+                                        state="validated"))
+        db.session.commit()
+    url = f"/assessments/{org['public_id']}/questions/{second.id}/agree"
+    page = check_page(client.get(url).data)
+    same = form_of(page, "/agree") | {"choice": "2"}  # the answer it has: nothing moves
+    assert client.post(url, data=same).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(AnswerReview.id))) == 2
+    moved = form_of(check_page(client.get(url).data), "/agree") | {"choice": "4"}
+    assert client.post(url, data=moved).status_code == 302
+    with app.app_context():
+        left = db.session.scalars(db.select(AnswerReview.question_id)).all()
+    assert left == [org["first"].id]
+    assert "validated_answer_changed" in events(app)
+
+
+@pytest.mark.parametrize(("role", "status"), [("owner", 200), ("viewer", 404)])
+def test_an_organization_owner_reviews_too_but_a_viewer_does_not(app, org, role, status):
+    with app.app_context():
+        member = db.session.scalar(db.select(OrganizationMember).filter_by(
+            role=ORG_REVIEWER, organization_id=org["organization"]))
+        member.role = role
+        db.session.commit()
+    assert org["reviewer"].get(f"/assessments/{org['public_id']}/validation").status_code == \
+        status
+
+
+def test_an_expired_token_keeps_the_reviewers_choices_and_saves_nothing(app, org):
+    reviewer, url = org["reviewer"], f"/assessments/{org['public_id']}/validation"
+    data = form_of(check_page(reviewer.get(url).data), "/validation")
+    data |= {f"verdict-{org['first'].id}": "challenged",
+             f"comment-{org['first'].id}": "Where is the signed copy?"}
+    app.config["WTF_CSRF_TIME_LIMIT"] = -1  # every token is now too old
+    page = check_page(reviewer.post(url, data=data).data)
+    app.config["WTF_CSRF_TIME_LIMIT"] = 3600
+    assert "We kept your choices below" in page_text(page)
+    assert page.find("textarea", attrs={"name": f"comment-{org['first'].id}"}).text == \
+        "Where is the signed copy?"
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(AnswerReview.id))) == 0

@@ -7,14 +7,17 @@ Every step moves Assessment.updated_at, so kept pages and scores that show the v
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from assessment.extensions import db
 from assessment.rules.questionnaire import Questionnaire
+from assessment.rules.scored import ScoredAssessment
+from assessment.rules.validation import ScoreStates, score_states
 from assessment.store import audit
+from assessment.store.conflicts import insert_or_skip
 from assessment.store.models import CHALLENGED, AnswerReview, Assessment, User, utcnow
 
 QUESTION_WORDS_MAX = 150  # of a question's text, in the audit log
@@ -44,6 +47,14 @@ def verdicts_of(assessment_ids: Collection[int]) -> dict[int, dict[str, str]]:
             for i, kept in reviews_of(assessment_ids).items()}
 
 
+def score_states_for(scored: Sequence[ScoredAssessment]) -> dict[int, ScoreStates]:
+    """The validation state of every score of each reviewed assessment, by assessment id (one
+    query, whatever the number of assessments): for results, history and the portfolio."""
+    verdicts = verdicts_of([s.id for s in scored])
+    return {s.id: score_states(s.questionnaire, s.given, verdicts[s.id])
+            for s in scored if verdicts[s.id]}
+
+
 def _detail(assessment: Assessment, questionnaire: Questionnaire, question_id: str) -> str:
     text = next((q.text for *_, q in questionnaire.questions() if q.id == question_id),
                 question_id)
@@ -63,10 +74,9 @@ def review_answers(assessment: Assessment, questionnaire: Questionnaire,
         comment = verdict.comment.strip()
         if review is not None and (review.state, review.comment) == (verdict.state, comment):
             continue
-        if review is None:
-            review = AnswerReview(assessment_id=assessment.id, question_id=question_id)
-            db.session.add(review)
-        elif review.state != verdict.state:
+        if review is None:  # two reviewers saving the first verdict at once make one row
+            review = _new_review(assessment, question_id, verdict.state)
+        if review.state != verdict.state:
             review.reply, review.replied_by_id, review.replied_at = "", None, None
         review.state, review.comment = verdict.state, comment
         review.reviewer_id, review.reviewed_at = reviewer.id, utcnow()
@@ -77,6 +87,17 @@ def review_answers(assessment: Assessment, questionnaire: Questionnaire,
         assessment.updated_at = utcnow()
     db.session.flush()
     return changed
+
+
+def _new_review(assessment: Assessment, question_id: str, state: str) -> AnswerReview:
+    insert_or_skip(AnswerReview, {"assessment_id": assessment.id, "question_id": question_id,
+                                  "state": state, "comment": "", "reply": "",
+                                  "reviewed_at": utcnow()},
+                   unique_on=["assessment_id", "question_id"])
+    return db.session.scalars(
+        select(AnswerReview).where(AnswerReview.assessment_id == assessment.id,
+                                   AnswerReview.question_id == question_id)
+        .with_for_update().execution_options(populate_existing=True)).one()
 
 
 def reply_to_challenge(assessment: Assessment, questionnaire: Questionnaire,
@@ -102,8 +123,11 @@ def clear_reviews(assessment: Assessment, question_ids: Collection[str],
             else "validated_answer_changed"
         audit.record_event(action, team=assessment.team,
                            detail=_detail(assessment, questionnaire, review.question_id))
-        db.session.delete(review)
-    if cleared:
+    if cleared:  # by statement: a row another request deleted meanwhile is no error
+        db.session.execute(delete(AnswerReview).where(
+            AnswerReview.id.in_([r.id for r in cleared])))
+        for review in cleared:
+            db.session.expunge(review)
         assessment.updated_at = utcnow()
     db.session.flush()
     return len(cleared)

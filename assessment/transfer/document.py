@@ -57,6 +57,7 @@ class AnswerData:
     choice: str | None  # "level", "na", "unknown", or None (a note without a choice yet)
     level: int | None
     note: str
+    evidence_link: str = ""  # in the file only when given (files from before it lack it)
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,8 @@ def _assessment(a: AssessmentData) -> dict[str, Any]:
             "respondent": r.respondent, "created_at": timestamp(r.created_at),
             "updated_at": timestamp(r.updated_at),
             "answers": [{"question_id": x.question_id, "choice": x.choice, "level": x.level,
-                         "note": x.note} for x in r.answers],
+                         "note": x.note} | ({"evidence_link": x.evidence_link}
+                                            if x.evidence_link else {}) for x in r.answers],
         } for r in a.responses],
         "agreed_answers": [{"question_id": x.question_id, "choice": x.choice, "level": x.level,
                             "note": x.note, "decided_by": x.decided_by,

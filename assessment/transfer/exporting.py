@@ -141,7 +141,8 @@ def _assessments(assessments: Sequence[Assessment], scored: Sequence[ScoredAsses
                Response.updated_at)
         .where(Response.assessment_id.in_(ids)).order_by(Response.created_at, Response.id)))
     answers = _grouped(db.session.execute(
-        select(Answer.response_id, Answer.question_id, Answer.choice, Answer.level, Answer.note)
+        select(Answer.response_id, Answer.question_id, Answer.choice, Answer.level, Answer.note,
+               Answer.evidence_link)
         .join(Response).where(Response.assessment_id.in_(ids))), by="response_id")
     agreed = _grouped(db.session.scalars(
         select(AgreedAnswer).where(AgreedAnswer.assessment_id.in_(ids))))
@@ -161,7 +162,7 @@ def _assessments(assessments: Sequence[Assessment], scored: Sequence[ScoredAsses
                   for t in sorted(targets.get(a.id, []), key=lambda t: order(t.pillar_id))),
             tuple(ResponseData(
                 emails.get(r.user_id), r.created_at, r.updated_at,
-                tuple(AnswerData(x.question_id, x.choice, x.level, x.note)
+                tuple(AnswerData(x.question_id, x.choice, x.level, x.note, x.evidence_link)
                       for x in sorted(answers.get(r.id, []), key=lambda x: order(x.question_id))))
                 for r in responses.get(a.id, [])),
             tuple(AgreedData(x.question_id, x.choice, x.level, x.note,

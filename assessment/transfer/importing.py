@@ -237,7 +237,8 @@ def _assessment(data: AssessmentData, team: Team, users: dict[str, User]) -> Ass
         user=users[r.respondent] if r.respondent else None, created_at=r.created_at,
         updated_at=r.updated_at,
         answers=[Answer(question_id=a.question_id, choice=a.choice, level=a.level, note=a.note,
-                        updated_at=r.updated_at) for a in r.answers],
+                        evidence_link=a.evidence_link, updated_at=r.updated_at)
+                 for a in r.answers],
     ) for r in data.responses]
     assessment.agreed_answers = [AgreedAnswer(
         question_id=a.question_id, choice=a.choice, level=a.level, note=a.note,

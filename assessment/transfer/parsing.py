@@ -14,6 +14,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from assessment.rules.evidence import LINK_MAX_LENGTH, link_problem
 from assessment.store.models import ACTION_STATUSES, CHOICE_LEVEL, CHOICE_NA, CHOICE_UNKNOWN, ROLES
 from assessment.transfer.document import (
     ASSESSMENT,
@@ -229,12 +230,22 @@ def _response(value: Any, place: str) -> ResponseData:
 
 
 def _answer(value: Any, place: str) -> AnswerData:
-    data = _object(value, place, ("question_id", "choice", "level", "note"))
+    data = _object(value, place, ("question_id", "choice", "level", "note"),
+                   optional=("evidence_link",))
     choice = _optional(data["choice"], f"{place}.choice",
                        lambda v, p: _one_of(v, p, CHOICES))
     return AnswerData(_text(data["question_id"], f"{place}.question_id", ID_MAX, empty=False),
                       choice, _level(choice, data["level"], f"{place}.level"),
-                      _text(data["note"], f"{place}.note", NOTE_MAX))
+                      _text(data["note"], f"{place}.note", NOTE_MAX),
+                      _evidence_link(data.get("evidence_link", ""), f"{place}.evidence_link"))
+
+
+def _evidence_link(value: Any, place: str) -> str:
+    """A web address, as the pillar form takes it (rules/evidence.py)."""
+    link = _text(value, place, LINK_MAX_LENGTH)
+    if (problem := link_problem(link)) is not None:
+        raise TransferError(place, problem)
+    return link.strip()
 
 
 def _agreed(value: Any, place: str) -> AgreedData:

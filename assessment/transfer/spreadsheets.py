@@ -15,7 +15,7 @@ from assessment.rules.wording import answer_words
 from assessment.store.models import CHOICE_LEVEL
 
 ANSWER_COLUMNS = ("Pillar", "Practice", "Question ID", "Question", "Team answer", "Level name",
-                  "Agreed by the team", "Team note")
+                  "Agreed by the team", "Team note", "Evidence links")
 SCORE_COLUMNS = ("Date", "Status", "Questionnaire version", "Area", "ID", "Name", "Score",
                  "Level", "Level name", "Target", "Target date")
 
@@ -34,6 +34,7 @@ def answers_csv(scored: ScoredAssessment, respondents: Sequence[tuple[str, dict[
             answer_text(team), level_name(questionnaire, team),
             "Yes" if spread is not None and spread.agreed is not None else "",
             team.note if team else "",
+            team.link if team else "",
             *[answer_text(given.get(question.id)) for _, given in respondents],
         ])
     header = [*ANSWER_COLUMNS, *[f"Answer from {label}" for label, _ in respondents]]

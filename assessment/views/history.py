@@ -8,7 +8,6 @@ from flask import Blueprint, render_template
 from assessment.rules.history_rows import history_page
 from assessment.rules.peers import MIN_TEAMS
 from assessment.rules.questionnaire import Questionnaire
-from assessment.rules.validation import score_states
 from assessment.store import read_model, reviews, stamps
 from assessment.store.models import VIEWER, Team
 from assessment.store.peers import peer_spreads
@@ -36,9 +35,8 @@ def _history_page(team: Team, role: str, questionnaire: Questionnaire) -> str:
     # The table and trends show only scored data: kept until a score, target or date changes.
     key = ("history", team.id, questionnaire.version,
            tuple((s.cache_key, s.status, s.started_at, s.finished_at) for s in scored))
-    verdicts = reviews.verdicts_of([s.id for s in scored])
-    validation = {s.public_id: score_states(s.questionnaire, s.given, verdicts[s.id])
-                  for s in scored if verdicts[s.id]}  # reviewed ones (each moved updated_at)
+    states = reviews.score_states_for(scored)  # each review step moves updated_at
+    validation = {s.public_id: states[s.id] for s in scored if s.id in states}
     scores = scored_fragment(key, lambda: render_template(
         "history/_scores.html", team=team, page=page, validation=validation))
     versions = sorted({s.questionnaire_version for s in scored if s.finished})

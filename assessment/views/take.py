@@ -14,7 +14,7 @@ from assessment.rules.evidence import missing_evidence, needs_evidence
 from assessment.rules.progress import journey_progress
 from assessment.rules.questionnaire import Pillar, Questionnaire
 from assessment.store import audit, operations, reviews, stamps, starting, teams
-from assessment.store.models import MEMBER, OWNER, VIEWER, Assessment, Team
+from assessment.store.models import CHALLENGED, MEMBER, OWNER, VIEWER, Assessment, Team
 from assessment.store.queries import (
     AnswerRow,
     answers_by_question,
@@ -152,7 +152,10 @@ def _pillar_page(assessment: Assessment, pillar: Pillar, questionnaire: Question
                if needs_evidence(a.level, a.note or "", a.evidence_link or "")}
     return render_template("take/pillar.html", assessment=assessment, pillar=pillar, form=form,
                            progress=progress, questionnaire=questionnaire,
-                           needs_evidence=lacking,
+                           needs_evidence=lacking, challenges={
+                               q: r.comment for q, r in reviews.reviews_of(
+                                   [assessment.id])[assessment.id].items()
+                               if r.state == CHALLENGED},
                            evidence_required=evidence_required(assessment.team)
                            if required is None else required)
 

@@ -4,14 +4,23 @@ the answer)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from werkzeug import Response
 
-from assessment.extensions import db
+from assessment.extensions import csrf, db
 from assessment.rules.validation import CHALLENGED, STATE_WORDS, score_states
 from assessment.store import read_model, reviews
 from assessment.store.models import MEMBER, Assessment
+from assessment.views.common import STALE_FORM_MESSAGE, form_is_stale
 from assessment.web.access import assessment_for
 from assessment.web.review_access import assessment_to_review, assessments_to_review
 from assessment.web.review_forms import (
@@ -35,6 +44,7 @@ def to_review() -> str:
 
 
 @bp.route("/assessments/<public_id>/validation", methods=["GET", "POST"])
+@csrf.exempt  # checked by form_is_stale(), which keeps the reviewer's choices when a token expires
 def review_answers(public_id: str) -> str | Response:
     """The answers of a finished assessment, each with its level, evidence and note (nothing
     else of the team), and the reviewer's verdict and comment on each."""
@@ -47,13 +57,18 @@ def review_answers(public_id: str) -> str | Response:
                          if q.id in rows and rows[q.id].choice is not None)
     kept = reviews.reviews_of([assessment.id])[assessment.id]
     form_class = review_form_class(under_review)
-    form = form_class(data=_form_data(kept) if request.method == "GET" else None)
-    if request.method == "POST" and not assessment.is_finished:
+    form = form_class(meta={"csrf": False},
+                      data=_form_data(kept) if request.method == "GET" else None)
+    stale = False
+    if request.method == "POST":
         form.refuse_tampering()
-        flash("The team reopened this assessment, so nothing was saved. "
-              "You can review it again when they finish it.", "warning")
-        return redirect(url_for(".review_answers", public_id=public_id))
-    if form.validate_on_submit():
+        if not assessment.is_finished:
+            flash("The team reopened this assessment, so nothing was saved. "
+                  "You can review it again when they finish it.", "warning")
+            return redirect(url_for(".review_answers", public_id=public_id))
+        if stale := form_is_stale():
+            flash(STALE_FORM_MESSAGE, "warning")
+    if request.method == "POST" and not stale and form.validate():
         changed = reviews.review_answers(assessment, questionnaire, form.verdicts(),
                                          current_user)
         db.session.commit()
@@ -77,10 +92,11 @@ def _form_data(kept: dict) -> dict[str, str]:
 
 
 @bp.route("/assessments/<public_id>/challenges/<question_id>/reply", methods=["GET", "POST"])
+@csrf.exempt  # checked by form_is_stale(), which keeps the reply typed when a token expires
 def reply(public_id: str, question_id: str) -> str | Response:
     """A team member answers a reviewer's challenge."""
     assessment, _ = assessment_for(public_id, MEMBER)
-    ReplyForm().refuse_tampering()
+    ReplyForm(meta={"csrf": False}).refuse_tampering()
     review = reviews.reviews_of([assessment.id])[assessment.id].get(question_id)
     if review is None or review.state != CHALLENGED:
         flash("This answer is not challenged now: the reviewer changed their verdict, or "
@@ -89,8 +105,12 @@ def reply(public_id: str, question_id: str) -> str | Response:
     scored = read_model.scored_assessment(assessment)
     question = next((q for *_, q in scored.questionnaire.questions() if q.id == question_id),
                     None)
-    form = ReplyForm(data={"reply": review.reply} if request.method == "GET" else None)
-    if form.validate_on_submit():
+    form = ReplyForm(meta={"csrf": False},
+                     data={"reply": review.reply} if request.method == "GET" else None)
+    stale = request.method == "POST" and form_is_stale()
+    if stale:
+        flash(STALE_FORM_MESSAGE, "warning")
+    if request.method == "POST" and not stale and form.validate():
         reviews.reply_to_challenge(assessment, scored.questionnaire, review, form.reply.data,
                                    current_user)
         db.session.commit()

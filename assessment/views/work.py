@@ -12,6 +12,7 @@ from assessment.rules.yearly_cycle import DUE_SOON_DAYS
 from assessment.store import teams
 from assessment.store.models import OWNER
 from assessment.store.your_work import your_work
+from assessment.web.review_access import reviews_for_an_organization
 
 bp = Blueprint("work", __name__)
 
@@ -21,7 +22,8 @@ bp = Blueprint("work", __name__)
 def home() -> str:
     return render_template("work/your_work.html", work=your_work(current_user, today()),
                            invites=teams.invites_for(current_user), owner=OWNER,
-                           due_soon_days=DUE_SOON_DAYS)
+                           due_soon_days=DUE_SOON_DAYS,
+                           reviewer=reviews_for_an_organization())
 
 
 def today() -> dt.date:

@@ -45,6 +45,14 @@ def may_review(team: Team) -> bool:
     return bool(db.session.scalar(select(_reviews_team(team.id, current_user.id))))
 
 
+def reviews_for_an_organization() -> bool:
+    """True when the signed-in user reviews (or owns) an organization: "Your work" links them
+    to the assessments to review."""
+    return bool(db.session.scalar(select(exists().where(
+        OrganizationMember.user_id == current_user.id,
+        OrganizationMember.role.in_(REVIEWER_ROLES)))))
+
+
 def assessment_to_review(public_id: str) -> Assessment:
     """The assessment behind the link, when the signed-in user may review it. Signed out: sign
     in first. Anyone else: 404, so other teams' assessments stay unknown."""
