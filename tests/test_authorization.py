@@ -18,8 +18,8 @@ PUBLIC, SIGNED_IN, CLAIM = "public", "signed in", "claim"
 # Single sign-on routes of a provider: these apps have none, so 404 for everyone
 # (tests/test_sso.py covers them with a real provider).
 SSO = "single sign-on"
-# Only an owner or reviewer of an organization the team belongs to (none of the personas
-# here: tests/test_validation.py covers who may).
+# Only an owner or reviewer of an organization the team belongs to: in the world, team A's
+# owner and member are its organization's owner and reviewer (tests/test_validation.py has more).
 ORG_REVIEWER = "organization reviewer"
 RANK = {VIEWER: 1, MEMBER: 2, OWNER: 3}
 # The least a user needs for each endpoint. CLAIM: only for teams from before accounts.
@@ -122,7 +122,9 @@ def expected(access: str, persona: str) -> str:
         return "sign in"
     if access == SIGNED_IN:
         return "ok"
-    if access in (CLAIM, ORG_REVIEWER) or persona == "other team":
+    if access == ORG_REVIEWER:  # team A's owner and member own and review its organization
+        return "ok" if persona in (OWNER, MEMBER) else "not found"
+    if access == CLAIM or persona == "other team":
         return "not found"
     return "ok" if RANK[persona] >= RANK[access] else "forbidden"
 

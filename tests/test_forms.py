@@ -175,7 +175,7 @@ def post_as_owner(app, world, owner_id, make_assessment):
     def post(endpoint: str, data: dict[str, str]) -> tuple[int, str, bool]:
         public_id = (claimable if endpoint == "take.claim" else
                      world["draft"] if endpoint.startswith("take.") else world["finished"])
-        values = world["values"] | {"public_id": public_id}
+        values = world["values"] | {"public_id": public_id, "passkey_id": 1}
         with app.test_request_context():
             path = url_for(endpoint, **{a: values[a]
                                         for a in post_rule(app, endpoint).arguments})

@@ -41,6 +41,12 @@ def _sign_in_limit() -> str:
     return current_app.config["SIGN_IN_RATE_LIMIT"]
 
 
+def refuse_fields() -> None:
+    """The options posts carry their security token in a header and nothing else: a posted
+    field gets the 400 page (and no challenge is made)."""
+    ButtonForm().refuse_tampering()
+
+
 def _options(options_json: str) -> Response:
     db.session.commit()  # the challenge, kept for its answer
     return Response(options_json, mimetype="application/json",
@@ -51,6 +57,7 @@ def _options(options_json: str) -> Response:
 @login_required
 def register_options() -> Response:
     """Options for adding a passkey; the challenge is kept for the answer."""
+    refuse_fields()
     return _options(ceremony.registration_options(
         current_user, passkey_store.passkeys_of(current_user)))
 
@@ -58,12 +65,14 @@ def register_options() -> Response:
 @bp.post("/passkeys/options/sign-in")
 @limiter.limit(_sign_in_limit)
 def sign_in_options() -> Response:
+    refuse_fields()
     return _options(ceremony.authentication_options(ceremony.SIGN_IN))
 
 
 @bp.post("/passkeys/options/confirm")
 @login_required
 def confirm_options() -> Response:
+    refuse_fields()
     return _options(ceremony.authentication_options(
         ceremony.CONFIRM, passkey_store.passkeys_of(current_user)))
 

@@ -17,7 +17,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug import Response
 
 from assessment.extensions import db, limiter
@@ -116,7 +116,6 @@ def callback(name: str) -> Response | tuple[str, int]:
 
 
 @bp.post("/account/confirm/sso/<name>")
-@login_required
 @limiter.limit(_sign_in_limit)
 def confirm_start(name: str) -> Response | tuple[str, int]:
     """Confirm it is you by signing in again at your provider (the confirm page's button, for
@@ -124,6 +123,8 @@ def confirm_start(name: str) -> Response | tuple[str, int]:
     form = ConfirmForm()
     form.refuse_tampering()
     provider = _provider(name)
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
     if not sso.signs_in_with(current_user.id, provider):
         abort(404)
     if not form.validate_on_submit():
@@ -196,13 +197,13 @@ def signed_in(user: User, provider: Provider, id_token: str, message: str = "") 
 @limiter.limit(_sign_in_limit, methods=["POST"])
 def confirm_link() -> str | Response:
     """An account already has the provider's email: its password links the two, once."""
+    form = LinkForm()
+    form.refuse_tampering()
     pending: dict[str, str] = session.get(LINK) or {}
     provider = sso.provider_named(pending.get("provider", ""))
     if provider is None:
         flash("Start signing in again.", "info")
         return redirect(url_for("account.sign_in"))
-    form = LinkForm()
-    form.refuse_tampering()
     if form.validate_on_submit():
         result = accounts.check_sign_in(pending["email"], form.password.data)
         if result.user is not None:
