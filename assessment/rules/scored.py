@@ -28,6 +28,8 @@ class AnswerRow(Protocol):
     def level(self) -> int | None: ...
     @property
     def note(self) -> str: ...
+    @property
+    def link(self) -> str: ...  # the evidence link ("" when none)
 
 
 @dataclass(frozen=True)

@@ -138,7 +138,7 @@ def my_answers(assessment: Assessment, user_id: int | None) -> dict[str, AnswerR
     rows = db.session.execute(
         select(Response.id.label("response_id"), Response.user_id,
                Answer.question_id, Answer.choice, Answer.level, Answer.note,
-               Answer.evidence_link)
+               Answer.evidence_link.label("link"))
         .outerjoin(Answer, Answer.response_id == Response.id)
         .where(Response.assessment_id == assessment.id,
                (Response.user_id == user_id) | Response.user_id.is_(None))

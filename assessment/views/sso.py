@@ -84,7 +84,7 @@ def start(name: str) -> Response | tuple[str, int]:
 
 
 @bp.get("/sign-in/sso/<name>/callback")
-def callback(name: str) -> Response | tuple[str, int]:
+def callback(name: str) -> str | Response | tuple[str, int]:
     """The provider sends the person back here with a code (or why not). Not throttled: it
     works only with the state of a sign-in this browser started, and a whole office behind one
     address comes back here at nine in the morning."""

@@ -149,7 +149,7 @@ def _pillar_page(assessment: Assessment, pillar: Pillar, questionnaire: Question
         form = pillar_form_class(pillar)(meta={"csrf": False}, data=_stored_form_data(answers))
     progress = journey_progress(questionnaire, answers)
     lacking = {question_id for question_id, a in answers.items()
-               if needs_evidence(a.level, a.note or "", a.evidence_link or "")}
+               if needs_evidence(a.level, a.note or "", a.link or "")}
     return render_template("take/pillar.html", assessment=assessment, pillar=pillar, form=form,
                            progress=progress, questionnaire=questionnaire,
                            needs_evidence=lacking, challenges={
@@ -258,7 +258,7 @@ def _stored_form_data(answers: Mapping[str, AnswerRow]) -> dict[str, str | None]
         choice = str(answer.level) if answer.level is not None else answer.choice
         data[answer_field_name(question_id)] = choice
         data[note_field_name(question_id)] = answer.note
-        data[link_field_name(question_id)] = answer.evidence_link
+        data[link_field_name(question_id)] = answer.link
     return data
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnExpressionArgument, Exists, exists, select
 
 from assessment.extensions import db, login_manager
 from assessment.store.models import (
@@ -30,7 +30,7 @@ def evidence_required(team: Team) -> bool:
         Organization.requires_evidence.is_(True)))))
 
 
-def _reviews_team(team_id: int, user_id: int):
+def _reviews_team(team_id: int | ColumnExpressionArgument[int], user_id: int) -> Exists:
     """The condition: the user reviews (or owns) an organization the team belongs to."""
     return exists().where(OrganizationTeam.team_id == team_id,
                           OrganizationMember.organization_id == OrganizationTeam.organization_id,

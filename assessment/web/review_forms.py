@@ -3,8 +3,9 @@ team's reply to a challenge."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from typing import Any
 
 from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -35,7 +36,7 @@ class ReviewFormBase(StrictForm):
 
     question_ids: tuple[str, ...] = ()
 
-    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+    def validate(self, extra_validators: Mapping[str, Any] | None = None) -> bool:
         valid = super().validate(extra_validators)
         for question_id in self.question_ids:
             comment = self[comment_field_name(question_id)]
