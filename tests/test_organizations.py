@@ -234,3 +234,21 @@ def test_the_organizations_copy_of_a_plan_leaves_out_answers_and_notes_unless_sh
     post(client, f"/teams/{team_id}/organizations/{organization_id}/sharing", {"shares": "yes"})
     assert cx.get(path).status_code == 200
     assert "Our secret evidence" in fake_renders[-1]
+
+
+@pytest.mark.usefixtures("fake_renders")
+def test_a_departments_portfolio_includes_its_bureaus_teams(
+        app, client, make_assessment, questionnaire, organization):
+    cx, department_id = organization
+    response = post(cx, "/organizations", {"name": "Bureau of Aid", "parent": str(department_id)})
+    bureau_id = int(re.search(r"/organizations/(\d+)", response.location).group(1))
+    make_assessment(answers(questionnaire, "2", "4"), finished=True, service="Disaster aid")
+    join(client, invite_link(cx, bureau_id), "Disaster aid")
+    with app.app_context():
+        assert db.session.get(Organization, bureau_id).parent_id == department_id
+        team_id = db.session.scalar(db.select(Team.id).filter_by(service="Disaster aid"))
+    for organization_id in (department_id, bureau_id):
+        page = page_text(BeautifulSoup(cx.get(f"/organizations/{organization_id}").data,
+                                       "html.parser"))
+        assert "Disaster aid" in page
+    assert cx.get(f"/organizations/{department_id}/teams/{team_id}/plan.pdf").status_code == 200
