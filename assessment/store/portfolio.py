@@ -44,8 +44,14 @@ def organization_services(organization: Organization) -> list[Service]:
         select(Assessment).where(Assessment.team_id.in_([t.id for t in teams]),
                                  Assessment.status == FINISHED)
         .order_by(Assessment.finished_at, Assessment.id)))
+    # Only each team's last finish of a year counts (the table reads the latest, the medians
+    # each year's last): the others are not scored at all.
+    last_of_year = {(a.team_id, a.finished_at.year if a.finished_at else 0): a
+                    for a in assessments}
+    counted = [a for a in assessments if last_of_year[
+        (a.team_id, a.finished_at.year if a.finished_at else 0)] is a]
     finished: dict[int, list[FinishedScores]] = {t.id: [] for t in teams}
-    for scored in score_assessments(assessments):
+    for scored in score_assessments(counted):
         finished[scored.team_id].append(
             FinishedScores(scored.public_id, scored.dated.on.date(), scored.results))
     return [Service(t.id, t.service, t.office, t.agency, t.hisp_service if t.is_hisp else None,
