@@ -62,7 +62,8 @@ ACCESS = {
     # member and viewer, so an organization role reads by the same rank (viewer < reviewer
     # < owner); leave and sharing are the team owner's.
     "organizations.index": SIGNED_IN, "organizations.create": SIGNED_IN,
-    "organizations.people": OWNER, "organizations.add_person": OWNER,
+    "organizations.people": OWNER, "organizations.audit_log": OWNER,
+    "organizations.add_person": OWNER,
     "organizations.change_role": OWNER, "organizations.remove_person": OWNER,
     "organizations.invite": OWNER, "organizations.invite_page": PUBLIC,
     "organizations.join": SIGNED_IN, "organizations.leave": OWNER,

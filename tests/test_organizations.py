@@ -252,3 +252,22 @@ def test_a_departments_portfolio_includes_its_bureaus_teams(
                                        "html.parser"))
         assert "Disaster aid" in page
     assert cx.get(f"/organizations/{department_id}/teams/{team_id}/plan.pdf").status_code == 200
+
+
+def test_the_organizations_audit_log_shows_its_people_and_teams_to_owners(
+        app, client, make_user, make_assessment, organization):
+    cx, organization_id = organization
+    viewer_id = make_user("viewer@dhs.gov")
+    post(cx, f"/organizations/{organization_id}/people",
+         {"email": "viewer@dhs.gov", "role": "viewer"})
+    make_assessment(service="Disaster aid")
+    join(client, invite_link(cx, organization_id), "Disaster aid")
+    log = page_text(BeautifulSoup(cx.get(f"/organizations/{organization_id}/audit").data,
+                                  "html.parser"))
+    for said in ("Made an organization: Department of Homeland Security",
+                 "Added someone to an organization: viewer@dhs.gov as viewer",
+                 "Made an invite link for a team to join an organization",
+                 "Joined an organization: Department of Homeland Security; team Disaster aid"):
+        assert said in log, said
+    viewer = sign_in_as(app.test_client(), viewer_id)
+    assert viewer.get(f"/organizations/{organization_id}/audit").status_code == 403

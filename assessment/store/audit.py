@@ -113,3 +113,17 @@ def log_rows(team: Team, zone: ZoneInfo, limit: int = 200) -> list[LogRow]:
     return [LogRow(local_time(e.at, zone), who_words(e.email, e.detail),
                    event_words(e.action, e.detail, ACTIONS, names), e.outcome == SUCCESS,
                    e.address) for e in team_events(team, limit)]
+
+
+def organization_log_rows(organization_id: int, zone: ZoneInfo, limit: int = 200
+                          ) -> list[LogRow]:
+    """An organization's log in words, newest first: every event whose detail names it
+    ("organization 5: …"): made, people, invite links, teams joining, leaving or sharing,
+    downloads."""
+    prefix = f"organization {organization_id}:"
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.detail.startswith(prefix, autoescape=True))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit))
+    return [LogRow(local_time(e.at, zone), who_words(e.email, e.detail),
+                   event_words(e.action, e.detail.removeprefix(prefix).strip(), ACTIONS, {}),
+                   e.outcome == SUCCESS, e.address) for e in events]

@@ -3,7 +3,9 @@ join, leave, and choose whether the organization sees your answers."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug import Response
 
@@ -63,6 +65,15 @@ def create() -> str | Response | tuple[str, int]:
     return once.answered(url_for("portfolio.portfolio", organization_id=organization.id),
                          f"You made {organization.name}. Invite its teams from People and "
                          "teams.")
+
+
+@bp.get("/organizations/<int:organization_id>/audit")
+def audit_log(organization_id: int) -> str:
+    """What happened in the organization, newest first: for its owners only."""
+    organization, _ = organization_or_404(organization_id, ORG_OWNER)
+    zone = ZoneInfo(current_app.config["TIME_ZONE"])
+    return render_template("organizations/audit.html", organization=organization, zone=zone,
+                           rows=audit.organization_log_rows(organization.id, zone))
 
 
 @bp.get("/organizations/<int:organization_id>/people")
@@ -152,7 +163,8 @@ def invite(organization_id: int) -> str | Response:
     if (earlier := once.earlier_answer()) is not None:
         return earlier
     token = orgs.create_invite(organization, current_user)
-    audit.record_event("org_invite_created", detail=f"organization {organization.id}")
+    audit.record_event("org_invite_created",
+                       detail=f"organization {organization.id}: a link for a team")
     once.remember(url_for(".people", organization_id=organization.id),
                   "You made that invite link a moment ago. Use the link shown then, or make "
                   "a new one.", "info")
@@ -206,7 +218,7 @@ def join(invite_token: str) -> str | Response | tuple[str, int]:
         return redirect(url_for("team.team", team_id=team.id))
     audit.record_event("org_joined", team=team,
                        detail=f"organization {invite.organization_id}: "
-                              f"{invite.organization.name}")
+                              f"{invite.organization.name}; team {team.service}")
     db.session.commit()
     flash(f"The team for {team.service} joined {invite.organization.name}. It sees your "
           "finished scores, plans and actions, not your answers or notes.", "success")
@@ -229,7 +241,8 @@ def leave(team_id: int, organization_id: int) -> Response:
         abort(404)
     name = link.organization.name
     orgs.leave_organization(link)
-    audit.record_event("org_left", team=team, detail=f"organization {organization_id}: {name}")
+    audit.record_event("org_left", team=team,
+                       detail=f"organization {organization_id}: {name}; team {team.service}")
     db.session.commit()
     flash(f"The team for {team.service} left {name}. It no longer sees your team.", "success")
     return redirect(url_for("team.team", team_id=team.id, _anchor="organizations"))
@@ -251,7 +264,7 @@ def sharing(team_id: int, organization_id: int) -> Response:
     if shares != link.shares_answers:
         orgs.set_sharing(link, shares)
         audit.record_event("org_sharing_changed", team=team, detail=(
-            f"organization {organization_id}: answers and notes "
+            f"organization {organization_id}: team {team.service}, answers and notes "
             + ("shared" if shares else "not shared")))
         db.session.commit()
     flash(f"{link.organization.name} {'sees' if shares else 'does not see'} your answers and "
