@@ -86,13 +86,15 @@ def register_blueprints(app: Flask) -> None:
         results,
         take,
         team,
+        team_organizations,
         transfer,
         work,
     )
 
     # Each area of the site is one blueprint (see README, "What is where").
     for area in (ops, main, account, team, hisp, take, results, plan, consensus, history,
-                 compare, transfer, api, api_tokens, work, deleting, organizations, portfolio):
+                 compare, transfer, api, api_tokens, work, deleting, organizations,
+                 team_organizations, portfolio):
         app.register_blueprint(area.bp)
 
 

@@ -51,8 +51,8 @@ POST_ENDPOINTS = [
     "deleting.delete_assessment", "deleting.delete_team", "deleting.restore_assessment",
     "deleting.restore_action", "deleting.restore_team", "deleting.delete_account",
     "organizations.create", "organizations.add_person", "organizations.change_role",
-    "organizations.remove_person", "organizations.invite", "organizations.join",
-    "organizations.leave", "organizations.sharing",
+    "organizations.remove_person", "organizations.invite", "team_organizations.join",
+    "team_organizations.leave", "team_organizations.sharing",
 ]
 
 
