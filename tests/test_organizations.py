@@ -271,3 +271,15 @@ def test_the_organizations_audit_log_shows_its_people_and_teams_to_owners(
         assert said in log, said
     viewer = sign_in_as(app.test_client(), viewer_id)
     assert viewer.get(f"/organizations/{organization_id}/audit").status_code == 403
+
+
+def test_what_a_team_member_does_in_an_organization_stays_out_of_the_teams_log(
+        app, client, owner_id, make_assessment):
+    public_id = make_assessment(service="Disaster aid")
+    made = post(client, "/organizations", {"name": "Department of Secrets", "parent": ""})
+    client.get(made.location)  # shows, and so clears, the message that it was made
+    with app.app_context():
+        team_id = db.session.scalar(db.select(Assessment.team_id).filter_by(
+            public_id=public_id))
+    log = client.get(f"/teams/{team_id}/audit").get_data(as_text=True)
+    assert "Department of Secrets" not in log

@@ -21,6 +21,7 @@ from assessment.rules.wording import assessment_date
 from assessment.store.models import Assessment, AuditEvent, Membership, Team, User
 
 SUCCESS, FAILURE = "success", "failure"
+ORGANIZATION_EVENT = "org_"  # the prefix of an organization's actions
 # What each action is called on the owners' page.
 ACTIONS = {
     "sign_in": "Signed in",
@@ -63,6 +64,7 @@ ACTIONS = {
     "org_joined": "Joined an organization",  # organizations
     "org_left": "Left an organization",  # organizations
     "org_sharing_changed": "Changed what an organization sees",  # organizations
+    "org_export": "Downloaded",  # organizations
 }
 
 
@@ -89,7 +91,9 @@ def team_events(team: Team, limit: int = 200) -> list[AuditEvent]:
     return list(db.session.scalars(
         select(AuditEvent)
         .where(or_(AuditEvent.team_id == team.id,
-                   (AuditEvent.team_id.is_(None)) & AuditEvent.user_id.in_(members)))
+                   (AuditEvent.team_id.is_(None)) & AuditEvent.user_id.in_(members)
+                   # what a member did in an organization is the organization's log
+                   & ~AuditEvent.action.startswith(ORGANIZATION_EVENT)))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)))
 
 
