@@ -102,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
         sso,
         take,
         team,
+        team_organizations,
         transfer,
         validation,
         work,
@@ -110,7 +111,7 @@ def register_blueprints(app: Flask) -> None:
     # Each area of the site is one blueprint (see README, "What is where").
     for area in (ops, main, account, team, hisp, take, results, plan, plan_page, consensus, history,
                  compare, transfer, api, api_tokens, work, deleting, sso, passkeys, organizations,
-                 portfolio, validation):
+                 team_organizations, portfolio, validation):
         app.register_blueprint(area.bp)
 
 

@@ -76,11 +76,12 @@ ACCESS = {
     # member and viewer, so an organization role reads by the same rank (viewer < reviewer
     # < owner); leave and sharing are the team owner's.
     "organizations.index": SIGNED_IN, "organizations.create": SIGNED_IN,
-    "organizations.people": OWNER, "organizations.add_person": OWNER,
+    "organizations.people": OWNER, "organizations.audit_log": OWNER,
+    "organizations.add_person": OWNER,
     "organizations.change_role": OWNER, "organizations.remove_person": OWNER,
-    "organizations.invite": OWNER, "organizations.invite_page": PUBLIC,
-    "organizations.join": SIGNED_IN, "organizations.leave": OWNER,
-    "organizations.sharing": OWNER,
+    "organizations.invite": OWNER, "team_organizations.invite_page": PUBLIC,
+    "team_organizations.join": SIGNED_IN, "team_organizations.leave": OWNER,
+    "team_organizations.sharing": OWNER,
     "portfolio.portfolio": VIEWER, "portfolio.summary": VIEWER, "portfolio.summary_pdf": VIEWER,
     "portfolio.csv": VIEWER, "portfolio.practice": VIEWER, "portfolio.plan_pdf": VIEWER,
     "api.portfolio": VIEWER,
@@ -161,8 +162,8 @@ def test_each_route_answers_each_kind_of_user_as_expected(app, world, persona):
                                        ("team.leave", "POST"), ("api_tokens.revoke", "POST"),
                                        ("account.sign_out_everywhere", "POST"),
                                        ("passkeys.remove", "POST"),
-                                       ("organizations.join", "POST"),
-                                       ("organizations.leave", "POST")):
+                                       ("team_organizations.join", "POST"),
+                                       ("team_organizations.leave", "POST")):
             continue  # would sign out, join or leave team A (or its organization), or revoke
             # the owner's API token or passkey (404 for everyone else); tests of their own
             # cover them

@@ -234,3 +234,52 @@ def test_the_organizations_copy_of_a_plan_leaves_out_answers_and_notes_unless_sh
     post(client, f"/teams/{team_id}/organizations/{organization_id}/sharing", {"shares": "yes"})
     assert cx.get(path).status_code == 200
     assert "Our secret evidence" in fake_renders[-1]
+
+
+@pytest.mark.usefixtures("fake_renders")
+def test_a_departments_portfolio_includes_its_bureaus_teams(
+        app, client, make_assessment, questionnaire, organization):
+    cx, department_id = organization
+    response = post(cx, "/organizations", {"name": "Bureau of Aid", "parent": str(department_id)})
+    bureau_id = int(re.search(r"/organizations/(\d+)", response.location).group(1))
+    make_assessment(answers(questionnaire, "2", "4"), finished=True, service="Disaster aid")
+    join(client, invite_link(cx, bureau_id), "Disaster aid")
+    with app.app_context():
+        assert db.session.get(Organization, bureau_id).parent_id == department_id
+        team_id = db.session.scalar(db.select(Team.id).filter_by(service="Disaster aid"))
+    for organization_id in (department_id, bureau_id):
+        page = page_text(BeautifulSoup(cx.get(f"/organizations/{organization_id}").data,
+                                       "html.parser"))
+        assert "Disaster aid" in page
+    assert cx.get(f"/organizations/{department_id}/teams/{team_id}/plan.pdf").status_code == 200
+
+
+def test_the_organizations_audit_log_shows_its_people_and_teams_to_owners(
+        app, client, make_user, make_assessment, organization):
+    cx, organization_id = organization
+    viewer_id = make_user("viewer@dhs.gov")
+    post(cx, f"/organizations/{organization_id}/people",
+         {"email": "viewer@dhs.gov", "role": "viewer"})
+    make_assessment(service="Disaster aid")
+    join(client, invite_link(cx, organization_id), "Disaster aid")
+    log = page_text(BeautifulSoup(cx.get(f"/organizations/{organization_id}/audit").data,
+                                  "html.parser"))
+    for said in ("Made an organization: Department of Homeland Security",
+                 "Added someone to an organization: viewer@dhs.gov as viewer",
+                 "Made an invite link for a team to join an organization",
+                 "Joined an organization: Department of Homeland Security; team Disaster aid"):
+        assert said in log, said
+    viewer = sign_in_as(app.test_client(), viewer_id)
+    assert viewer.get(f"/organizations/{organization_id}/audit").status_code == 403
+
+
+def test_what_a_team_member_does_in_an_organization_stays_out_of_the_teams_log(
+        app, client, owner_id, make_assessment):
+    public_id = make_assessment(service="Disaster aid")
+    made = post(client, "/organizations", {"name": "Department of Secrets", "parent": ""})
+    client.get(made.location)  # shows, and so clears, the message that it was made
+    with app.app_context():
+        team_id = db.session.scalar(db.select(Assessment.team_id).filter_by(
+            public_id=public_id))
+    log = client.get(f"/teams/{team_id}/audit").get_data(as_text=True)
+    assert "Department of Secrets" not in log

@@ -21,6 +21,7 @@ from assessment.rules.wording import assessment_date
 from assessment.store.models import Assessment, AuditEvent, Membership, Team, User
 
 SUCCESS, FAILURE = "success", "failure"
+ORGANIZATION_EVENT = "org_"  # the prefix of an organization's actions
 # What each action is called on the owners' page.
 ACTIONS = {
     "sign_in": "Signed in",
@@ -74,6 +75,7 @@ ACTIONS = {
     "challenge_replied": "Replied to a reviewer's challenge",  # validation
     "challenged_answer_changed": "Changed a challenged answer",  # validation
     "validated_answer_changed": "Changed a validated answer",  # validation
+    "org_export": "Downloaded",  # organizations
 }
 
 
@@ -100,7 +102,9 @@ def team_events(team: Team, limit: int = 200) -> list[AuditEvent]:
     return list(db.session.scalars(
         select(AuditEvent)
         .where(or_(AuditEvent.team_id == team.id,
-                   (AuditEvent.team_id.is_(None)) & AuditEvent.user_id.in_(members)))
+                   (AuditEvent.team_id.is_(None)) & AuditEvent.user_id.in_(members)
+                   # what a member did in an organization is the organization's log
+                   & ~AuditEvent.action.startswith(ORGANIZATION_EVENT)))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)))
 
 
@@ -124,3 +128,17 @@ def log_rows(team: Team, zone: ZoneInfo, limit: int = 200) -> list[LogRow]:
     return [LogRow(local_time(e.at, zone), who_words(e.email, e.detail),
                    event_words(e.action, e.detail, ACTIONS, names), e.outcome == SUCCESS,
                    e.address) for e in team_events(team, limit)]
+
+
+def organization_log_rows(organization_id: int, zone: ZoneInfo, limit: int = 200
+                          ) -> list[LogRow]:
+    """An organization's log in words, newest first: every event whose detail names it
+    ("organization 5: …"): made, people, invite links, teams joining, leaving or sharing,
+    downloads."""
+    prefix = f"organization {organization_id}:"
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.detail.startswith(prefix, autoescape=True))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit))
+    return [LogRow(local_time(e.at, zone), who_words(e.email, e.detail),
+                   event_words(e.action, e.detail.removeprefix(prefix).strip(), ACTIONS, {}),
+                   e.outcome == SUCCESS, e.address) for e in events]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import Select, or_, select
 
 from assessment.extensions import db
 from assessment.rules.portfolio import (
@@ -33,22 +33,35 @@ from assessment.store.read_model import score_assessments
 
 
 def organization_services(organization: Organization) -> list[Service]:
-    """The organization's teams, each with its finished assessments scored, oldest first."""
+    """The teams of the organization and of its bureaus (organizations whose parent it is),
+    each with its finished assessments scored, oldest first."""
     teams = list(db.session.scalars(
         select(Team).join(OrganizationTeam, OrganizationTeam.team_id == Team.id)
-        .where(OrganizationTeam.organization_id == organization.id)))
+        .where(OrganizationTeam.organization_id.in_(with_bureaus(organization))).distinct()))
     if not teams:
         return []
     assessments = list(db.session.scalars(
         select(Assessment).where(Assessment.team_id.in_([t.id for t in teams]),
                                  Assessment.status == FINISHED)
         .order_by(Assessment.finished_at, Assessment.id)))
+    # Only each team's last finish of a year counts (the table reads the latest, the medians
+    # each year's last): the others are not scored at all.
+    last_of_year = {(a.team_id, a.finished_at.year if a.finished_at else 0): a
+                    for a in assessments}
+    counted = [a for a in assessments if last_of_year[
+        (a.team_id, a.finished_at.year if a.finished_at else 0)] is a]
     finished: dict[int, list[FinishedScores]] = {t.id: [] for t in teams}
-    for scored in score_assessments(assessments):
+    for scored in score_assessments(counted):
         finished[scored.team_id].append(
             FinishedScores(scored.public_id, scored.dated.on.date(), scored.results))
     return [Service(t.id, t.service, t.office, t.agency, t.hisp_service if t.is_hisp else None,
                     tuple(finished[t.id])) for t in teams]
+
+
+def with_bureaus(organization: Organization) -> Select:
+    """The organization's id and its bureaus' ids, as a subquery (bureaus one level down)."""
+    return select(Organization.id).where(or_(Organization.id == organization.id,
+                                             Organization.parent_id == organization.id))
 
 
 def open_actions(team_ids: list[int]) -> list[OpenAction]:

@@ -1,9 +1,11 @@
-"""Organizations: make one, manage its people, invite teams by link, and the team's side:
-join, leave, and choose whether the organization sees your answers."""
+"""Organizations: make one, see its audit log, manage its people, and make invite links for
+teams (views/team_organizations.py is the team's side: join, leave, share)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug import Response
 
@@ -13,18 +15,15 @@ from assessment.store import organizations as orgs
 from assessment.store.models import (
     ORG_OWNER,
     ORG_ROLES,
-    OWNER,
     Organization,
     OrganizationMember,
 )
 from assessment.web import once
-from assessment.web.access import organization_or_404, team_or_404
+from assessment.web.access import organization_or_404
 from assessment.web.organization_forms import (
-    JoinForm,
     OrganizationForm,
     OrganizationRoleForm,
     PersonForm,
-    SharingForm,
 )
 from assessment.web.strict_form import ButtonForm
 
@@ -63,6 +62,15 @@ def create() -> str | Response | tuple[str, int]:
     return once.answered(url_for("portfolio.portfolio", organization_id=organization.id),
                          f"You made {organization.name}. Invite its teams from People and "
                          "teams.")
+
+
+@bp.get("/organizations/<int:organization_id>/audit")
+def audit_log(organization_id: int) -> str:
+    """What happened in the organization, newest first: for its owners only."""
+    organization, _ = organization_or_404(organization_id, ORG_OWNER)
+    zone = ZoneInfo(current_app.config["TIME_ZONE"])
+    return render_template("organizations/audit.html", organization=organization, zone=zone,
+                           rows=audit.organization_log_rows(organization.id, zone))
 
 
 @bp.get("/organizations/<int:organization_id>/people")
@@ -152,109 +160,12 @@ def invite(organization_id: int) -> str | Response:
     if (earlier := once.earlier_answer()) is not None:
         return earlier
     token = orgs.create_invite(organization, current_user)
-    audit.record_event("org_invite_created", detail=f"organization {organization.id}")
+    audit.record_event("org_invite_created",
+                       detail=f"organization {organization.id}: a link for a team")
     once.remember(url_for(".people", organization_id=organization.id),
                   "You made that invite link a moment ago. Use the link shown then, or make "
                   "a new one.", "info")
     db.session.commit()
-    link = url_for(".invite_page", invite_token=token, _external=True)
+    link = url_for("team_organizations.invite_page", invite_token=token, _external=True)
     return render_template("organizations/invite_created.html", organization=organization,
                            link=link, days=orgs.INVITE_DAYS)
-
-
-@bp.get("/organization-invites/<invite_token>")
-def invite_page(invite_token: str) -> str | tuple[str, int]:
-    """Where a team owner lands: which organization, what it will see, and which of your
-    teams joins. Signed out: sign in and come back."""
-    invite = orgs.invite_by_token(invite_token)
-    problem = "unknown" if invite is None else orgs.why_invite_fails(invite)
-    if invite is None or problem is not None:
-        return invite_gone(problem)
-    form = join_form(invite.organization)
-    return render_template("organizations/join.html", invite=invite, form=form,
-                           invite_token=invite_token,
-                           here=url_for(".invite_page", invite_token=invite_token))
-
-
-def join_form(organization: Organization) -> JoinForm:
-    form = JoinForm()
-    if current_user.is_authenticated:
-        form.team.choices = [(str(t.id), f"{t.service}, {t.office}")
-                             for t in orgs.teams_to_offer(current_user, organization)]
-    else:
-        form.team.choices = []
-    return form
-
-
-@bp.post("/organization-invites/<invite_token>")
-@login_required
-def join(invite_token: str) -> str | Response | tuple[str, int]:
-    invite = orgs.invite_by_token(invite_token)
-    if invite is None or (problem := orgs.why_invite_fails(invite)) is not None:
-        return invite_gone("unknown" if invite is None else problem)
-    form = join_form(invite.organization)
-    if not form.validate():
-        return render_template("organizations/join.html", invite=invite, form=form,
-                               invite_token=invite_token,
-                               here=url_for(".invite_page", invite_token=invite_token)), 400
-    team, _ = team_or_404(int(form.team.data), OWNER)
-    try:
-        orgs.accept_invite(invite, team, current_user)
-    except orgs.OrganizationError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("team.team", team_id=team.id))
-    audit.record_event("org_joined", team=team,
-                       detail=f"organization {invite.organization_id}: "
-                              f"{invite.organization.name}")
-    db.session.commit()
-    flash(f"The team for {team.service} joined {invite.organization.name}. It sees your "
-          "finished scores, plans and actions, not your answers or notes.", "success")
-    return redirect(url_for("team.team", team_id=team.id, _anchor="organizations"))
-
-
-def invite_gone(problem: str | None) -> tuple[str, int]:
-    """A link that does not work: never made (404); used, expired or withdrawn (410)."""
-    return render_template("organizations/invite_gone.html", problem=problem), \
-        404 if problem == "unknown" else 410
-
-
-@bp.post("/teams/<int:team_id>/organizations/<int:organization_id>/leave")
-def leave(team_id: int, organization_id: int) -> Response:
-    """A team's owner takes the team out of an organization."""
-    team, _ = team_or_404(team_id, OWNER)
-    ButtonForm().refuse_tampering()
-    link = orgs.link_of(team, organization_id)
-    if link is None:
-        abort(404)
-    name = link.organization.name
-    orgs.leave_organization(link)
-    audit.record_event("org_left", team=team, detail=f"organization {organization_id}: {name}")
-    db.session.commit()
-    flash(f"The team for {team.service} left {name}. It no longer sees your team.", "success")
-    return redirect(url_for("team.team", team_id=team.id, _anchor="organizations"))
-
-
-@bp.post("/teams/<int:team_id>/organizations/<int:organization_id>/sharing")
-def sharing(team_id: int, organization_id: int) -> Response:
-    """A team's owner chooses whether the organization sees answers and notes."""
-    team, _ = team_or_404(team_id, OWNER)
-    form = SharingForm()
-    form.refuse_tampering()
-    link = orgs.link_of(team, organization_id)
-    if link is None:
-        abort(404)
-    if not form.validate():
-        flash("Choose whether the organization sees your answers and notes.", "error")
-        return redirect(url_for("team.team", team_id=team.id, _anchor="organizations"))
-    shares = form.shares.data == "yes"
-    if shares != link.shares_answers:
-        orgs.set_sharing(link, shares)
-        audit.record_event("org_sharing_changed", team=team, detail=(
-            f"organization {organization_id}: answers and notes "
-            + ("shared" if shares else "not shared")))
-        db.session.commit()
-    flash(f"{link.organization.name} {'sees' if shares else 'does not see'} your answers and "
-          "notes.", "success")
-    return redirect(url_for("team.team", team_id=team.id, _anchor="organizations"))
-

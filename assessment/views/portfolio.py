@@ -76,7 +76,7 @@ def download(organization: Organization, body: bytes, mimetype: str, what: str) 
     from assessment.report import pdf as report
 
     name = report.download_name(organization.name, today(), what)
-    audit.record_event("export", detail=f"organization {organization.id}: {name}")
+    audit.record_event("org_export", detail=f"organization {organization.id}: {name}")
     db.session.commit()
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

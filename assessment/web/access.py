@@ -154,10 +154,14 @@ def organization_or_404(organization_id: int, needed: str) -> tuple[Organization
 
 
 def organization_team_or_404(organization: Organization, team_id: int) -> OrganizationTeam:
-    """A team in the organization, as the organization sees it; any other team is unknown."""
+    """A team in the organization or one of its bureaus, as the organization sees it (its own
+    link first); any other team is unknown."""
+    from assessment.store.portfolio import with_bureaus
+
     link = db.session.scalar(select(OrganizationTeam).where(
-        OrganizationTeam.organization_id == organization.id,
-        OrganizationTeam.team_id == team_id))
+        OrganizationTeam.organization_id.in_(with_bureaus(organization)),
+        OrganizationTeam.team_id == team_id)
+        .order_by(OrganizationTeam.organization_id != organization.id).limit(1))
     if link is None:
         abort(404)
     return link
