@@ -126,6 +126,13 @@ def test_a_reviewer_challenges_one_answer_the_team_replies_changes_it_and_finish
         "section", id="validation")
     strategy_row = partial.find("th", string=questionnaire.pillars[0].name).parent
     assert strategy_row.find_all("td")[-1].text == "Challenged"
+    # So does the organization's portfolio: the challenged pillar, a validated one.
+    portfolio = check_page(reviewer.get(f"/organizations/{org['organization']}").data)
+    cells = portfolio.find("caption", id="services-caption").find_parent("table") \
+        .find("tbody").find("tr").find_all("td")
+    states = [c.find(class_="app-portfolio__state") for c in cells]
+    assert states[0] is not None and states[0].text == "Challenged"
+    assert states[1] is not None and states[1].text == "Validated"
 
     # A member replies; the reviewer sees the reply.
     reply_url = f"/assessments/{public_id}/challenges/{first.id}/reply"

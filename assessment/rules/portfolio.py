@@ -15,6 +15,7 @@ from fractions import Fraction
 from assessment.rules.questionnaire import Questionnaire
 from assessment.rules.scoring import Results, round_score
 from assessment.rules.trend_chart import TrendChart, trend_chart
+from assessment.rules.validation import SELF_REPORTED, ScoreStates
 from assessment.rules.yearly_cycle import DONE, next_assessment_due
 
 SORT_KEYS = ("service", "overall")  # and any pillar id
@@ -28,6 +29,7 @@ class FinishedScores:
     public_id: str
     finished_on: dt.date
     results: Results
+    states: ScoreStates | None = None  # None: no reviewer has reviewed it (self-reported)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class Cell:
     level: int | None
     level_name: str
     below_target: bool
+    state: str = SELF_REPORTED  # validated, challenged or self-reported (rules/validation.py)
 
 
 @dataclass(frozen=True)
@@ -123,9 +126,9 @@ class Portfolio:
 
 
 def cell(score: Decimal | None, level: int | None, names: Mapping[int, str],
-         below_target: bool = False) -> Cell:
+         below_target: bool = False, state: str = SELF_REPORTED) -> Cell:
     return Cell(score, level, names.get(level, "") if level else "Not enough answers",
-                below_target)
+                below_target, state)
 
 
 def service_row(service: Service, names: Mapping[int, str], today: dt.date) -> Row:
@@ -136,11 +139,15 @@ def service_row(service: Service, names: Mapping[int, str], today: dt.date) -> R
                    None, None, {}, None, None, True)
     results = latest.results
     due = next_assessment_due(latest.finished_on)
+    states = latest.states
     return Row(service.team_id, service.service, service.office, service.hisp_service,
                latest.finished_on, latest.public_id,
-               {p.pillar.id: cell(p.score, p.level, names, p.meets_target is False)
+               {p.pillar.id: cell(p.score, p.level, names, p.meets_target is False,
+                                  states.pillars.get(p.pillar.id, SELF_REPORTED)
+                                  if states else SELF_REPORTED)
                 for p in results.pillars},
-               cell(results.score, results.level, names), due, due < today)
+               cell(results.score, results.level, names,
+                    state=states.overall if states else SELF_REPORTED), due, due < today)
 
 
 def sort_rows(rows: Sequence[Row], sort: str, direction: str) -> tuple[Row, ...]:

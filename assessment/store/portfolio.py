@@ -30,6 +30,7 @@ from assessment.store.models import (
     Team,
 )
 from assessment.store.read_model import score_assessments
+from assessment.store.reviews import score_states_for
 
 
 def organization_services(organization: Organization) -> list[Service]:
@@ -51,9 +52,12 @@ def organization_services(organization: Organization) -> list[Service]:
     counted = [a for a in assessments if last_of_year[
         (a.team_id, a.finished_at.year if a.finished_at else 0)] is a]
     finished: dict[int, list[FinishedScores]] = {t.id: [] for t in teams}
-    for scored in score_assessments(counted):
+    scored_all = score_assessments(counted)
+    states = score_states_for(scored_all)  # the reviewers' validation, in one query
+    for scored in scored_all:
         finished[scored.team_id].append(
-            FinishedScores(scored.public_id, scored.dated.on.date(), scored.results))
+            FinishedScores(scored.public_id, scored.dated.on.date(), scored.results,
+                           states.get(scored.id)))
     return [Service(t.id, t.service, t.office, t.agency, t.hisp_service if t.is_hisp else None,
                     tuple(finished[t.id])) for t in teams]
 
