@@ -102,9 +102,9 @@ def measured_ratios(database_url: str, browser: Browser, pages: dict[str, str],
                 "{% raw %}" + html + "{% endraw %}", encoding="utf-8")
         floor_env = {"BENCH_SNAPSHOTS": snapshots}
         with gunicorn(database_url, app="app:app", workers=WORKERS, cwd=HERE / "bare",
-                      extra_env=floor_env) as bare, \
+                      extra_env=floor_env, start_seconds=120) as bare, \
                 gunicorn(database_url, app="signed_in:app", workers=WORKERS,
-                         cwd=HERE / "bare", extra_env=floor_env) as signed_in:
+                         cwd=HERE / "bare", extra_env=floor_env, start_seconds=120) as signed_in:
             samples: dict[str, list[float]] = {}
             for _ in range(rounds):
                 for name, path in pages.items():
