@@ -5,8 +5,8 @@ respondent's answers, agreed answers, targets and actions, people and their memb
 organizations: one department of 200 services and smaller ones. Rows go in by COPY, in the
 shapes the app's own models and questionnaire give; scores are never stored (the app computes
 them from the answers by its scoring rules), so they are consistent by construction. The same
-seed always gives the same rows (the only random source is one seeded generator; dates count
-back from --as-of).
+seed always gives the same rows (one seeded generator; dates count back from --as-of), but for
+the salt of the one password hash every account shares.
 
     .venv/bin/python benchmarks/generate.py --database-url postgresql+psycopg://…/cx_scale --replace
 
