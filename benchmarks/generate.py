@@ -184,7 +184,8 @@ def _team_assessments(tables: Tables, rng: random.Random, questionnaire: Questio
                       team: Team, count: int, as_of: dt.datetime, ids: Iterator[int]) -> None:
     """A team's finished assessments, a quarter apart up to about now, with every
     respondent's answers; one team in ten also has a draft under way."""
-    last = as_of - dt.timedelta(days=rng.randrange(0, 200))
+    # Finished within 20 days of starting: the latest start is at least 21 days before as_of.
+    last = as_of - dt.timedelta(days=rng.randrange(21, 221))
     for number in range(count):
         started = last - dt.timedelta(days=DAYS_BETWEEN * (count - 1 - number),
                                       minutes=rng.randrange(600))
