@@ -57,7 +57,7 @@ scale-data: setup
 	$(VENV)/bin/python benchmarks/generate.py --database-url $(SCALE_DATABASE_URL) --replace
 
 bench-scale: setup
-	$(VENV)/bin/python benchmarks/run.py --scale $(SCALE_DATABASE_URL)
+	$(VENV)/bin/python benchmarks/run.py --scale $(SCALE_DATABASE_URL) --rounds 5 --seconds 2
 
 # uv installs several times quicker than pip. When it is installed, it makes the virtualenv and
 # installs into it; otherwise pip puts uv (one wheel) into the new virtualenv and uv installs the

@@ -24,22 +24,25 @@ TEAM_ID, ORGANIZATION_ID = 1, 1
 SCORING_PAGE = "scoring page, signed in"
 
 
-def latest_finished(database_url: str, team_id: int) -> tuple[str, int]:
-    """The public id of the team's latest finished assessment, and how many it has finished."""
+def latest_finished(database_url: str, team_id: int) -> tuple[str, int, int]:
+    """The public id of the team's latest finished assessment, how many it has finished, and
+    how many teams there are."""
     engine = create_engine(database_url)
     with engine.connect() as connection:
         rows = connection.execute(text(
             "SELECT public_id FROM assessment WHERE team_id = :team AND status = 'finished' "
             "ORDER BY started_at DESC, id DESC"), {"team": team_id}).scalars().all()
+        teams = connection.scalar(text("SELECT count(*) FROM team"))
     engine.dispose()
-    return rows[0], len(rows)
+    return rows[0], len(rows), teams
 
 
 def scale_pages(database_url: str) -> dict[str, str]:
     """The pages to measure, by name."""
-    public_id, finished = latest_finished(database_url, TEAM_ID)
+    public_id, finished, teams = latest_finished(database_url, TEAM_ID)
     return {
-        "peer-spread page (results, 2,000 teams' spreads)": f"/assessments/{public_id}/results",
+        f"peer-spread page (results, {teams:,} teams' spreads)":
+            f"/assessments/{public_id}/results",
         f"history page ({finished} assessments)": f"/teams/{TEAM_ID}/history",
         "portfolio page (200 services)": f"/organizations/{ORGANIZATION_ID}",
         SCORING_PAGE: "/how-scoring-works",

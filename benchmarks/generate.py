@@ -5,8 +5,8 @@ respondent's answers, agreed answers, targets and actions, people and their memb
 organizations: one department of 200 services and smaller ones. Rows go in by COPY, in the
 shapes the app's own models and questionnaire give; scores are never stored (the app computes
 them from the answers by its scoring rules), so they are consistent by construction. The same
-seed always gives the same rows (the only random source is one seeded generator; dates count
-back from --as-of).
+seed always gives the same rows (one seeded generator; dates count back from --as-of), but for
+the salt of the one password hash every account shares.
 
     .venv/bin/python benchmarks/generate.py --database-url postgresql+psycopg://…/cx_scale --replace
 
@@ -184,7 +184,8 @@ def _team_assessments(tables: Tables, rng: random.Random, questionnaire: Questio
                       team: Team, count: int, as_of: dt.datetime, ids: Iterator[int]) -> None:
     """A team's finished assessments, a quarter apart up to about now, with every
     respondent's answers; one team in ten also has a draft under way."""
-    last = as_of - dt.timedelta(days=rng.randrange(0, 200))
+    # Finished within 20 days of starting: the latest start is at least 21 days before as_of.
+    last = as_of - dt.timedelta(days=rng.randrange(21, 221))
     for number in range(count):
         started = last - dt.timedelta(days=DAYS_BETWEEN * (count - 1 - number),
                                       minutes=rng.randrange(600))

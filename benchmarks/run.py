@@ -49,11 +49,11 @@ WORKERS = os.cpu_count() or 2
 FLOORS = {"scoring page, signed in": "/how-scoring-works", "health check, signed in": "/healthz"}
 
 
-def wrk(url: str, cookie: str = "") -> float:
+def wrk(url: str, cookie: str = "", seconds: int = SECONDS) -> float:
     """Requests per second for one wrk run on a URL (as a signed-in user, given a cookie)."""
     header = ["-H", f"Cookie: {cookie}"] if cookie else []
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", *header, url],
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", *header, url],
         capture_output=True, text=True, check=True,
     ).stdout
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
@@ -100,7 +100,7 @@ def request_ratios(database_url: str) -> list[Ratios]:
 
 
 def measured_ratios(database_url: str, browser: Browser, pages: dict[str, str],
-                    rounds: int = ROUNDS) -> list[Ratios]:
+                    rounds: int = ROUNDS, seconds: int = SECONDS) -> list[Ratios]:
     """Each page (a path on the signed-in browser's server) against the signed-in floor and
     the bare app serving the HTML saved from it, in interleaved rounds of wrk."""
     base, cookie = browser.base, browser.cookie_header()
@@ -113,17 +113,18 @@ def measured_ratios(database_url: str, browser: Browser, pages: dict[str, str],
                 "{% raw %}" + html + "{% endraw %}", encoding="utf-8")
         floor_env = {"BENCH_SNAPSHOTS": snapshots}
         with gunicorn(database_url, app="app:app", workers=WORKERS, cwd=HERE / "bare",
-                      extra_env=floor_env) as bare, \
+                      extra_env=floor_env, start_seconds=120) as bare, \
                 gunicorn(database_url, app="signed_in:app", workers=WORKERS,
-                         cwd=HERE / "bare", extra_env=floor_env) as signed_in:
+                         cwd=HERE / "bare", extra_env=floor_env, start_seconds=120) as signed_in:
             samples: dict[str, list[float]] = {}
             for _ in range(rounds):
                 for name, path in pages.items():
                     snapshot = f"/snapshot/{snapshot_name(name)}"
-                    samples.setdefault(name, []).append(wrk(base + path, cookie))
+                    samples.setdefault(name, []).append(wrk(base + path, cookie, seconds))
                     samples.setdefault(name + " floor", []).append(
-                        wrk(signed_in + snapshot, cookie))
-                    samples.setdefault(name + " bare", []).append(wrk(bare + snapshot))
+                        wrk(signed_in + snapshot, cookie, seconds))
+                    samples.setdefault(name + " bare", []).append(
+                        wrk(bare + snapshot, seconds=seconds))
     median = {name: statistics.median(values) for name, values in samples.items()}
     return [(name, median[name], median[name + " floor"], median[name] / median[name + " floor"],
              median[name + " bare"], median[name] / median[name + " bare"]) for name in pages]
@@ -232,18 +233,18 @@ def machine() -> str:
 SCALE_HEADING = "## e. Government-wide scale"
 
 
-def scale(database_url: str, rounds: int) -> int:
+def scale(database_url: str, rounds: int, seconds: int) -> int:
     """`make bench-scale`: our pages on the generated database against the signed-in floor;
     writes (or replaces) RESULTS.md's scale section."""
     from benchmarks.bench_scale import SCORING_PAGE, scale_run
 
     started = time.monotonic()
     ratios, cold, notes = scale_run(database_url, WORKERS, lambda *args: measured_ratios(
-        *args, rounds=rounds))
+        *args, rounds=rounds, seconds=seconds))
     lines = [f"{SCALE_HEADING}\n\nRun {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC by `make "
              f"bench-scale` on PostgreSQL filled by `make scale-data` (2,000 teams, 20,000 "
              f"finished assessments, 1.3 million answers; benchmarks/generate.py), gunicorn with "
-             f"{WORKERS} sync workers, {CONNECTIONS} connections, {rounds} rounds of {SECONDS} s,"
+             f"{WORKERS} sync workers, {CONNECTIONS} connections, {rounds} rounds of {seconds} s,"
              " median, signed in as the department's owner.\n\n"
              "| Page | Our req/s | Signed-in floor, same HTML, req/s | Ratio (goal ≥ 0.5) | "
              "Same HTML, no user, req/s | Ratio |\n"
@@ -290,12 +291,13 @@ def main() -> int:
                         help="only measure against this database made by generate.py (`make "
                              "bench-scale`); updates the scale section of RESULTS.md")
     parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--seconds", type=int, default=SECONDS, help="of each wrk run")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed (apt-get install -y wrk)", file=sys.stderr)
         return 2
     if args.scale:
-        return scale(args.scale, args.rounds)
+        return scale(args.scale, args.rounds, args.seconds)
     started = time.monotonic()
     lines = [f"# Benchmark results\n\nRun {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on "
              f"{machine()}, by `make bench`. Ratios compare figures taken in the same run.\n"]

@@ -81,6 +81,6 @@ def test_keeping_scores_before_start_up_skips_other_apps_and_a_database_that_fai
     def down():
         raise OperationalError("SELECT 1", {}, Exception("no database"))
 
-    monkeypatch.setattr(peers, "latest_scores_of_every_team", down)
+    monkeypatch.setattr(peers, "_kept_scores", down)
     peers.keep_before_fork(app)
     assert "not kept before start-up" in caplog.text

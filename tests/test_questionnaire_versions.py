@@ -217,7 +217,7 @@ def test_other_teams_scores_are_kept_until_an_assessment_is_finished(
         db.session.commit()
         spread = peers.peer_spreads(team, questionnaire)["strategy"]
         assert spread is not None and spread.maximum == Decimal("5.0")
-        assert scorings == [5, 6]
+        assert scorings == [5, 1]  # only the team that finished is scored again
         operations.reopen_assessment(assessment_by(fifth))
         db.session.commit()
         assert peers.peer_spreads(team, questionnaire)["strategy"] is None

@@ -3,7 +3,6 @@ contribute that none can be picked out. Pure functions; the caller never passes 
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -34,10 +33,22 @@ def spread(scores: Sequence[Decimal]) -> Spread | None:
     """
     if len(scores) < MIN_TEAMS:
         return None
-    values = sorted(Fraction(str(score)) for score in scores)
-    lower, middle, upper = statistics.quantiles(values, n=4, method="inclusive")
-    return Spread(len(values), *(round_score(Fraction(v)) for v in
-                                 (values[0], lower, middle, upper, values[-1])))
+    values = sorted(scores)  # Decimals sort exactly; only the points used become fractions
+    return Spread(len(values), *(round_score(point) for point in (
+        Fraction(values[0]), *_quartiles(values), Fraction(values[-1]))))
+
+
+def _quartiles(values: Sequence[Decimal]) -> list[Fraction]:
+    """Lower quartile, median and upper quartile of sorted values, exactly: the arithmetic of
+    statistics.quantiles(n=4, method="inclusive"), without converting and sorting every value
+    again (a spread covers every other team: thousands of scores)."""
+    last = len(values) - 1
+    points = []
+    for quarter in range(1, 4):
+        index, part = divmod(quarter * last, 4)
+        points.append((Fraction(values[index]) * (4 - part)
+                       + Fraction(values[index + 1]) * part) / 4)
+    return points
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -27,6 +28,9 @@ from assessment.rules.wording import Dated, assessment_date
 DRAFT = "draft"
 FINISHED = "finished"
 CHOICE_LEVEL, CHOICE_NA, CHOICE_UNKNOWN = "level", "na", "unknown"
+# An assessment that is finished or was once (reopening keeps finished_at), in SQL: written
+# out, so PostgreSQL sees the partial index below serves queries that use it.
+EVER_FINISHED = f"(finished_at IS NOT NULL OR status = '{FINISHED}')"
 # A member's role in a team: owners manage, members answer, viewers read.
 OWNER, MEMBER, VIEWER = "owner", "member", "viewer"
 ROLES = {OWNER: "Owner", MEMBER: "Member", VIEWER: "Viewer"}
@@ -71,11 +75,12 @@ class Team(SoftDeleted, Model):
     agency: Mapped[str] = mapped_column(String(200))
     office: Mapped[str] = mapped_column(String(200))
     service: Mapped[str] = mapped_column(String(200))
-    is_demo: Mapped[bool] = mapped_column(default=False)
+    # Indexed, as is is_hisp: the peer stamp (store/stamps.py) reads both on every page.
+    is_demo: Mapped[bool] = mapped_column(default=False, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # A designated High Impact Service Provider (OMB Circular A-11 Section 280), and which one:
     # a service from rules/hisp.PROFILES or one the team typed.
-    is_hisp: Mapped[bool] = mapped_column(default=False, server_default=false())
+    is_hisp: Mapped[bool] = mapped_column(default=False, server_default=false(), index=True)
     hisp_service: Mapped[str | None] = mapped_column(String(200), default=None)
 
     assessments: Mapped[list[Assessment]] = relationship(
@@ -92,7 +97,13 @@ class Team(SoftDeleted, Model):
 
 class Assessment(SoftDeleted, Model):
     __tablename__ = "assessment"
-    __table_args__ = (CheckConstraint(f"status IN ('{DRAFT}', '{FINISHED}')", name="status_known"),)
+    __table_args__ = (
+        CheckConstraint(f"status IN ('{DRAFT}', '{FINISHED}')", name="status_known"),
+        # The peer stamp (store/stamps.py) reads the latest changes to assessments that are or
+        # were finished on every page: drafts, saved all the time, are left out of the index.
+        Index("ix_assessment_finished_updated_at", "updated_at",
+              postgresql_where=text(EVER_FINISHED), sqlite_where=text(EVER_FINISHED)),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
@@ -105,9 +116,7 @@ class Assessment(SoftDeleted, Model):
     # The latest finish: finishing again moves it, reopening keeps it.
     finished_at: Mapped[dt.datetime | None]
     # Moves on every change that scores see: with id and questionnaire version, a cache key.
-    # Indexed: the peer stamp (store/stamps.py) reads the latest changes on every page.
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow,
-                                                    index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     team: Mapped[Team] = relationship(back_populates="assessments")
     responses: Mapped[list[Response]] = relationship(

@@ -20,12 +20,12 @@ from sqlalchemy import (
     bindparam,
     func,
     inspect,
-    or_,
     select,
+    text,
 )
 
 from assessment.extensions import Model, db
-from assessment.store.models import FINISHED, Action, Assessment, Team, utcnow
+from assessment.store.models import EVER_FINISHED, Action, Assessment, Team, utcnow
 
 Stamp = tuple[Any, ...]
 
@@ -48,7 +48,7 @@ def _peer_columns() -> list[ScalarSelect[Any]]:
     time below the latest, but is counted: a request commits well within SETTLING); the newest
     such assessment (an import keeps its assessments' old times); which teams are demo teams
     and which are HISPs (a peer spread may be limited to them)."""
-    finished = or_(Assessment.status == FINISHED, Assessment.finished_at.is_not(None))
+    finished = text(EVER_FINISHED)  # as the partial index is defined (store/models.py)
     return [
         select(func.max(Assessment.updated_at)).where(finished).scalar_subquery(),
         select(func.count(Assessment.id)).where(finished, Assessment.updated_at > RECENT)
