@@ -99,8 +99,15 @@ def test_finishing_queues_the_plan_and_the_worker_renders_it_before_the_download
                 data={"csrf_token": csrf_token(f"/assessments/{public_id}/review")})
     finish(client, csrf_token, public_id)
     assert on_redis.count == 1  # finished again: queued again
-    run_worker(ahead, on_redis)
+    result = ahead.test_cli_runner().invoke(args=["plan-worker", "--burst"])
+    assert result.exit_code == 0, result.output
+    assert on_redis.count == 0
     assert len(renders) == 1  # nothing it prints changed: still in the cache
+
+
+def test_the_plan_worker_says_it_needs_redis(ahead):
+    result = ahead.test_cli_runner().invoke(args=["plan-worker", "--burst"])
+    assert result.exit_code == 1 and "Set REDIS_URL" in result.output
 
 
 def test_without_redis_a_thread_in_the_app_renders_the_plan(ahead, client, csrf_token,
