@@ -71,8 +71,8 @@ def render_ahead(assessment_id: int) -> None:
 
 def cached_or_rendered(key: str, render: Callable[[], bytes], assessment_id: int) -> bytes:
     """A download's plan: from the cache, after waiting for a render of it that is queued
-    (while a worker is alive) or under way, up to PLAN_WAIT_SECONDS; else rendered here (under
-    a claim, so a worker that comes to it later skips it) and kept."""
+    (while a worker is alive) up to PLAN_WAIT_SECONDS, or under way up to twice that; else
+    rendered here (under a claim, so a worker that comes to it later skips it) and kept."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     cache, claims = plan_cache_for(app.config), claims_for(app)
     deadline = time.monotonic() + app.config["PLAN_WAIT_SECONDS"]
@@ -95,11 +95,13 @@ def cached_or_rendered(key: str, render: Callable[[], bytes], assessment_id: int
                 return rendered_and_kept(cache, key, render)
             finally:
                 claims.release(render_name(key))
-        if not waiting:  # another render of it is under way, and has taken too long
+        if time.monotonic() >= deadline + app.config["PLAN_WAIT_SECONDS"]:
+            # Another render of this very plan is under way: a second one would only slow both
+            # down, so it has twice the wait before this request renders the plan as well.
             log.warning("Waited %s s for another render of the plan %s; rendering it too.",
-                        app.config["PLAN_WAIT_SECONDS"], key[:12])
+                        2 * app.config["PLAN_WAIT_SECONDS"], key[:12])
             return rendered_and_kept(cache, key, render)
-        time.sleep(POLL_SECONDS)  # another process renders this very plan: wait for it
+        time.sleep(POLL_SECONDS)
     return pdf
 
 
