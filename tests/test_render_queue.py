@@ -132,6 +132,21 @@ def test_a_download_during_the_render_waits_for_it_and_gets_the_same_plan(
     assert len(renders) == 1
 
 
+def test_two_downloads_at_once_of_a_plan_not_yet_made_render_it_once(
+        app, client, make_assessment, renders):
+    public_id = make_assessment({"strategy-1": "2"}, finished=True)
+    hold = renders.hold = threading.Event()
+    other = threading.Thread(target=lambda: download(client, public_id))
+    other.start()
+    give_up = time.monotonic() + 5
+    while not renders and time.monotonic() < give_up:  # the first renders, under its claim
+        time.sleep(0.01)
+    threading.Timer(0.3, hold.set).start()
+    assert download(client, public_id) == b"%PDF-1.7 render 1"
+    other.join()
+    assert len(renders) == 1
+
+
 def test_with_no_worker_alive_the_download_renders_the_plan_at_once(
         on_redis, ahead, client, csrf_token, make_assessment, renders):
     ahead.config["PLAN_WAIT_SECONDS"] = 30
