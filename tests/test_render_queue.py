@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sqlite3
 import threading
 import time
 
@@ -15,6 +16,7 @@ from rq import Queue, SimpleWorker
 from assessment.report import render_queue
 from assessment.report.cache import RedisPlanCache
 from assessment.report.claims import LocalClaims
+from assessment.store import audit
 
 # A Redis database per pytest-xdist worker, and a queue (and so claim keys) per test.
 REDIS_DB = 15 - int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0) % 8
@@ -165,6 +167,25 @@ def test_with_redis_down_finishing_still_works_and_the_download_renders(
     public_id = make_assessment({"strategy-1": "2"})
     finish(client, csrf_token, public_id)
     assert load_assessment(public_id)["status"] == "finished"
+    assert download(client, public_id) == b"%PDF-1.7 render 1"
+
+
+def test_a_download_still_logs_itself_when_another_worker_writes_meanwhile(
+        app, client, make_assessment, renders, monkeypatch):
+    """On SQLite a GET reads in a deferred transaction; its audit line, written in that same
+    transaction after another worker wrote, failed at once with "database is locked" (503)."""
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    if path == app.config["SQLALCHEMY_DATABASE_URI"]:
+        pytest.skip("a SQLite behaviour")
+    public_id = make_assessment({"strategy-1": "2"}, finished=True)
+    record_event = audit.record_event
+
+    def after_another_worker_writes(*args, **kwargs):
+        with sqlite3.connect(path) as other:
+            other.execute("UPDATE team SET office = office || '.'")
+        return record_event(*args, **kwargs)
+
+    monkeypatch.setattr(audit, "record_event", after_another_worker_writes)
     assert download(client, public_id) == b"%PDF-1.7 render 1"
 
 
