@@ -225,7 +225,7 @@ def machine() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description="Run the benchmarks; write RESULTS.md.")
     parser.add_argument("--skip-plan", action="store_true",
-                        help="leave out the PDF plan benchmark (about 5 minutes)")
+                        help="leave out the PDF plan benchmarks (about 6 minutes)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed (apt-get install -y wrk)", file=sys.stderr)
@@ -254,8 +254,9 @@ def main() -> int:
                  "loads the user (one query) and serves the HTML saved from our page "
                  "(`benchmarks/bare/signed_in.py`). The last two rows have no goal: a page with "
                  "no database work but the user, and a health check (one `SELECT 1`).\n")
-    with fresh_database("sqlite") as url:
-        lines.append(plan_after_finishing_lines(url))
+    if not args.skip_plan:
+        with fresh_database("sqlite") as url:
+            lines.append(plan_after_finishing_lines(url))
     ours, bare = startup_time()
     lines.append(f"\n## c. Start-up\n\n`create_app()` in a fresh interpreter (imports, "
                  f"loading and validating questions.yaml): median {ours * 1000:.0f} ms; "
