@@ -13,7 +13,7 @@ import pytest
 from redis import Redis
 from rq import Queue, SimpleWorker
 
-from assessment.report import render_queue
+from assessment.report import render_queue, render_thread
 from assessment.report.cache import RedisPlanCache
 from assessment.report.claims import LocalClaims
 from assessment.store import audit
@@ -116,7 +116,7 @@ def test_without_redis_a_thread_in_the_app_renders_the_plan(ahead, client, csrf_
                                                               make_assessment, renders):
     public_id = make_assessment({"strategy-1": "2"})
     finish(client, csrf_token, public_id)
-    render_queue.background_renderer(ahead).join()
+    render_thread.renderer(ahead, render_queue.render_ahead).join()
     assert len(renders) == 1
     assert download(client, public_id) == b"%PDF-1.7 render 1"
     assert len(renders) == 1

@@ -10,15 +10,13 @@ to PLAN_WAIT_SECONDS, then renders in the request; it never fails for want of a 
 from __future__ import annotations
 
 import logging
-import os
-import queue
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
 
+from assessment.report import render_thread
 from assessment.report.cache import (
     REDIS_TIMEOUT_SECONDS,
     PlanCache,
@@ -45,7 +43,7 @@ def queue_plan_render(assessment_id: int) -> None:
         if app.config["REDIS_URL"]:
             enqueue(app, assessment_id)
         else:
-            background_renderer(app).put(assessment_id)
+            render_thread.renderer(app, render_ahead).put(assessment_id)
     except Exception as error:  # noqa: BLE001 - the finish is stored; the download renders
         log.warning("Could not queue the plan of assessment %s; it will be rendered when "
                     "downloaded: %s", assessment_id, error)
@@ -183,8 +181,7 @@ def worker_alive(app: Flask) -> bool:
     """Whether anything will run a queued render: an RQ worker on the queue, or this process's
     background thread."""
     if not app.config["REDIS_URL"]:
-        renderer = app.extensions.get("plan_renderer")
-        return renderer is not None and renderer.alive()
+        return render_thread.running(app)
     import rq
 
     try:
@@ -193,50 +190,6 @@ def worker_alive(app: Flask) -> bool:
     except Exception as error:  # noqa: BLE001 - Redis down: no worker can answer either
         log.warning("Could not ask Redis for plan workers: %s", error)
         return False
-
-
-class BackgroundRenderer:
-    """One thread in the app process that renders queued plans one at a time (without Redis)."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.jobs: queue.Queue[int] = queue.Queue()
-        self.pid = os.getpid()
-        self.thread = threading.Thread(target=self._run, name="plan-renderer", daemon=True)
-        self.thread.start()
-
-    def put(self, assessment_id: int) -> None:
-        self.jobs.put(assessment_id)
-
-    def alive(self) -> bool:
-        return self.pid == os.getpid() and self.thread.is_alive()
-
-    def join(self) -> None:
-        """Wait until every queued plan is rendered (tests)."""
-        self.jobs.join()
-
-    def _run(self) -> None:
-        while True:
-            assessment_id = self.jobs.get()
-            try:
-                with self.app.app_context():
-                    render_ahead(assessment_id)
-            except Exception:  # noqa: BLE001 - one bad plan must not stop the thread
-                log.exception("Rendering the plan of assessment %s ahead failed", assessment_id)
-            finally:
-                self.jobs.task_done()
-
-
-_renderer_lock = threading.Lock()
-
-
-def background_renderer(app: Flask) -> BackgroundRenderer:
-    """This process's renderer thread, started on first use (a forked worker starts its own)."""
-    with _renderer_lock:
-        renderer = app.extensions.get("plan_renderer")
-        if renderer is None or not renderer.alive():
-            renderer = app.extensions["plan_renderer"] = BackgroundRenderer(app)
-        return renderer
 
 
 _app: Flask | None = None
