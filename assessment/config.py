@@ -93,8 +93,8 @@ def load_config(instance_path: str) -> dict[str, object]:
         "PLAN_QUEUE": os.environ.get("PLAN_QUEUE", "plans"),
         "PLAN_WAIT_SECONDS": float(os.environ.get("PLAN_WAIT_SECONDS", 10)),
         "PLAN_CLAIM_SECONDS": int(os.environ.get("PLAN_CLAIM_SECONDS", 120)),
-        # Passkeys: the site's domain and origin as browsers see them (docs/sign-in.md, Passkeys); unset,
-        # each request's own host, which suits `make run` on 127.0.0.1.
+        # Passkeys: the site's domain and origin as browsers see them (docs/sign-in.md,
+        # Passkeys); unset, each request's own host, which suits `make run` on localhost.
         "WEBAUTHN_RP_ID": os.environ.get("WEBAUTHN_RP_ID", ""),
         "WEBAUTHN_ORIGIN": os.environ.get("WEBAUTHN_ORIGIN", ""),
         # Everyone signs in with a passkey (or single sign-on): password-only accounts are led

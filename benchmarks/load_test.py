@@ -13,10 +13,12 @@ Redis: LOAD_REDIS_URL (default redis://127.0.0.1:6379/9); without it, plans rend
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import secrets
 import shutil
+import statistics
 import sys
 import tempfile
 import threading
@@ -152,6 +154,7 @@ def run(kind: str, respondents: int, downloads: int) -> bool:
         stack.close()  # stop gunicorn and the worker, so their logs are complete
         ok = report(kind, results, stored, elapsed, downloads,
                     "on a worker" if "REDIS_URL" in queue_env else "in a thread")
+    print(plan_download_times(Path(logs, "gunicorn.log")))
     if ok:
         shutil.rmtree(logs)
     else:
@@ -193,6 +196,17 @@ def report(kind: str, results: list[Result],
           f"time={elapsed:.1f}s req/s={len(statuses) / elapsed:.0f} "
           f"{'PASS' if ok else 'FAIL'}")
     return ok
+
+
+def plan_download_times(log: Path) -> str:
+    """The plan downloads' times, from gunicorn's access log."""
+    seconds = sorted(
+        json.loads(line)["duration_ms"] / 1000 for line in log.read_text().splitlines()
+        if '"logger": "access"' in line and '/plan.pdf"' in line)
+    if not seconds:
+        return "           no plan downloads in the access log"
+    return (f"           plan downloads: {len(seconds)}, median "
+            f"{statistics.median(seconds):.1f} s, slowest {seconds[-1]:.1f} s")
 
 
 def print_errors(logs: Path) -> None:

@@ -10,7 +10,9 @@ c. create_app() start-up time;
 d. a worker's memory after 200 plan renders (see bench_plan.py);
 e. the time to a downloaded plan right after finishing, with a plan worker running (the plan is
    rendered ahead and the download served from the cache), beside the same with no worker (the
-   plan rendered in the request), in the same run.
+   plan rendered in the request), in the same run;
+f. (`make bench-scale`, kept by the full run) our heaviest pages on PostgreSQL filled with 2,000
+   teams and 20,000 finished assessments (benchmarks/generate.py), against the same floor.
 """
 
 from __future__ import annotations
@@ -230,7 +232,7 @@ def machine() -> str:
             f"Python {platform.python_version()}")
 
 
-SCALE_HEADING = "## e. Government-wide scale"
+SCALE_HEADING = "## f. Government-wide scale"
 
 
 def scale(database_url: str, rounds: int, seconds: int) -> int:
@@ -286,7 +288,7 @@ def kept_scale_section() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description="Run the benchmarks; write RESULTS.md.")
     parser.add_argument("--skip-plan", action="store_true",
-                        help="leave out the PDF plan benchmark (about 5 minutes)")
+                        help="leave out the PDF plan benchmark (about 6 minutes)")
     parser.add_argument("--scale", metavar="DATABASE_URL",
                         help="only measure against this database made by generate.py (`make "
                              "bench-scale`); updates the scale section of RESULTS.md")
@@ -322,8 +324,9 @@ def main() -> int:
                  "loads the user (one query) and serves the HTML saved from our page "
                  "(`benchmarks/bare/signed_in.py`). The last two rows have no goal: a page with "
                  "no database work but the user, and a health check (one `SELECT 1`).\n")
-    with fresh_database("sqlite") as url:
-        lines.append(plan_after_finishing_lines(url))
+    if not args.skip_plan:
+        with fresh_database("sqlite") as url:
+            lines.append(plan_after_finishing_lines(url))
     ours, bare = startup_time()
     lines.append(f"\n## c. Start-up\n\n`create_app()` in a fresh interpreter (imports, "
                  f"loading and validating questions.yaml): median {ours * 1000:.0f} ms; "

@@ -8,12 +8,15 @@ hash of its HTML and stylesheet, so a repeat download with nothing changed skips
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import logging
 import mimetypes
 import re
 import threading
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import cast
 from urllib.parse import urlsplit
@@ -70,9 +73,37 @@ def render_plan_html(plan: Plan) -> str:
 def render_pdf(html: str, static_folder: str | Path) -> bytes:
     """Lay out the plan's HTML as a tagged PDF (PDF/UA-1). This is the slow step."""
     folder = Path(static_folder).resolve()
-    document = weasyprint.HTML(string=html, base_url=folder.as_uri() + "/",
-                               url_fetcher=StaticFilesOnly(folder))
-    return document.write_pdf(font_config=_font_configuration(), **PDF_OPTIONS)
+    with collector_paused():
+        document = weasyprint.HTML(string=html, base_url=folder.as_uri() + "/",
+                                   url_fetcher=StaticFilesOnly(folder))
+        return document.write_pdf(font_config=_font_configuration(), **PDF_OPTIONS)
+
+
+_renders_under_way = 0
+_collector_was_on = True
+_collector_lock = threading.Lock()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a plan renders. A render makes some hundreds of
+    thousands of short-lived objects, and each of the full collections they set off walks every
+    object in the process: a quarter of the render's CPU time (demo plan: 1.54 s -> 1.13 s).
+    Reference counting still frees most objects as the render goes; the rest are collected as
+    usual once no render is under way."""
+    global _renders_under_way, _collector_was_on
+    with _collector_lock:
+        if _renders_under_way == 0:
+            _collector_was_on = gc.isenabled()
+        _renders_under_way += 1
+        gc.disable()
+    try:
+        yield
+    finally:
+        with _collector_lock:
+            _renders_under_way -= 1
+            if _renders_under_way == 0 and _collector_was_on:
+                gc.enable()
 
 
 def _font_configuration() -> FontConfiguration:

@@ -10,15 +10,13 @@ to PLAN_WAIT_SECONDS, then renders in the request; it never fails for want of a 
 from __future__ import annotations
 
 import logging
-import os
-import queue
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
 
+from assessment.report import render_thread
 from assessment.report.cache import (
     REDIS_TIMEOUT_SECONDS,
     PlanCache,
@@ -45,7 +43,7 @@ def queue_plan_render(assessment_id: int) -> None:
         if app.config["REDIS_URL"]:
             enqueue(app, assessment_id)
         else:
-            background_renderer(app).put(assessment_id)
+            render_thread.renderer(app, render_ahead).put(assessment_id)
     except Exception as error:  # noqa: BLE001 - the finish is stored; the download renders
         log.warning("Could not queue the plan of assessment %s; it will be rendered when "
                     "downloaded: %s", assessment_id, error)
@@ -71,8 +69,8 @@ def render_ahead(assessment_id: int) -> None:
 
 def cached_or_rendered(key: str, render: Callable[[], bytes], assessment_id: int) -> bytes:
     """A download's plan: from the cache, after waiting for a render of it that is queued
-    (while a worker is alive) or under way, up to PLAN_WAIT_SECONDS; else rendered here (under
-    a claim, so a worker that comes to it later skips it) and kept."""
+    (while a worker is alive) up to PLAN_WAIT_SECONDS, or under way up to twice that; else
+    rendered here (under a claim, so a worker that comes to it later skips it) and kept."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     cache, claims = plan_cache_for(app.config), claims_for(app)
     deadline = time.monotonic() + app.config["PLAN_WAIT_SECONDS"]
@@ -95,11 +93,13 @@ def cached_or_rendered(key: str, render: Callable[[], bytes], assessment_id: int
                 return rendered_and_kept(cache, key, render)
             finally:
                 claims.release(render_name(key))
-        if not waiting:  # another render of it is under way, and has taken too long
+        if time.monotonic() >= deadline + app.config["PLAN_WAIT_SECONDS"]:
+            # Another render of this very plan is under way: a second one would only slow both
+            # down, so it has twice the wait before this request renders the plan as well.
             log.warning("Waited %s s for another render of the plan %s; rendering it too.",
-                        app.config["PLAN_WAIT_SECONDS"], key[:12])
+                        2 * app.config["PLAN_WAIT_SECONDS"], key[:12])
             return rendered_and_kept(cache, key, render)
-        time.sleep(POLL_SECONDS)  # another process renders this very plan: wait for it
+        time.sleep(POLL_SECONDS)
     return pdf
 
 
@@ -181,8 +181,7 @@ def worker_alive(app: Flask) -> bool:
     """Whether anything will run a queued render: an RQ worker on the queue, or this process's
     background thread."""
     if not app.config["REDIS_URL"]:
-        renderer = app.extensions.get("plan_renderer")
-        return renderer is not None and renderer.alive()
+        return render_thread.running(app)
     import rq
 
     try:
@@ -191,50 +190,6 @@ def worker_alive(app: Flask) -> bool:
     except Exception as error:  # noqa: BLE001 - Redis down: no worker can answer either
         log.warning("Could not ask Redis for plan workers: %s", error)
         return False
-
-
-class BackgroundRenderer:
-    """One thread in the app process that renders queued plans one at a time (without Redis)."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.jobs: queue.Queue[int] = queue.Queue()
-        self.pid = os.getpid()
-        self.thread = threading.Thread(target=self._run, name="plan-renderer", daemon=True)
-        self.thread.start()
-
-    def put(self, assessment_id: int) -> None:
-        self.jobs.put(assessment_id)
-
-    def alive(self) -> bool:
-        return self.pid == os.getpid() and self.thread.is_alive()
-
-    def join(self) -> None:
-        """Wait until every queued plan is rendered (tests)."""
-        self.jobs.join()
-
-    def _run(self) -> None:
-        while True:
-            assessment_id = self.jobs.get()
-            try:
-                with self.app.app_context():
-                    render_ahead(assessment_id)
-            except Exception:  # noqa: BLE001 - one bad plan must not stop the thread
-                log.exception("Rendering the plan of assessment %s ahead failed", assessment_id)
-            finally:
-                self.jobs.task_done()
-
-
-_renderer_lock = threading.Lock()
-
-
-def background_renderer(app: Flask) -> BackgroundRenderer:
-    """This process's renderer thread, started on first use (a forked worker starts its own)."""
-    with _renderer_lock:
-        renderer = app.extensions.get("plan_renderer")
-        if renderer is None or not renderer.alive():
-            renderer = app.extensions["plan_renderer"] = BackgroundRenderer(app)
-        return renderer
 
 
 _app: Flask | None = None
