@@ -20,7 +20,7 @@ REVIEWED_INCOMPLETE = {
 MINIMUM_CONTRAST = 4.5  # WCAG 1.4.3 for normal text; we hold large text to it too
 
 AXE_SCRIPT = Axe().axe_script  # axe-core, as axe-playwright-python bundles it
-RUN_AXE = f"() => axe.run({json.dumps(AXE_OPTIONS)})"
+RUN_AXE = f"(context) => axe.run(context || document, {json.dumps(AXE_OPTIONS)})"
 # The contrast of each element axe names (by its selector), measured in one call, not one each.
 MEASURE_CONTRAST = f"""(targets) => targets.map((target) => {{
   const el = document.querySelector(target);
@@ -29,12 +29,12 @@ MEASURE_CONTRAST = f"""(targets) => targets.map((target) => {{
 }})"""
 
 
-def audit(page: Page) -> list[str]:
+def audit(page: Page, within: str | None = None) -> list[str]:
     """Problems on the page as it is now: violations, unreviewed incompletes, low contrast.
 
     The page must have axe-core: the visits (tests/browser/visits.py) add it to every document
     their pages load."""
-    result = page.evaluate(RUN_AXE)
+    result = page.evaluate(RUN_AXE, within)
     problems = [f"{v['id']} ({v['impact']}): {v['help']} at "
                 f"{[node['target'] for node in v['nodes']][:3]}" for v in result["violations"]]
     for undecided in result["incomplete"]:

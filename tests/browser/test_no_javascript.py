@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from playwright.sync_api import expect
 
 from tests.browser.conftest import OWNER_EMAIL, PASSWORD
@@ -14,6 +17,9 @@ from tests.browser.journey import (
     sign_in,
     start_assessment,
 )
+from tests.browser.visits import WITHOUT_JAVASCRIPT_DIFFERS
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_whole_journey_works_without_javascript(new_context, live_app):
@@ -93,10 +99,21 @@ def test_the_official_banner_shows_what_it_says_without_javascript(new_context):
     expect(with_javascript.get_by_text("Official websites use .gov")).to_be_visible()
 
 
+def test_only_the_official_banner_is_styled_otherwise_without_javascript():
+    """The desktop visit audits a page whose document our scripts left alone only where its
+    styles differ without JavaScript (visits.WITHOUT_JAVASCRIPT_DIFFERS): a new rule on
+    html:not(.app-js) for anything else must widen that."""
+    css = (PROJECT_ROOT / "static" / "css" / "app.css").read_text(encoding="utf-8")
+    rules = re.findall(r"^[^{}/]*:not\(\.app-js\)[^{]*", css, flags=re.M)
+    assert rules and all(WITHOUT_JAVASCRIPT_DIFFERS in rule for rule in rules), rules
+
+
 def test_every_page_passes_axe_without_javascript(desktop_findings, site):
     """Each page as it is without JavaScript: the page the desktop visit loaded, with the class
-    app.js adds taken off, when our scripts changed nothing else in its document; otherwise the
-    page loaded again with our scripts blocked (tests/browser/visits.py)."""
+    app.js adds taken off, when our scripts changed nothing else in its document (axe then looks
+    again at the part styled otherwise without scripts, the official banner; the rest is what it
+    audited with scripts); otherwise the page loaded again with our scripts blocked, audited
+    whole (tests/browser/visits.py)."""
     without_scripts = [page for page in site.pages if not page.needs_javascript]
     assert desktop_findings.audited_without_javascript == len(without_scripts)
     found = desktop_findings.axe_without_javascript
