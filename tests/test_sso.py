@@ -377,3 +377,25 @@ def app_client_post(client, url: str, note: str) -> bytes:
     """A form posted by a browser whose session ended (a new client: no cookie)."""
     fresh = client.application.test_client()
     return fresh.post(url, data={"answer-q1": "4", "note-q1": note}).data
+
+
+def test_an_account_without_a_password_deletes_itself_after_a_recent_sign_in(app, anonymous):
+    """An account made by single sign-on has no password to type: the delete page asks for
+    none, and after ten minutes it asks the person to sign in again there first."""
+    import time
+
+    sign_in(anonymous, "leaving@agency.gov")
+    page = BeautifulSoup(anonymous.get("/account/delete").data, "html.parser")
+    assert page.find("input", attrs={"name": "password"}) is None
+    token = page.find("input", attrs={"name": "csrf_token"})["value"]
+    with anonymous.session_transaction() as session:
+        session["signed_in_at"] = time.time() - 11 * 60
+    asked = BeautifulSoup(anonymous.post("/account/delete", data={"csrf_token": token}).data,
+                          "html.parser")
+    assert asked.h1.get_text() == "Confirm it is you"
+    assert asked.find("button", string=f"Sign in again with {oidc.LABEL}") is not None
+    assert rows(app, User) == 1
+    with anonymous.session_transaction() as session:
+        session["signed_in_at"] = time.time()
+    assert anonymous.post("/account/delete", data={"csrf_token": token}).status_code == 302
+    assert rows(app, User) == 0 and rows(app, SsoIdentity) == 0

@@ -11,6 +11,7 @@ from assessment.extensions import db
 from assessment.store import accounts, audit, deleting
 from assessment.store.models import OWNER, Action, Assessment, Team
 from assessment.store.soft_delete import DELETE_KEPT_DAYS
+from assessment.store.sso import has_password
 from assessment.web import auth, once, recent
 from assessment.web.access import assessment_for, team_or_404
 from assessment.web.account_forms import DeleteAccountForm
@@ -115,11 +116,18 @@ def delete_account() -> str | Response | tuple[str, int]:
     (or deletes the team) first."""
     form = DeleteAccountForm()
     blocking = deleting.teams_only_owned_by(current_user)
+    with_password = has_password(current_user)
     if form.validate_on_submit() and not blocking:  # a tampered post gets its 400 first
-        if not accounts.password_matches(current_user.password_hash, form.password.data):
+        if with_password and not accounts.password_matches(current_user.password_hash,
+                                                           form.password.data or ""):
             form.password.errors = [*form.password.errors,
-                                    "That is not your password. Your account is not deleted."]
-            return render_template("deleting/account.html", form=form, blocking=blocking), 400
+                                    "That is not your password. Your account is not deleted."
+                                    if form.password.data else
+                                    "Enter your password to delete your account."]
+            return render_template("deleting/account.html", form=form, blocking=blocking,
+                                   with_password=with_password), 400
+        if not with_password and (asked := recent.confirm_first("delete your account")):
+            return asked  # no password: a recent sign-in at the provider says it is them
         user = current_user._get_current_object()
         audit.record_event("account_deleted", user=user)
         auth.sign_out()
@@ -128,4 +136,5 @@ def delete_account() -> str | Response | tuple[str, int]:
         flash("Your account is deleted. Thank you for using the self-assessment.", "success")
         return redirect(url_for("main.home"))
     status = 400 if request.method == "POST" else 200
-    return render_template("deleting/account.html", form=form, blocking=blocking), status
+    return render_template("deleting/account.html", form=form, blocking=blocking,
+                           with_password=with_password), status

@@ -92,8 +92,10 @@ class InviteAnswerForm(StrictForm):
 class DeleteAccountForm(StrictForm):
     """Deleting your account: your password says it is you, and that you mean it."""
 
+    # Required of an account that has a password (views/deleting.py); an account that signs in
+    # by single sign-on confirms it is them by signing in again instead.
     password = PasswordField("Your password", validators=[
-        DataRequired("Enter your password to delete your account."),
+        Optional(),
         Length(max=PASSWORD_MAX, message=f"Enter a password of {PASSWORD_MAX} characters or "
                                          "fewer.")])
 
