@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import ColumnExpressionArgument, Exists, exists, select
+from sqlalchemy import ColumnExpressionArgument, Exists, bindparam, exists, select
 
 from assessment.extensions import db, login_manager
 from assessment.store.models import (
@@ -22,12 +22,19 @@ from assessment.store.models import (
 REVIEWER_ROLES = (ORG_OWNER, ORG_REVIEWER)
 
 
+# Built once (every pillar page asks, cached or not): is the team in an organization that
+# requires evidence? The first organization row found says so.
+_EVIDENCE_REQUIRED = (
+    select(Organization.id)
+    .join(OrganizationTeam, OrganizationTeam.organization_id == Organization.id)
+    .where(OrganizationTeam.team_id == bindparam("team_id"),
+           Organization.requires_evidence.is_(True))
+    .limit(1))
+
+
 def evidence_required(team: Team) -> bool:
     """True when the team belongs to an organization that requires evidence at levels 4-5."""
-    return bool(db.session.scalar(select(exists().where(
-        OrganizationTeam.team_id == team.id,
-        OrganizationTeam.organization_id == Organization.id,
-        Organization.requires_evidence.is_(True)))))
+    return db.session.execute(_EVIDENCE_REQUIRED, {"team_id": team.id}).first() is not None
 
 
 def _reviews_team(team_id: int | ColumnExpressionArgument[int], user_id: int) -> Exists:
