@@ -283,3 +283,47 @@ def test_what_a_team_member_does_in_an_organization_stays_out_of_the_teams_log(
             public_id=public_id))
     log = client.get(f"/teams/{team_id}/audit").get_data(as_text=True)
     assert "Department of Secrets" not in log
+
+
+def test_a_kept_portfolio_page_shows_each_change_of_its_teams_at_once(
+        app, client, make_assessment, questionnaire, organization):
+    """The portfolio page is kept between views (web/fragments.cached_page); a new finished
+    assessment, a team becoming a HISP and an overdue action each show on the next view."""
+    import datetime as dt
+
+    from assessment.store import operations
+    from assessment.store.models import Action
+    from assessment.store.operations import SubmittedAnswer
+
+    cx, organization_id = organization
+    make_assessment(answers(questionnaire, "2", "4"), finished=True, service="Disaster aid")
+    join(client, invite_link(cx, organization_id), "Disaster aid")
+    url = f"/organizations/{organization_id}"
+
+    def strategy_cell() -> str:
+        page = BeautifulSoup(cx.get(url).data, "html.parser")
+        row = page.find("table", class_="app-portfolio").tbody.find("tr")
+        return row.find_all("td")[0].get_text(" ", strip=True)
+
+    assert strategy_cell().startswith("2.0")
+    assert cx.get(url).data == cx.get(url).data  # kept: the same page twice
+    with app.app_context():
+        team = db.session.scalar(db.select(Team).filter_by(service="Disaster aid"))
+        again = operations.start_assessment(questionnaire, team)
+        operations.save_answers(again.responses[0], {
+            q.id: SubmittedAnswer("4") for *_, q in questionnaire.questions()})
+        operations.finish_assessment(again)
+        db.session.commit()
+        again_id = again.id
+    assert strategy_cell().startswith("4.0")
+
+    with app.app_context():
+        team = db.session.scalar(db.select(Team).filter_by(service="Disaster aid"))
+        team.is_hisp, team.hisp_service = True, "FEMA disaster assistance"
+        db.session.add(Action(team_id=team.id, assessment_id=again_id,
+                              last_assessment_id=again_id, practice_id=questionnaire.pillars[0]
+                              .practices[0].id, title="Publish the survey results",
+                              owner="CX lead", due_date=dt.date(2020, 1, 1)))
+        db.session.commit()
+    shown = page_text(BeautifulSoup(cx.get(url).data, "html.parser"))
+    assert "Publish the survey results" in shown and "HISP" in shown

@@ -25,7 +25,15 @@ from sqlalchemy import (
 )
 
 from assessment.extensions import Model, db
-from assessment.store.models import EVER_FINISHED, Action, Assessment, Team, utcnow
+from assessment.store.models import (
+    EVER_FINISHED,
+    Action,
+    Assessment,
+    Organization,
+    OrganizationTeam,
+    Team,
+    utcnow,
+)
 
 Stamp = tuple[Any, ...]
 
@@ -105,6 +113,53 @@ def history_stamp(team: Team) -> Stamp:
     """Everything a team's history page shows beyond the team's row: its assessments and
     other teams' scores."""
     return tuple(db.session.execute(_HISTORY, {"team_id": team.id, "recent": _recent()}).one())
+
+
+ORGANIZATION_ID: BindParameter[int] = bindparam("organization_id", type_=Integer)
+# The organization and its bureaus (one level down, as store/portfolio.py reads them).
+_WITH_BUREAUS = select(Organization.id).where(
+    (Organization.id == ORGANIZATION_ID) | (Organization.parent_id == ORGANIZATION_ID))
+_ORGANIZATION_TEAM_IDS = select(OrganizationTeam.team_id).where(
+    OrganizationTeam.organization_id.in_(_WITH_BUREAUS))
+
+
+def _organization_columns() -> list[ScalarSelect[Any]]:
+    """What a portfolio shows beyond its teams' rows: which teams are in it (a team that joins
+    or leaves changes the count or the newest link), its bureaus, and the teams' assessments
+    (every change to scores, reviews included, moves Assessment.updated_at; a change that
+    committed after a later one was read is counted since RECENT, as for peers) and actions."""
+    in_it = Assessment.team_id.in_(_ORGANIZATION_TEAM_IDS)
+    acts = Action.team_id.in_(_ORGANIZATION_TEAM_IDS)
+    links = OrganizationTeam.organization_id.in_(_WITH_BUREAUS)
+    return [
+        select(func.count(OrganizationTeam.id)).where(links).scalar_subquery(),
+        select(func.max(OrganizationTeam.id)).where(links).scalar_subquery(),
+        select(func.count(Organization.id)).where(Organization.parent_id == ORGANIZATION_ID)
+        .scalar_subquery(),
+        select(func.count(Assessment.id)).where(in_it).scalar_subquery(),
+        select(func.max(Assessment.updated_at)).where(in_it).scalar_subquery(),
+        select(func.max(Assessment.id)).where(in_it).scalar_subquery(),
+        select(func.count(Assessment.id)).where(in_it, Assessment.updated_at > RECENT)
+        .scalar_subquery(),
+        select(func.count(Action.id)).where(acts).scalar_subquery(),
+        select(func.max(Action.updated_at)).where(acts).scalar_subquery(),
+        select(func.max(Action.id)).where(acts).scalar_subquery(),
+    ]
+
+
+_ORGANIZATION = select(*_organization_columns())
+# The teams' own rows: names, HISP designation, deletion (a team has no time of change).
+_ORGANIZATION_TEAMS = (
+    select(Team.id, Team.agency, Team.office, Team.service, Team.is_hisp, Team.hisp_service,
+           Team.deleted_at)
+    .where(Team.id.in_(_ORGANIZATION_TEAM_IDS)).order_by(Team.id))
+
+
+def portfolio_stamp(organization: Organization) -> Stamp:
+    """Everything an organization's portfolio shows beyond the organization's own row."""
+    params = {"organization_id": organization.id, "recent": _recent()}
+    return (tuple(db.session.execute(_ORGANIZATION, params).one()),
+            tuple(tuple(row) for row in db.session.execute(_ORGANIZATION_TEAMS, params)))
 
 
 def _recent() -> dt.datetime:

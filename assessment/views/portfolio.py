@@ -13,11 +13,12 @@ from assessment.extensions import db
 from assessment.report.plan_data import find_practice
 from assessment.report.portfolio_csv import portfolio_csv
 from assessment.rules.portfolio import Portfolio, median_charts
-from assessment.store import audit
+from assessment.store import audit, stamps
 from assessment.store.models import FINISHED, ORG_OWNER, ORG_VIEWER, Assessment, Organization
 from assessment.store.portfolio import organization_portfolio
 from assessment.views.common import current_questionnaire
 from assessment.web.access import organization_or_404, organization_team_or_404
+from assessment.web.fragments import cached_page
 
 bp = Blueprint("portfolio", __name__)
 
@@ -36,9 +37,18 @@ def read_portfolio(organization: Organization) -> Portfolio:
 @bp.get("/organizations/<int:organization_id>")
 def portfolio(organization_id: int) -> str:
     organization, role = organization_or_404(organization_id, ORG_VIEWER)
-    data = read_portfolio(organization)
-    return render_template("portfolio/portfolio.html", organization=organization, role=role,
-                           owner=ORG_OWNER, portfolio=data, charts=median_charts(data))
+    # Kept until the organization, its teams, their assessments or actions change, or the day
+    # does (what is overdue); the address (the sort) and the reader are part of the key.
+    key = ("portfolio", role, current_questionnaire().version, today(),
+           stamps.row_values(organization), stamps.portfolio_stamp(organization))
+
+    def render() -> str:
+        data = read_portfolio(organization)
+        return render_template("portfolio/portfolio.html", organization=organization,
+                               role=role, owner=ORG_OWNER, portfolio=data,
+                               charts=median_charts(data))
+
+    return cached_page(key, render)
 
 
 @bp.get("/organizations/<int:organization_id>/summary")
