@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from flask_login import UserMixin
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -82,6 +83,10 @@ class Team(SoftDeleted, Model):
     # a service from rules/hisp.PROFILES or one the team typed.
     is_hisp: Mapped[bool] = mapped_column(default=False, server_default=false(), index=True)
     hisp_service: Mapped[str | None] = mapped_column(String(200), default=None)
+    # Moved by the database (migration 0015's triggers) whenever this row, one of the team's
+    # assessments or one of its actions changes: what the team's kept pages and the portfolios
+    # it is in are checked against (store/stamps.py). Never set by the app.
+    revision: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     assessments: Mapped[list[Assessment]] = relationship(
         back_populates="team", order_by="Assessment.started_at"

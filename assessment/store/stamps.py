@@ -1,10 +1,12 @@
 """Stamps: one cheap query that changes whenever what a kept page shows may have changed.
 
-A stamp is a tuple of counts and latest change times. It moves when a row is added (count and
-latest id or time), changed (every table read here sets updated_at on change, and
-store/operations.py moves Assessment.updated_at whenever answers, agreed answers or targets
-change) or removed (count). Pages are kept under their stamp (web/fragments.cached_page), so a
-change in any app process is seen by every other one at its next request.
+A stamp is a tuple of counts, sums and latest change times. Other teams' scores: it moves when
+an assessment that is or was finished is added (count and latest id), changed (store/
+read_model.py moves Assessment.updated_at whenever answers, agreed answers or targets change)
+or removed (count). A team's own data: team.revision, which the database moves on every change
+to the team, its assessments or its actions (migration 0015). Pages are kept under their stamp
+(web/fragments.cached_page), so a change in any app process is seen by every other one at its
+next request.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy import (
     DateTime,
     Integer,
     ScalarSelect,
+    Select,
     bindparam,
     func,
     inspect,
@@ -27,7 +30,6 @@ from sqlalchemy import (
 from assessment.extensions import Model, db
 from assessment.store.models import (
     EVER_FINISHED,
-    Action,
     Assessment,
     Organization,
     OrganizationTeam,
@@ -40,8 +42,6 @@ Stamp = tuple[Any, ...]
 
 # The statements are built once, with their ids as parameters: building one costs more than
 # running it.
-ASSESSMENT_ID: BindParameter[int] = bindparam("assessment_id", type_=Integer)
-TEAM_ID: BindParameter[int] = bindparam("team_id", type_=Integer)
 RECENT: BindParameter[dt.datetime] = bindparam("recent", type_=DateTime)
 # gunicorn ends a request after 30 s: a change older than this has committed or never will.
 SETTLING = dt.timedelta(hours=1)
@@ -68,32 +68,7 @@ def _peer_columns() -> list[ScalarSelect[Any]]:
     ]
 
 
-def _team_columns() -> list[ScalarSelect[Any]]:
-    """What the list of a team's assessments depends on: each one's last change, and how
-    many there are."""
-    of_team = Assessment.team_id == TEAM_ID
-    return [
-        select(func.count(Assessment.id)).where(of_team).scalar_subquery(),
-        select(func.max(Assessment.updated_at)).where(of_team).scalar_subquery(),
-        select(func.max(Assessment.id)).where(of_team).scalar_subquery(),
-    ]
-
-
-def _action_columns() -> list[ScalarSelect[Any]]:
-    """What an assessment's actions depend on: the team's actions (open ones carry forward
-    from earlier assessments) added, changed, deleted, restored (each moves updated_at) or
-    purged (the count)."""
-    of_team = Action.team_id == TEAM_ID
-    return [
-        select(func.count(Action.id)).where(of_team).scalar_subquery(),
-        select(func.max(Action.updated_at)).where(of_team).scalar_subquery(),
-        select(func.max(Action.id)).where(of_team).scalar_subquery(),
-    ]
-
-
 _PEERS = select(*_peer_columns())
-_RESULTS = select(*_action_columns(), *_team_columns(), *_peer_columns())
-_HISTORY = select(*_team_columns(), *_peer_columns())
 
 
 def peer_stamp() -> Stamp:
@@ -101,65 +76,45 @@ def peer_stamp() -> Stamp:
     return tuple(db.session.execute(_PEERS, {"recent": _recent()}).one())
 
 
-def results_stamp(assessment: Assessment) -> Stamp:
-    """Everything a results page shows beyond the assessment's own row: its actions, the
-    team's other assessments (the compare link) and other teams' scores (the peer table)."""
-    return tuple(db.session.execute(_RESULTS, {"assessment_id": assessment.id,
-                                               "team_id": assessment.team_id,
-                                               "recent": _recent()}).one())
+def with_peer_stamp(statement: Select[Any]) -> Select[Any]:
+    """The statement with the peer stamp's columns after its own, so a page that loads its
+    rows and checks other teams' scores asks the database once (pass peer_parameters())."""
+    return statement.add_columns(*_peer_columns())
 
 
-def history_stamp(team: Team) -> Stamp:
-    """Everything a team's history page shows beyond the team's row: its assessments and
-    other teams' scores."""
-    return tuple(db.session.execute(_HISTORY, {"team_id": team.id, "recent": _recent()}).one())
+def peer_parameters() -> dict[str, Any]:
+    return {"recent": _recent()}
 
+
+# A team's own pages need no more than the team's row: its revision (migration 0015) moves
+# with every change to the team, its assessments (answers, agreed answers, targets, reviews,
+# finishing, reopening, deleting, restoring) and its actions (added, changed, deleted,
+# restored, carried forward or purged). So a results page is kept under the assessment's row,
+# the team's row and the peer stamp; a history page under the team's row and the peer stamp.
 
 ORGANIZATION_ID: BindParameter[int] = bindparam("organization_id", type_=Integer)
 # The organization and its bureaus (one level down, as store/portfolio.py reads them).
 _WITH_BUREAUS = select(Organization.id).where(
     (Organization.id == ORGANIZATION_ID) | (Organization.parent_id == ORGANIZATION_ID))
-_ORGANIZATION_TEAM_IDS = select(OrganizationTeam.team_id).where(
-    OrganizationTeam.organization_id.in_(_WITH_BUREAUS))
+_BUREAUS = select(Organization.id).where(Organization.parent_id == ORGANIZATION_ID).subquery()
 
-
-def _organization_columns() -> list[ScalarSelect[Any]]:
-    """What a portfolio shows beyond its teams' rows: which teams are in it (a team that joins
-    or leaves changes the count or the newest link), its bureaus, and the teams' assessments
-    (every change to scores, reviews included, moves Assessment.updated_at; a change that
-    committed after a later one was read is counted since RECENT, as for peers) and actions."""
-    in_it = Assessment.team_id.in_(_ORGANIZATION_TEAM_IDS)
-    acts = Action.team_id.in_(_ORGANIZATION_TEAM_IDS)
-    links = OrganizationTeam.organization_id.in_(_WITH_BUREAUS)
-    return [
-        select(func.count(OrganizationTeam.id)).where(links).scalar_subquery(),
-        select(func.max(OrganizationTeam.id)).where(links).scalar_subquery(),
-        select(func.count(Organization.id)).where(Organization.parent_id == ORGANIZATION_ID)
-        .scalar_subquery(),
-        select(func.count(Assessment.id)).where(in_it).scalar_subquery(),
-        select(func.max(Assessment.updated_at)).where(in_it).scalar_subquery(),
-        select(func.max(Assessment.id)).where(in_it).scalar_subquery(),
-        select(func.count(Assessment.id)).where(in_it, Assessment.updated_at > RECENT)
-        .scalar_subquery(),
-        select(func.count(Action.id)).where(acts).scalar_subquery(),
-        select(func.max(Action.updated_at)).where(acts).scalar_subquery(),
-        select(func.max(Action.id)).where(acts).scalar_subquery(),
-    ]
-
-
-_ORGANIZATION = select(*_organization_columns())
-# The teams' own rows: names, HISP designation, deletion (a team has no time of change).
-_ORGANIZATION_TEAMS = (
-    select(Team.id, Team.agency, Team.office, Team.service, Team.is_hisp, Team.hisp_service,
-           Team.deleted_at)
-    .where(Team.id.in_(_ORGANIZATION_TEAM_IDS)).order_by(Team.id))
+# What a portfolio shows beyond the organization's row, in one pass over its teams: which
+# teams are in it (a join adds a link with a new, higher id and a team's id to the sums; a
+# leave takes both away), each team's revision (it only grows, so any change to any team's
+# row, assessments, reviews or actions grows the sum), and its bureaus (their number and ids).
+_ORGANIZATION = (
+    select(func.count(OrganizationTeam.id), func.coalesce(func.sum(OrganizationTeam.id), 0),
+           func.max(OrganizationTeam.id), func.coalesce(func.sum(OrganizationTeam.team_id), 0),
+           func.coalesce(func.sum(Team.revision), 0),
+           select(func.count(_BUREAUS.c.id)).scalar_subquery(),
+           select(func.coalesce(func.sum(_BUREAUS.c.id), 0)).scalar_subquery())
+    .select_from(OrganizationTeam).join(Team, Team.id == OrganizationTeam.team_id)
+    .where(OrganizationTeam.organization_id.in_(_WITH_BUREAUS)))
 
 
 def portfolio_stamp(organization: Organization) -> Stamp:
     """Everything an organization's portfolio shows beyond the organization's own row."""
-    params = {"organization_id": organization.id, "recent": _recent()}
-    return (tuple(db.session.execute(_ORGANIZATION, params).one()),
-            tuple(tuple(row) for row in db.session.execute(_ORGANIZATION_TEAMS, params)))
+    return tuple(db.session.execute(_ORGANIZATION, {"organization_id": organization.id}).one())
 
 
 def _recent() -> dt.datetime:

@@ -12,7 +12,7 @@ from assessment.store import read_model, reviews, stamps
 from assessment.store.models import VIEWER, Team
 from assessment.store.peers import peer_spreads
 from assessment.views.common import current_questionnaire
-from assessment.web.access import team_or_404
+from assessment.web.access import team_and_peer_stamp
 from assessment.web.fragments import cached_page, scored_fragment
 
 bp = Blueprint("history", __name__)
@@ -20,11 +20,11 @@ bp = Blueprint("history", __name__)
 
 @bp.get("/teams/<int:team_id>/history")
 def team_history(team_id: int) -> str:
-    team, role = team_or_404(team_id, VIEWER)
+    team, role, peers = team_and_peer_stamp(team_id, VIEWER)
     questionnaire = current_questionnaire()
-    # Kept until the team, its assessments or other teams' scores change.
-    key = ("history", role, questionnaire.version, stamps.row_values(team),
-           stamps.history_stamp(team))
+    # Kept until the team (its revision moves with its assessments) or other teams' scores
+    # change.
+    key = ("history", role, questionnaire.version, stamps.row_values(team), peers)
     return cached_page(key, lambda: _history_page(team, role, questionnaire))
 
 

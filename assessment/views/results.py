@@ -26,7 +26,7 @@ from assessment.store.models import OWNER, VIEWER, Assessment, utcnow
 from assessment.store.peers import peer_spreads
 from assessment.store.queries import actions_by_practice
 from assessment.web import once
-from assessment.web.access import assessment_for
+from assessment.web.access import assessment_and_peer_stamp, assessment_for
 from assessment.web.forms import target_form_class, target_form_data
 from assessment.web.fragments import cached_page
 
@@ -35,14 +35,15 @@ bp = Blueprint("results", __name__)
 
 @bp.get("/assessments/<public_id>/results")
 def results(public_id: str) -> str | Response:
-    assessment, role = assessment_for(public_id, VIEWER)
+    assessment, role, peers = assessment_and_peer_stamp(public_id, VIEWER)
     if not assessment.is_finished:
         flash("Finish the assessment to see your results.", "info")
         return redirect(url_for("take.review", public_id=public_id))
-    # Kept until the assessment, its team, its actions, the team's assessments or other
-    # teams' scores change (the reader and their role are part of every page's key).
+    # Kept until the assessment, its team (whose revision moves with its actions and its other
+    # assessments) or other teams' scores change (the reader and their role are part of every
+    # page's key).
     key = ("results", role, stamps.row_values(assessment), stamps.row_values(assessment.team),
-           stamps.results_stamp(assessment))
+           peers)
     return cached_page(key, lambda: _results_page(assessment, role))
 
 

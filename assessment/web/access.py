@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, abort
 from flask_login import current_user
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.orm import contains_eager
 
 from assessment.extensions import db, login_manager
+from assessment.store import stamps
 from assessment.store.models import (
     MEMBER,
     ORG_OWNER,
@@ -24,6 +27,7 @@ from assessment.store.models import (
     OrganizationTeam,
     Team,
 )
+from assessment.store.stamps import Stamp
 
 RANK = ROLE_RANK
 
@@ -102,29 +106,58 @@ _TEAM_AND_ROLE = (
     .where(Team.id == bindparam("team_id")))
 
 
+_ASSESSMENT_ROLE_AND_PEERS = stamps.with_peer_stamp(_ASSESSMENT_AND_ROLE)
+_TEAM_ROLE_AND_PEERS = stamps.with_peer_stamp(_TEAM_AND_ROLE)
+
+
 def assessment_for(public_id: str, needed: str) -> tuple[Assessment, str]:
     """The assessment behind the link and the user's role, if the role allows what is needed.
     One query loads the assessment, its team and the user's membership."""
+    assessment, role, _ = _assessment_row(_ASSESSMENT_AND_ROLE, public_id, needed, {})
+    return assessment, role
+
+
+def assessment_and_peer_stamp(public_id: str, needed: str) -> tuple[Assessment, str, Stamp]:
+    """assessment_for, with the peer stamp (store/stamps.py) read in the same query: the
+    results page is kept under it."""
+    return _assessment_row(_ASSESSMENT_ROLE_AND_PEERS, public_id, needed,
+                           stamps.peer_parameters())
+
+
+def _assessment_row(statement: Select[Any], public_id: str, needed: str,
+                    parameters: dict[str, Any]) -> tuple[Assessment, str, Stamp]:
     user_id = current_user.id if current_user.is_authenticated else None
-    row = db.session.execute(_ASSESSMENT_AND_ROLE,
-                             {"public_id": public_id, "user_id": user_id}).one_or_none()
+    row = db.session.execute(statement, {"public_id": public_id, "user_id": user_id,
+                                         **parameters}).one_or_none()
     if row is None:
         abort(404)
-    assessment, role = row
-    return assessment, check_role(assessment.team, role, needed)
+    assessment, role, *stamp = row
+    return assessment, check_role(assessment.team, role, needed), tuple(stamp)
 
 
 def team_or_404(team_id: int, needed: str) -> tuple[Team, str]:
     """The team and the user's role in it, if the role allows what is needed (one query)."""
+    team, role, _ = _team_row(_TEAM_AND_ROLE, team_id, needed, {})
+    return team, role
+
+
+def team_and_peer_stamp(team_id: int, needed: str) -> tuple[Team, str, Stamp]:
+    """team_or_404, with the peer stamp read in the same query: the history page is kept
+    under it."""
+    return _team_row(_TEAM_ROLE_AND_PEERS, team_id, needed, stamps.peer_parameters())
+
+
+def _team_row(statement: Select[Any], team_id: int, needed: str,
+              parameters: dict[str, Any]) -> tuple[Team, str, Stamp]:
     user_id = current_user.id if current_user.is_authenticated else None
-    row = db.session.execute(_TEAM_AND_ROLE,
-                             {"team_id": team_id, "user_id": user_id}).one_or_none()
+    row = db.session.execute(statement, {"team_id": team_id, "user_id": user_id,
+                                         **parameters}).one_or_none()
     if row is None:
         if not current_user.is_authenticated:
             abort(login_manager.unauthorized())
         abort(404)
-    team, role = row
-    return team, check_role(team, role, needed)
+    team, role, *stamp = row
+    return team, check_role(team, role, needed), tuple(stamp)
 
 
 # An organization's people: owners manage it, reviewers validate, viewers read.
