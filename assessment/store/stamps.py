@@ -38,6 +38,7 @@ from assessment.store.models import (
 )
 
 Stamp = tuple[Any, ...]
+AnySelect = Select[*tuple[Any, ...]]
 
 
 # The statements are built once, with their ids as parameters: building one costs more than
@@ -76,7 +77,7 @@ def peer_stamp() -> Stamp:
     return tuple(db.session.execute(_PEERS, {"recent": _recent()}).one())
 
 
-def with_peer_stamp(statement: Select[Any]) -> Select[Any]:
+def with_peer_stamp(statement: AnySelect) -> AnySelect:
     """The statement with the peer stamp's columns after its own, so a page that loads its
     rows and checks other teams' scores asks the database once (pass peer_parameters())."""
     return statement.add_columns(*_peer_columns())

@@ -124,7 +124,7 @@ def assessment_and_peer_stamp(public_id: str, needed: str) -> tuple[Assessment, 
                            stamps.peer_parameters())
 
 
-def _assessment_row(statement: Select[Any], public_id: str, needed: str,
+def _assessment_row(statement: Select[*tuple[Any, ...]], public_id: str, needed: str,
                     parameters: dict[str, Any]) -> tuple[Assessment, str, Stamp]:
     user_id = current_user.id if current_user.is_authenticated else None
     row = db.session.execute(statement, {"public_id": public_id, "user_id": user_id,
@@ -147,7 +147,7 @@ def team_and_peer_stamp(team_id: int, needed: str) -> tuple[Team, str, Stamp]:
     return _team_row(_TEAM_ROLE_AND_PEERS, team_id, needed, stamps.peer_parameters())
 
 
-def _team_row(statement: Select[Any], team_id: int, needed: str,
+def _team_row(statement: Select[*tuple[Any, ...]], team_id: int, needed: str,
               parameters: dict[str, Any]) -> tuple[Team, str, Stamp]:
     user_id = current_user.id if current_user.is_authenticated else None
     row = db.session.execute(statement, {"team_id": team_id, "user_id": user_id,
