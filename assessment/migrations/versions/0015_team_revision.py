@@ -17,6 +17,9 @@ SQL is seen too. On PostgreSQL the bump is a deferred constraint trigger: it run
 after every other row the transaction writes is locked, so two requests that write an
 assessment and an action of the same team in different orders cannot deadlock on the team row.
 SQLite runs one writer at a time, so plain triggers do there.
+
+Also: the peer stamp's sum of the ids of live HISP teams is read from an index of (is_hisp,
+deleted_at, id) alone, instead of from 171 rows of 2,000 teams (0.11 -> 0.03 ms).
 """
 from alembic import op
 import sqlalchemy as sa
@@ -55,6 +58,8 @@ END $$;
 def upgrade():
     op.add_column('team', sa.Column('revision', sa.BigInteger(), nullable=False,
                                     server_default='0'))
+    op.drop_index('ix_team_is_hisp', table_name='team')
+    op.create_index('ix_team_hisp_ids', 'team', ['is_hisp', 'deleted_at', 'id'], unique=False)
     if op.get_bind().dialect.name == 'postgresql':
         op.execute(POSTGRESQL_FUNCTIONS)
         for table in CHILDREN:
@@ -99,5 +104,7 @@ def downgrade():
             for event in ('insert', 'update', 'delete'):
                 op.execute(f"DROP TRIGGER {table}_{event}_moves_team_revision")
         op.execute("DROP TRIGGER team_row_moves_revision")
+    op.drop_index('ix_team_hisp_ids', table_name='team')
+    op.create_index('ix_team_is_hisp', 'team', ['is_hisp'], unique=False)
     with op.batch_alter_table('team') as batch:
         batch.drop_column('revision')
