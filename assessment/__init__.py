@@ -55,6 +55,9 @@ def register_extensions(app: Flask) -> None:
     log.init_app(app)
     database.init_app(app)
     db.init_app(app)
+    with app.app_context():
+        database.ping_idle_connections(db.engine, float(app.config.get(
+            "DATABASE_PING_AFTER_IDLE_SECONDS", database.PING_AFTER_IDLE_SECONDS)))
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     security.init_form_guard(app)
     csrf.init_app(app)

@@ -41,6 +41,9 @@ def load_config(instance_path: str) -> dict[str, object]:
         # one statement after this many, both well within gunicorn's 30-second worker timeout.
         "DATABASE_CONNECT_TIMEOUT": int(os.environ.get("DATABASE_CONNECT_TIMEOUT", 5)),
         "DATABASE_STATEMENT_TIMEOUT": int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", 15)),
+        # A pooled connection idle for longer than this many seconds is checked before use.
+        "DATABASE_PING_AFTER_IDLE_SECONDS": float(
+            os.environ.get("DATABASE_PING_AFTER_IDLE_SECONDS", 1.0)),
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json"),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "SESSION_COOKIE_HTTPONLY": True,

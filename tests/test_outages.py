@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from assessment.extensions import db
+from assessment.store import database
 from assessment.store.models import User
 from tests.backends import backend_app, empty, own_postgres  # noqa: F401 (a fixture)
 from tests.conftest import FAST_HASH, check_page, page_text, sign_in_as, store_assessment
@@ -95,13 +96,32 @@ def test_a_database_outage_answers_a_plain_503_page_and_recovers(app, member, da
 
 
 def test_connections_the_database_dropped_while_idle_are_replaced_before_use(
-        app, member, database_line, questionnaire):
+        app, member, database_line, questionnaire, monkeypatch):
     browser, public_id = member
     assert browser.get("/teams").status_code == 200  # the pool now holds a connection
     database_line.cut()  # a short outage with no traffic: the pooled connection dies
     database_line.restore()
+    later = time.monotonic() + database.PING_AFTER_IDLE_SECONDS + 1
+    monkeypatch.setattr(database, "clock", lambda: later)  # and stays idle for a while
     assert browser.get("/teams").status_code == 200
     assert save_strategy(browser, public_id, questionnaire).status_code == 302
+
+
+def test_a_connection_used_a_moment_ago_is_not_checked_again(app, member, monkeypatch):
+    """Checking costs a round trip: a connection that just served a request is used as is."""
+    browser, _ = member
+    with app.app_context():
+        dialect = db.engine.dialect
+    pings: list[object] = []
+    monkeypatch.setattr(dialect, "do_ping", lambda connection: pings.append(connection) or True)
+    now = [time.monotonic()]
+    monkeypatch.setattr(database, "clock", lambda: now[0])
+    for _ in range(3):
+        assert browser.get("/teams").status_code == 200
+    assert pings == []
+    now[0] += database.PING_AFTER_IDLE_SECONDS + 1
+    assert browser.get("/teams").status_code == 200
+    assert len(pings) == 1
 
 
 def test_a_silent_database_is_answered_within_the_connect_timeout(app, member, database_line):
