@@ -25,6 +25,7 @@ from sqlalchemy import (
     inspect,
     select,
     text,
+    true,
 )
 
 from assessment.extensions import Model, db
@@ -113,9 +114,14 @@ _ORGANIZATION = (
     .where(OrganizationTeam.organization_id.in_(_WITH_BUREAUS)))
 
 
-def portfolio_stamp(organization: Organization) -> Stamp:
-    """Everything an organization's portfolio shows beyond the organization's own row."""
-    return tuple(db.session.execute(_ORGANIZATION, {"organization_id": organization.id}).one())
+_ORGANIZATION_ROW = _ORGANIZATION.subquery("portfolio_stamp")
+
+
+def with_portfolio_stamp(statement: AnySelect) -> AnySelect:
+    """A statement that reads the organization (its id bound as organization_id), with the
+    portfolio stamp's columns after its own: the portfolio page asks the database once."""
+    return (statement.add_columns(*_ORGANIZATION_ROW.c)
+            .join(_ORGANIZATION_ROW, true()))
 
 
 def _recent() -> dt.datetime:

@@ -17,7 +17,11 @@ from assessment.store import audit, stamps
 from assessment.store.models import FINISHED, ORG_OWNER, ORG_VIEWER, Assessment, Organization
 from assessment.store.portfolio import organization_portfolio
 from assessment.views.common import current_questionnaire
-from assessment.web.access import organization_or_404, organization_team_or_404
+from assessment.web.access import (
+    organization_and_portfolio_stamp,
+    organization_or_404,
+    organization_team_or_404,
+)
 from assessment.web.fragments import cached_page
 
 bp = Blueprint("portfolio", __name__)
@@ -36,11 +40,11 @@ def read_portfolio(organization: Organization) -> Portfolio:
 
 @bp.get("/organizations/<int:organization_id>")
 def portfolio(organization_id: int) -> str:
-    organization, role = organization_or_404(organization_id, ORG_VIEWER)
+    organization, role, stamp = organization_and_portfolio_stamp(organization_id, ORG_VIEWER)
     # Kept until the organization, its teams, their assessments or actions change, or the day
     # does (what is overdue); the address (the sort) and the reader are part of the key.
     key = ("portfolio", role, current_questionnaire().version, today(),
-           stamps.row_values(organization), stamps.portfolio_stamp(organization))
+           stamps.row_values(organization), stamp)
 
     def render() -> str:
         data = read_portfolio(organization)
