@@ -58,7 +58,8 @@ POST_ENDPOINTS = [
     "passkeys.register_options", "passkeys.confirm_options", "passkeys.sign_in_options",
     "passkeys.sign_in", "passkeys.recovery_sign_in", "passkeys.confirm",
     "organizations.create", "organizations.add_person", "organizations.change_role",
-    "organizations.remove_person", "organizations.invite", "team_organizations.join",
+    "organizations.remove_person", "organizations.invite", "organizations.withdraw_invite",
+    "team_organizations.join",
     "team_organizations.leave", "team_organizations.sharing",
     "validation.review_answers", "validation.reply",
 ]

@@ -13,16 +13,19 @@ from pypdf import PdfReader
 
 from assessment.extensions import db
 from assessment.store import api_tokens
+from assessment.store import organizations as orgs
 from assessment.store.demo_department import DEPARTMENT
 from assessment.store.models import (
+    ORG_VIEWER,
     Assessment,
     AuditEvent,
     Organization,
+    OrganizationInvite,
     OrganizationTeam,
     Team,
     User,
 )
-from tests.conftest import page_text, sign_in_as
+from tests.conftest import check_page, page_text, sign_in_as
 from tests.test_authorization import token_for
 
 
@@ -113,6 +116,45 @@ def test_an_invite_link_works_once(app, client, make_assessment, organization):
     assert client.get(link).status_code == 410
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(OrganizationTeam)) == 1
+
+
+def test_an_owner_sees_open_invite_links_and_withdraws_one(app, client, make_user,
+                                                           make_assessment, organization):
+    cx, organization_id = organization
+    make_assessment(service="Disaster aid")
+    first, second = invite_link(cx, organization_id), invite_link(cx, organization_id)
+    people = f"/organizations/{organization_id}/people"
+    page = check_page(cx.get(people).data)
+    rows = page.find("table", class_="app-invites").tbody.find_all("tr")
+    assert len(rows) == 2 and "cx@dhs.gov" in rows[0].get_text()
+    withdraw = rows[0].find("form")["action"]
+    with app.app_context():
+        withdrawn_id = int(withdraw.split("/")[-2])
+        withdrawn_hash = db.session.get(OrganizationInvite, withdrawn_id).token_hash
+    link = first if withdrawn_hash == orgs._hash(first.split("/")[-1]) else second
+
+    # Only an owner withdraws, and only this organization's links.
+    viewer = make_user("viewer@dhs.gov")
+    with app.app_context():
+        orgs.add_person(db.session.get(Organization, organization_id), "viewer@dhs.gov",
+                        ORG_VIEWER)
+        db.session.commit()
+    assert post(sign_in_as(app.test_client(), viewer), withdraw).status_code == 403
+    assert post(cx, f"/organizations/{organization_id}/invites/{withdrawn_id + 99}/withdraw"
+                ).status_code == 302
+
+    response = post(cx, withdraw)
+    assert response.status_code == 302 and response.location.endswith("#invites")
+    assert "You withdrew the invite link" in page_text(check_page(cx.get(people).data))
+    gone = client.get(link)
+    assert gone.status_code == 410 and "withdrawn" in page_text(check_page(gone.data))
+    assert len(check_page(cx.get(people).data).find(
+        "table", class_="app-invites").tbody.find_all("tr")) == 1
+    assert "already used or withdrawn" in page_text(check_page(
+        cx.get(post(cx, withdraw).location).data))
+    with app.app_context():
+        actions = [e.action for e in db.session.scalars(db.select(AuditEvent))]
+    assert actions.count("org_invite_withdrawn") == 1
 
 
 def test_the_last_owner_cannot_leave_or_be_made_a_viewer(app, make_user, organization):

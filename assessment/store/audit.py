@@ -67,6 +67,7 @@ ACTIONS = {
     "org_role_changed": "Changed a role in an organization",  # organizations
     "org_person_removed": "Removed someone from an organization",  # organizations
     "org_invite_created": "Made an invite link for a team to join an organization",
+    "org_invite_withdrawn": "Withdrew an invite link for a team to join an organization",
     "org_joined": "Joined an organization",  # organizations
     "org_left": "Left an organization",  # organizations
     "org_sharing_changed": "Changed what an organization sees",  # organizations

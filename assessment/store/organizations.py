@@ -108,6 +108,42 @@ def create_invite(organization: Organization, created_by: User) -> str:
     return token
 
 
+# Expired links stay listed (marked) for this long, so owners see which teams did not join.
+EXPIRED_SHOWN_DAYS = 30
+
+
+def open_invites(organization: Organization, now: dt.datetime | None = None
+                 ) -> list[OrganizationInvite]:
+    """The organization's invite links not used or withdrawn yet, the soonest to expire
+    first; expired ones for EXPIRED_SHOWN_DAYS after they expired."""
+    since = (now or utcnow()) - dt.timedelta(days=EXPIRED_SHOWN_DAYS)
+    return list(db.session.scalars(
+        select(OrganizationInvite)
+        .options(selectinload(OrganizationInvite.created_by))
+        .where(OrganizationInvite.organization_id == organization.id,
+               OrganizationInvite.used_at.is_(None), OrganizationInvite.revoked_at.is_(None),
+               OrganizationInvite.expires_at > since)
+        .order_by(OrganizationInvite.expires_at, OrganizationInvite.id)))
+
+
+def invite_of(organization: Organization, invite_id: int) -> OrganizationInvite | None:
+    """One of the organization's invites; another organization's is as unknown as none."""
+    invite = db.session.get(OrganizationInvite, invite_id)
+    return invite if invite is not None and invite.organization_id == organization.id else None
+
+
+def withdraw_invite(invite: OrganizationInvite) -> bool:
+    """The link stops working (its page then says it was withdrawn). One statement, so two
+    owners withdrawing it at once withdraw it once; False for the one that found it used or
+    withdrawn meanwhile."""
+    return cast(CursorResult, db.session.execute(
+        update(OrganizationInvite)
+        .where(OrganizationInvite.id == invite.id, OrganizationInvite.used_at.is_(None),
+               OrganizationInvite.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False))).rowcount == 1
+
+
 def invite_by_token(token: str) -> OrganizationInvite | None:
     """The invite behind a token, whatever its state; None when no invite has it."""
     return db.session.scalar(select(OrganizationInvite).where(

@@ -17,6 +17,7 @@ from assessment.store.models import (
     ORG_ROLES,
     Organization,
     OrganizationMember,
+    utcnow,
 )
 from assessment.web import once
 from assessment.web.access import organization_or_404
@@ -81,7 +82,9 @@ def people(organization_id: int) -> str:
 
 def render_people(organization: Organization, form: PersonForm) -> str:
     return render_template("organizations/people.html", organization=organization,
-                           form=form, roles=ORG_ROLES, days=orgs.INVITE_DAYS)
+                           form=form, roles=ORG_ROLES, days=orgs.INVITE_DAYS,
+                           invites=orgs.open_invites(organization), now=utcnow(),
+                           expired_days=orgs.EXPIRED_SHOWN_DAYS)
 
 
 @bp.post("/organizations/<int:organization_id>/people")
@@ -169,3 +172,27 @@ def invite(organization_id: int) -> str | Response:
     link = url_for("team_organizations.invite_page", invite_token=token, _external=True)
     return render_template("organizations/invite_created.html", organization=organization,
                            link=link, days=orgs.INVITE_DAYS)
+
+
+@bp.post("/organizations/<int:organization_id>/invites/<int:invite_id>/withdraw")
+def withdraw_invite(organization_id: int, invite_id: int) -> Response:
+    """An owner takes back an invite link (or clears an expired one from the list)."""
+    organization, _ = organization_or_404(organization_id, ORG_OWNER)
+    ButtonForm().refuse_tampering()
+    back = redirect(url_for(".people", organization_id=organization.id, _anchor="invites"))
+    invite = orgs.invite_of(organization, invite_id)
+    if invite is None or orgs.why_invite_fails(invite) in (orgs.USED, orgs.WITHDRAWN):
+        flash("That invite link was already used or withdrawn.", "info")
+        return back
+    expired = orgs.why_invite_fails(invite) == orgs.EXPIRED
+    made = invite.created_at
+    if not orgs.withdraw_invite(invite):  # used or withdrawn meanwhile
+        db.session.rollback()
+        flash("That invite link was already used or withdrawn.", "info")
+        return back
+    audit.record_event("org_invite_withdrawn", detail=f"organization {organization.id}: a link "
+                       f"made {made:%Y-%m-%d %H:%M} UTC" + (", expired" if expired else ""))
+    db.session.commit()
+    flash("You removed the expired invite link." if expired else
+          "You withdrew the invite link. It no longer works.", "success")
+    return back
