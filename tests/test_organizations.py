@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from assessment.extensions import db
-from assessment.store import api_tokens
+from assessment.store import api_tokens, operations
 from assessment.store import organizations as orgs
 from assessment.store.demo_department import DEPARTMENT
 from assessment.store.models import (
@@ -369,3 +369,40 @@ def test_a_kept_portfolio_page_shows_each_change_of_its_teams_at_once(
         db.session.commit()
     shown = page_text(BeautifulSoup(cx.get(url).data, "html.parser"))
     assert "Publish the survey results" in shown and "HISP" in shown
+
+
+def test_the_summary_csv_and_pdf_are_kept_until_a_team_changes(
+        app, client, make_assessment, questionnaire, organization, fake_renders, monkeypatch):
+    """A 200-service portfolio takes seconds to read and its PDF to render: the summary page,
+    its PDF and CSV and the shared-weakness pages read it once until something it shows
+    changes."""
+    from assessment.views import portfolio as portfolio_views
+
+    reads: list[int] = []
+    real = portfolio_views.organization_portfolio
+
+    def counting(*args, **kwargs):
+        reads.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(portfolio_views, "organization_portfolio", counting)
+    cx, organization_id = organization
+    make_assessment(answers(questionnaire, "2", "4"), finished=True, service="Disaster aid")
+    join(client, invite_link(cx, organization_id), "Disaster aid")
+    base = f"/organizations/{organization_id}"
+    practice = questionnaire.pillars[0].practices[0].id
+    for path in ("/summary", "/summary.pdf", "/portfolio.csv", f"/practices/{practice}") * 2:
+        assert cx.get(base + path).status_code == 200
+    assert len(reads) == 1 and len(fake_renders) == 1
+    csv_before = cx.get(base + "/portfolio.csv").data
+
+    with app.app_context():
+        team = db.session.scalar(db.select(Team).filter_by(service="Disaster aid"))
+        again = operations.start_assessment(questionnaire, team)
+        operations.save_answers(again.responses[0], {
+            q.id: operations.SubmittedAnswer("4") for *_, q in questionnaire.questions()})
+        operations.finish_assessment(again)
+        db.session.commit()
+    assert cx.get(base + "/summary.pdf").status_code == 200
+    assert len(reads) == 2 and len(fake_renders) == 2
+    assert cx.get(base + "/portfolio.csv").data != csv_before

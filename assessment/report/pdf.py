@@ -28,6 +28,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from assessment.report import render_queue
+from assessment.report.cache import plan_cache_for
 from assessment.report.plan_data import Plan
 from assessment.report.plan_source import plan_context
 from assessment.store.models import Assessment
@@ -124,6 +125,14 @@ def plan_pdf(assessment: Assessment) -> bytes:
     html, key, static_folder = _plan_html_and_key(assessment)
     return render_queue.cached_or_rendered(key, lambda: render_pdf(html, static_folder),
                                            assessment.id)
+
+
+def kept_pdf(html: str, static_folder: str) -> bytes:
+    """A PDF from the plan cache when the same HTML was rendered before (a portfolio's
+    summary, an organization's copy of a plan), else rendered and kept."""
+    cache = plan_cache_for(current_app.config)
+    return render_queue.rendered_and_kept(cache, cache_key(html, static_folder),
+                                          lambda: render_pdf(html, static_folder))
 
 
 def render_plan_ahead(assessment: Assessment) -> None:

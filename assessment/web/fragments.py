@@ -19,7 +19,7 @@ import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from flask import Flask, current_app, g, request, session
 from flask_login import current_user
@@ -29,29 +29,41 @@ from markupsafe import Markup
 from assessment.rules.questionnaire import Question
 from assessment.web import once
 
+T = TypeVar("T")
 KEPT_FRAGMENTS = 256  # scored fragments kept per app process, least recently used go first
 KEPT_PAGES = 256  # whole pages kept per app process (about 50 KB each: some 13 MB at most)
 
 
-class FragmentCache:
-    """Rendered HTML by key, bounded, shared by one app process's threads."""
+class Kept(Generic[T]):
+    """Values by key, bounded (the least recently used go first), shared by one app process's
+    threads."""
 
-    def __init__(self, size: int = KEPT_FRAGMENTS) -> None:
+    def __init__(self, size: int) -> None:
         self.size = size
-        self._items: OrderedDict[Hashable, Markup] = OrderedDict()
+        self._items: OrderedDict[Hashable, T] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get_or_render(self, key: Hashable, render: Callable[[], str]) -> Markup:
+    def get_or_make(self, key: Hashable, make: Callable[[], T]) -> T:
         with self._lock:
-            if (html := self._items.get(key)) is not None:
+            if (value := self._items.get(key)) is not None:
                 self._items.move_to_end(key)
-                return html
-        html = Markup(render())  # rendered outside the lock; a race renders twice, harmlessly
+                return value
+        value = make()  # made outside the lock; a race makes it twice, harmlessly
         with self._lock:
-            self._items[key] = html
+            self._items[key] = value
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
-        return html
+        return value
+
+
+class FragmentCache(Kept[Markup]):
+    """Rendered HTML by key."""
+
+    def __init__(self, size: int = KEPT_FRAGMENTS) -> None:
+        super().__init__(size)
+
+    def get_or_render(self, key: Hashable, render: Callable[[], str]) -> Markup:
+        return self.get_or_make(key, lambda: Markup(render()))
 
 
 def init_app(app: Flask) -> None:
