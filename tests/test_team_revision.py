@@ -1,6 +1,8 @@
-"""team.revision (migration 0015): the database moves it on every change to the team's row, its
-assessments or its actions, whoever makes the change (the app, a bulk statement, SQL typed by
-hand), and moves no other team's. Kept pages (store/stamps.py) rely on it."""
+"""team.revision and organization.revision (migration 0015): the database moves a team's on
+every change to the team's row, its assessments or its actions, and an organization's on every
+change to a team in it or in one of its bureaus, a team joining or leaving, or a bureau coming
+or going; whoever makes the change (the app, a bulk statement, SQL typed by hand), and no
+other's. Kept pages (store/stamps.py, views/portfolio.py) rely on them."""
 
 from __future__ import annotations
 
@@ -78,3 +80,73 @@ def test_a_team_revision_moves_once_per_change_of_the_team_row(app, two_teams):
                            {"at": dt.datetime(2031, 1, 1), "team": two_teams[0]})
         db.session.commit()
         assert revisions(two_teams)[0] == before + 1
+
+
+ORGANIZATION_CHANGES = {  # what changes: which of department, bureau, other move
+    "a team of the department answers": (
+        "UPDATE assessment SET updated_at = '2031-01-01' WHERE team_id = :department_team",
+        {"department"}),
+    "a team of the bureau adds an action": (
+        CHANGES["an action added"].replace(":team", ":bureau_team"), {"bureau", "department"}),
+    "a team of the bureau is renamed": (
+        "UPDATE team SET service = 'Renamed' WHERE id = :bureau_team", {"bureau", "department"}),
+    "a team in no organization answers": (
+        "UPDATE assessment SET updated_at = '2031-01-01' WHERE team_id = :loose_team", set()),
+    "a team leaves the department": (
+        "DELETE FROM organization_team WHERE team_id = :department_team", {"department"}),
+    "a team joins the bureau": (
+        "INSERT INTO organization_team (organization_id, team_id, shares_answers, joined_at) "
+        "VALUES (:bureau, :loose_team, false, '2031-01-01')", {"bureau", "department"}),
+    "a team is purged": ("DELETE FROM team WHERE id = :department_team", {"department"}),
+    "a bureau is added": (
+        "INSERT INTO organization (name, parent_id, requires_evidence, is_demo, created_at, "
+        "revision) VALUES ('New bureau', :department, false, false, '2031-01-01', 0)",
+        {"department"}),
+    "the bureau is removed": ("DELETE FROM organization WHERE id = :bureau", {"department"}),
+    "the bureau moves to the other organization": (
+        "UPDATE organization SET parent_id = :other WHERE id = :bureau",
+        {"department", "other"}),  # the bureau's own row changed: its page sees that
+}
+
+
+@pytest.fixture
+def organizations(app, questionnaire, owner_id) -> dict[str, int]:
+    """A department with a bureau and another organization; a team in the department, one in
+    the bureau, and one in none."""
+    from assessment.store.models import Organization, OrganizationTeam
+
+    with app.app_context():
+        ids = {name: build_team(questionnaire, owner_id, 1, 1, f"Service {name}").team_id
+               for name in ("department_team", "bureau_team", "loose_team")}
+        department = Organization(name="Department")
+        bureau = Organization(name="Bureau", parent=department)
+        other = Organization(name="Other")
+        db.session.add_all([department, bureau, other])
+        db.session.flush()
+        db.session.add_all([OrganizationTeam(organization_id=department.id,
+                                             team_id=ids["department_team"]),
+                            OrganizationTeam(organization_id=bureau.id,
+                                             team_id=ids["bureau_team"])])
+        db.session.commit()
+        return ids | {"department": department.id, "bureau": bureau.id, "other": other.id}
+
+
+def organization_revisions(ids: dict[str, int]) -> dict[str, int | None]:
+    return {name: db.session.scalar(text("SELECT revision FROM organization WHERE id = :id"),
+                                    {"id": ids[name]})
+            for name in ("department", "bureau", "other")}
+
+
+@pytest.mark.parametrize("change", ORGANIZATION_CHANGES)
+def test_an_organization_revision_moves_with_what_its_portfolio_shows(app, organizations,
+                                                                       change):
+    statement, moving = ORGANIZATION_CHANGES[change]
+    with app.app_context():
+        before = organization_revisions(organizations)
+        db.session.execute(text(statement), organizations)
+        db.session.commit()
+        after = organization_revisions(organizations)
+    for name in ("department", "bureau", "other"):
+        if after[name] is None:  # removed
+            continue
+        assert (after[name] > before[name]) == (name in moving), name

@@ -533,6 +533,11 @@ class Organization(Model):
         ForeignKey("organization.id", ondelete="SET NULL"), index=True)
     # Answers at level 4 or 5 need evidence before a team in this organization can finish.
     requires_evidence: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Moved by the database (migration 0015's triggers) whenever a team in it or in one of its
+    # bureaus changes (see Team.revision), a team joins or leaves, or a bureau is added,
+    # removed or changes: the portfolio is kept under it (views/portfolio.py). Never set by
+    # the app.
+    revision: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

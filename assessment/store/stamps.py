@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import (
     BindParameter,
     DateTime,
-    Integer,
     ScalarSelect,
     Select,
     bindparam,
@@ -25,15 +24,12 @@ from sqlalchemy import (
     inspect,
     select,
     text,
-    true,
 )
 
 from assessment.extensions import Model, db
 from assessment.store.models import (
     EVER_FINISHED,
     Assessment,
-    Organization,
-    OrganizationTeam,
     Team,
     utcnow,
 )
@@ -93,35 +89,9 @@ def peer_parameters() -> dict[str, Any]:
 # finishing, reopening, deleting, restoring) and its actions (added, changed, deleted,
 # restored, carried forward or purged). So a results page is kept under the assessment's row,
 # the team's row and the peer stamp; a history page under the team's row and the peer stamp.
-
-ORGANIZATION_ID: BindParameter[int] = bindparam("organization_id", type_=Integer)
-# The organization and its bureaus (one level down, as store/portfolio.py reads them).
-_WITH_BUREAUS = select(Organization.id).where(
-    (Organization.id == ORGANIZATION_ID) | (Organization.parent_id == ORGANIZATION_ID))
-_BUREAUS = select(Organization.id).where(Organization.parent_id == ORGANIZATION_ID).subquery()
-
-# What a portfolio shows beyond the organization's row, in one pass over its teams: which
-# teams are in it (a join adds a link with a new, higher id and a team's id to the sums; a
-# leave takes both away), each team's revision (it only grows, so any change to any team's
-# row, assessments, reviews or actions grows the sum), and its bureaus (their number and ids).
-_ORGANIZATION = (
-    select(func.count(OrganizationTeam.id), func.coalesce(func.sum(OrganizationTeam.id), 0),
-           func.max(OrganizationTeam.id), func.coalesce(func.sum(OrganizationTeam.team_id), 0),
-           func.coalesce(func.sum(Team.revision), 0),
-           select(func.count(_BUREAUS.c.id)).scalar_subquery(),
-           select(func.coalesce(func.sum(_BUREAUS.c.id), 0)).scalar_subquery())
-    .select_from(OrganizationTeam).join(Team, Team.id == OrganizationTeam.team_id)
-    .where(OrganizationTeam.organization_id.in_(_WITH_BUREAUS)))
-
-
-_ORGANIZATION_ROW = _ORGANIZATION.subquery("portfolio_stamp")
-
-
-def with_portfolio_stamp(statement: AnySelect) -> AnySelect:
-    """A statement that reads the organization (its id bound as organization_id), with the
-    portfolio stamp's columns after its own: the portfolio page asks the database once."""
-    return (statement.add_columns(*_ORGANIZATION_ROW.c)
-            .join(_ORGANIZATION_ROW, true()))
+# Likewise a portfolio needs no more than the organization's row: its revision moves with
+# every change to its teams' rows (so with their revisions), its links to teams and its
+# bureaus.
 
 
 def _recent() -> dt.datetime:

@@ -16,13 +16,8 @@ from assessment.rules.portfolio import Portfolio, median_charts
 from assessment.store import audit, stamps
 from assessment.store.models import FINISHED, ORG_OWNER, ORG_VIEWER, Assessment, Organization
 from assessment.store.portfolio import organization_portfolio
-from assessment.store.stamps import Stamp
 from assessment.views.common import current_questionnaire
-from assessment.web.access import (
-    organization_and_portfolio_stamp,
-    organization_or_404,
-    organization_team_or_404,
-)
+from assessment.web.access import organization_or_404, organization_team_or_404
 from assessment.web.fragments import Kept, cached_page
 
 bp = Blueprint("portfolio", __name__)
@@ -35,14 +30,15 @@ def today() -> dt.date:
 KEPT_PORTFOLIOS = 32  # per app process: a 200-service portfolio takes seconds to read
 
 
-def read_portfolio(organization: Organization, stamp: Stamp) -> Portfolio:
+def read_portfolio(organization: Organization) -> Portfolio:
     """The portfolio, sorted as the link asked (?sort=<pillar id|service|overall>&dir=): kept
     between requests (the page, its summary, PDF and CSV, a shared weakness's page) until the
-    organization, its teams, their assessments or actions change, or the day does."""
+    organization's row changes (its revision moves with its teams, their assessments and
+    actions, who joins or leaves, and its bureaus: migration 0015), or the day does."""
     questionnaire = current_questionnaire()
     sort, direction = request.args.get("sort", "service")[:80], request.args.get("dir", "asc")[:4]
     key = (organization.id, questionnaire.version, today(), stamps.row_values(organization),
-           stamp, sort, direction)
+           sort, direction)
     kept: Kept[Portfolio] = current_app.extensions.setdefault(
         "portfolios", Kept[Portfolio](KEPT_PORTFOLIOS))
     return kept.get_or_make(key, lambda: organization_portfolio(
@@ -51,14 +47,15 @@ def read_portfolio(organization: Organization, stamp: Stamp) -> Portfolio:
 
 @bp.get("/organizations/<int:organization_id>")
 def portfolio(organization_id: int) -> str:
-    organization, role, stamp = organization_and_portfolio_stamp(organization_id, ORG_VIEWER)
-    # Kept until the organization, its teams, their assessments or actions change, or the day
-    # does (what is overdue); the address (the sort) and the reader are part of the key.
+    organization, role = organization_or_404(organization_id, ORG_VIEWER)
+    # Kept until the organization's row changes (its revision moves with its teams, their
+    # assessments and actions) or the day does (what is overdue); the address (the sort) and
+    # the reader are part of the key.
     key = ("portfolio", role, current_questionnaire().version, today(),
-           stamps.row_values(organization), stamp)
+           stamps.row_values(organization))
 
     def render() -> str:
-        data = read_portfolio(organization, stamp)
+        data = read_portfolio(organization)
         return render_template("portfolio/portfolio.html", organization=organization,
                                role=role, owner=ORG_OWNER, portfolio=data,
                                charts=median_charts(data))
@@ -69,18 +66,18 @@ def portfolio(organization_id: int) -> str:
 @bp.get("/organizations/<int:organization_id>/summary")
 def summary(organization_id: int) -> str:
     """The one-page summary as a web page: the same data and partial as the PDF."""
-    organization, _, stamp = organization_and_portfolio_stamp(organization_id, ORG_VIEWER)
+    organization, _ = organization_or_404(organization_id, ORG_VIEWER)
     return render_template("portfolio/summary.html", organization=organization,
-                           portfolio=read_portfolio(organization, stamp), on=today())
+                           portfolio=read_portfolio(organization), on=today())
 
 
 @bp.get("/organizations/<int:organization_id>/summary.pdf")
 def summary_pdf(organization_id: int) -> Response:
-    organization, _, stamp = organization_and_portfolio_stamp(organization_id, ORG_VIEWER)
+    organization, _ = organization_or_404(organization_id, ORG_VIEWER)
     from assessment.report import pdf as report  # WeasyPrint loads on first use
 
     html = render_template("portfolio/summary_pdf.html", organization=organization,
-                           portfolio=read_portfolio(organization, stamp), on=today(),
+                           portfolio=read_portfolio(organization), on=today(),
                            stylesheet=report.STYLESHEET)
     return download(organization, report.kept_pdf(html, _static_folder()),
                     "application/pdf", "portfolio-summary.pdf")
@@ -92,9 +89,9 @@ def _static_folder() -> str:
 
 @bp.get("/organizations/<int:organization_id>/portfolio.csv")
 def csv(organization_id: int) -> Response:
-    organization, _, stamp = organization_and_portfolio_stamp(organization_id, ORG_VIEWER)
+    organization, _ = organization_or_404(organization_id, ORG_VIEWER)
     return download(organization,
-                    portfolio_csv(read_portfolio(organization, stamp)).encode("utf-8"),
+                    portfolio_csv(read_portfolio(organization)).encode("utf-8"),
                     "text/csv; charset=utf-8", "portfolio.csv")
 
 
@@ -111,12 +108,12 @@ def download(organization: Organization, body: bytes, mimetype: str, what: str) 
 @bp.get("/organizations/<int:organization_id>/practices/<practice_id>")
 def practice(organization_id: int, practice_id: str) -> str:
     """A practice weak across services: which ones, its next steps and its resources."""
-    organization, _, stamp = organization_and_portfolio_stamp(organization_id, ORG_VIEWER)
+    organization, _ = organization_or_404(organization_id, ORG_VIEWER)
     questionnaire = current_questionnaire()
     found = find_practice(questionnaire, practice_id)
     if found is None:
         abort(404)
-    data = read_portfolio(organization, stamp)
+    data = read_portfolio(organization)
     weakness = next((w for w in data.weaknesses if w.practice_id == practice_id), None)
     return render_template("portfolio/practice.html", organization=organization,
                            pillar=found[0], practice=found[1], weakness=weakness,

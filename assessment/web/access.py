@@ -170,36 +170,20 @@ _ORGANIZATION_AND_ROLE = (
     .where(Organization.id == bindparam("organization_id")))
 
 
-_ORGANIZATION_ROLE_AND_STAMP = stamps.with_portfolio_stamp(_ORGANIZATION_AND_ROLE)
-
-
 def organization_or_404(organization_id: int, needed: str) -> tuple[Organization, str]:
     """The organization and the user's role in it, if the role allows what is needed (one
     query). Signed out: sign in first. Not in it: 404, so other organizations stay unknown.
     A role too low: 403."""
-    organization, role, _ = _organization_row(_ORGANIZATION_AND_ROLE, organization_id, needed)
-    return organization, role
-
-
-def organization_and_portfolio_stamp(organization_id: int,
-                                     needed: str) -> tuple[Organization, str, Stamp]:
-    """organization_or_404, with the portfolio stamp (store/stamps.py) read in the same
-    query: the portfolio page is kept under it."""
-    return _organization_row(_ORGANIZATION_ROLE_AND_STAMP, organization_id, needed)
-
-
-def _organization_row(statement: Select[*tuple[Any, ...]], organization_id: int,
-                      needed: str) -> tuple[Organization, str, Stamp]:
     if not current_user.is_authenticated:
         abort(login_manager.unauthorized())
-    row = db.session.execute(statement, {
+    row = db.session.execute(_ORGANIZATION_AND_ROLE, {
         "organization_id": organization_id, "user_id": current_user.id}).one_or_none()
     if row is None or row[1] is None:
         abort(404)
-    organization, role, *stamp = row
+    organization, role = row
     if ORG_RANK[role] < ORG_RANK[needed]:
         abort(403)
-    return organization, role, tuple(stamp)
+    return organization, role
 
 
 def organization_team_or_404(organization: Organization, team_id: int) -> OrganizationTeam:

@@ -1,4 +1,4 @@
-"""team.revision: a number the database moves whenever the team, its assessments or its actions change
+"""team.revision and organization.revision: numbers the database moves whenever what a team's pages or an organization's portfolio show changes
 
 Revision ID: 0015
 Revises: 0014
@@ -7,16 +7,23 @@ Create Date: 2026-12-02 04:00:00
 A kept page (store/stamps.py) needs to know cheaply whether anything it shows has changed. The
 portfolio of a 200-service organization read the count, latest change and newest id of its
 teams' 2,000 assessments and 800 actions, and every team row, on every view: 7 to 10 ms on
-PostgreSQL with 2,000 teams. Now triggers move team.revision on every insert, update or delete
-of an assessment (answers, agreed answers, targets and reviews move Assessment.updated_at, see
-store/operations.py) or an action, and on every change to the team's own row, so a portfolio
-reads one number per team, and a team's pages read one number.
+PostgreSQL with 2,000 teams. Now triggers keep two numbers:
+
+- team.revision moves on every insert, update or delete of one of the team's assessments
+  (answers, agreed answers, targets and reviews move Assessment.updated_at, see
+  store/read_model.py) or actions, and on every change to the team's own row;
+- organization.revision moves whenever the row of a team in it changes (so with every move of
+  that team's revision), a team joins or leaves it, or one of its bureaus (organizations whose
+  parent it is) is added, removed or moves itself (so a bureau's teams count for its parent).
+
+So a team's pages read the team's row, and a portfolio the organization's row, which they load
+anyway.
 
 Triggers, not application code, so that a bulk statement, an import or a fix made by hand in
-SQL is seen too. On PostgreSQL the bump is a deferred constraint trigger: it runs at commit,
-after every other row the transaction writes is locked, so two requests that write an
-assessment and an action of the same team in different orders cannot deadlock on the team row.
-SQLite runs one writer at a time, so plain triggers do there.
+SQL is seen too. On PostgreSQL they are deferred constraint triggers: they run at commit,
+after every other row the transaction writes is locked, so two requests that write rows of the
+same team in different orders cannot deadlock on the team's or the organization's row. SQLite
+runs one writer at a time, so plain triggers do there.
 
 Also: the peer stamp's sum of the ids of live HISP teams is read from an index of (is_hisp,
 deleted_at, id) alone, instead of from 171 rows of 2,000 teams (0.11 -> 0.03 ms).
@@ -52,59 +59,112 @@ BEGIN
     END IF;
     RETURN NEW;
 END $$;
+
+CREATE FUNCTION bump_organizations_of_team() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE organization SET revision = revision + 1
+    WHERE id IN (SELECT organization_id FROM organization_team WHERE team_id = NEW.id);
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION bump_organization_of_link() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        UPDATE organization SET revision = revision + 1 WHERE id = OLD.organization_id;
+    END IF;
+    IF TG_OP = 'INSERT'
+       OR (TG_OP = 'UPDATE' AND NEW.organization_id IS DISTINCT FROM OLD.organization_id) THEN
+        UPDATE organization SET revision = revision + 1 WHERE id = NEW.organization_id;
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION bump_parent_organization() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' AND OLD.parent_id IS NOT NULL THEN
+        UPDATE organization SET revision = revision + 1 WHERE id = OLD.parent_id;
+    END IF;
+    IF TG_OP <> 'DELETE' AND NEW.parent_id IS NOT NULL
+       AND (TG_OP = 'INSERT' OR NEW.parent_id IS DISTINCT FROM OLD.parent_id) THEN
+        UPDATE organization SET revision = revision + 1 WHERE id = NEW.parent_id;
+    END IF;
+    RETURN NULL;
+END $$;
 """
+POSTGRESQL_TRIGGERS = [  # (name, table, events, function); deferred to the commit
+    *((f'{table}_moves_team_revision', table, 'INSERT OR UPDATE OR DELETE',
+       'bump_team_revision') for table in CHILDREN),
+    ('team_moves_organization_revision', 'team', 'UPDATE', 'bump_organizations_of_team'),
+    ('link_moves_organization_revision', 'organization_team', 'INSERT OR UPDATE OR DELETE',
+     'bump_organization_of_link'),
+    ('bureau_moves_parent_revision', 'organization', 'INSERT OR UPDATE OR DELETE',
+     'bump_parent_organization'),
+]
+FUNCTIONS = ('bump_team_revision', 'team_row_revision', 'bump_organizations_of_team',
+             'bump_organization_of_link', 'bump_parent_organization')
+
+BUMP = "UPDATE {table} SET revision = revision + 1 WHERE id {where};"
+SQLITE_TRIGGERS = {  # name: (event, table, body)
+    **{f'{table}_{event.lower()}_moves_team_revision': (
+        f'AFTER {event}', table, BUMP.format(table='team', where=where))
+       for table in CHILDREN for event, where in (
+           ('INSERT', '= NEW.team_id'), ('UPDATE', 'IN (OLD.team_id, NEW.team_id)'),
+           ('DELETE', '= OLD.team_id'))},
+    # A change to the team's own row that did not set revision moves it (SQLite's recursive
+    # triggers are off, so the inner update does not fire this again).
+    'team_row_moves_revision': ('AFTER UPDATE', 'team WHEN NEW.revision = OLD.revision',
+                                BUMP.format(table='team', where='= NEW.id')),
+    'team_moves_organization_revision': ('AFTER UPDATE', 'team', BUMP.format(
+        table='organization',
+        where='IN (SELECT organization_id FROM organization_team WHERE team_id = NEW.id)')),
+    **{f'link_{event.lower()}_moves_organization_revision': (
+        f'AFTER {event}', 'organization_team', BUMP.format(table='organization', where=where))
+       for event, where in (
+           ('INSERT', '= NEW.organization_id'),
+           ('UPDATE', 'IN (OLD.organization_id, NEW.organization_id)'),
+           ('DELETE', '= OLD.organization_id'))},
+    # A bureau's change moves its parent; the parent's own update does not fire this again.
+    **{f'bureau_{event.lower()}_moves_parent_revision': (
+        f'AFTER {event}', 'organization', BUMP.format(table='organization', where=where))
+       for event, where in (
+           ('INSERT', '= NEW.parent_id'), ('UPDATE', 'IN (OLD.parent_id, NEW.parent_id)'),
+           ('DELETE', '= OLD.parent_id'))},
+}
 
 
 def upgrade():
-    op.add_column('team', sa.Column('revision', sa.BigInteger(), nullable=False,
-                                    server_default='0'))
+    for table in ('team', 'organization'):
+        op.add_column(table, sa.Column('revision', sa.BigInteger(), nullable=False,
+                                       server_default='0'))
     op.drop_index('ix_team_is_hisp', table_name='team')
     op.create_index('ix_team_hisp_ids', 'team', ['is_hisp', 'deleted_at', 'id'], unique=False)
     if op.get_bind().dialect.name == 'postgresql':
         op.execute(POSTGRESQL_FUNCTIONS)
-        for table in CHILDREN:
+        for name, table, events, function in POSTGRESQL_TRIGGERS:
             op.execute(f"""
-                CREATE CONSTRAINT TRIGGER {table}_moves_team_revision
-                AFTER INSERT OR UPDATE OR DELETE ON {table}
+                CREATE CONSTRAINT TRIGGER {name} AFTER {events} ON {table}
                 DEFERRABLE INITIALLY DEFERRED
-                FOR EACH ROW EXECUTE FUNCTION bump_team_revision()""")
+                FOR EACH ROW EXECUTE FUNCTION {function}()""")
         op.execute("""
             CREATE TRIGGER team_row_moves_revision BEFORE UPDATE ON team
             FOR EACH ROW EXECUTE FUNCTION team_row_revision()""")
         return
-    bump = "UPDATE team SET revision = revision + 1 WHERE id = {row}.team_id;"
-    for table in CHILDREN:
-        op.execute(f"""
-            CREATE TRIGGER {table}_insert_moves_team_revision AFTER INSERT ON {table}
-            BEGIN {bump.format(row='NEW')} END""")
-        op.execute(f"""
-            CREATE TRIGGER {table}_update_moves_team_revision AFTER UPDATE ON {table}
-            BEGIN UPDATE team SET revision = revision + 1
-                  WHERE id IN (OLD.team_id, NEW.team_id); END""")
-        op.execute(f"""
-            CREATE TRIGGER {table}_delete_moves_team_revision AFTER DELETE ON {table}
-            BEGIN {bump.format(row='OLD')} END""")
-    # A change to the team's own row that did not set revision moves it (SQLite's recursive
-    # triggers are off, so the inner update does not fire this again).
-    op.execute("""
-        CREATE TRIGGER team_row_moves_revision AFTER UPDATE ON team
-        WHEN NEW.revision = OLD.revision
-        BEGIN UPDATE team SET revision = revision + 1 WHERE id = NEW.id; END""")
+    for name, (event, table, body) in SQLITE_TRIGGERS.items():
+        op.execute(f"CREATE TRIGGER {name} {event} ON {table} BEGIN {body} END")
 
 
 def downgrade():
     if op.get_bind().dialect.name == 'postgresql':
-        for table in CHILDREN:
-            op.execute(f"DROP TRIGGER {table}_moves_team_revision ON {table}")
+        for name, table, _, _ in POSTGRESQL_TRIGGERS:
+            op.execute(f"DROP TRIGGER {name} ON {table}")
         op.execute("DROP TRIGGER team_row_moves_revision ON team")
-        op.execute("DROP FUNCTION bump_team_revision()")
-        op.execute("DROP FUNCTION team_row_revision()")
+        for function in FUNCTIONS:
+            op.execute(f"DROP FUNCTION {function}()")
     else:
-        for table in CHILDREN:
-            for event in ('insert', 'update', 'delete'):
-                op.execute(f"DROP TRIGGER {table}_{event}_moves_team_revision")
-        op.execute("DROP TRIGGER team_row_moves_revision")
+        for name in SQLITE_TRIGGERS:
+            op.execute(f"DROP TRIGGER {name}")
     op.drop_index('ix_team_hisp_ids', table_name='team')
     op.create_index('ix_team_is_hisp', 'team', ['is_hisp'], unique=False)
-    with op.batch_alter_table('team') as batch:
-        batch.drop_column('revision')
+    for table in ('organization', 'team'):
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column('revision')
