@@ -150,3 +150,40 @@ def test_an_organization_revision_moves_with_what_its_portfolio_shows(app, organ
         if after[name] is None:  # removed
             continue
         assert (after[name] > before[name]) == (name in moving), name
+
+
+PEER_CHANGES = {  # statement, whether other teams' peer spreads may change
+    "a finished assessment's answers change": (
+        "UPDATE assessment SET updated_at = '2031-01-01' WHERE team_id = :team", True),
+    "a finished assessment is reopened": (
+        "UPDATE assessment SET status = 'draft' WHERE team_id = :team", True),
+    "a finished assessment is purged": ("DELETE FROM assessment WHERE team_id = :team", True),
+    "a finished assessment arrives (an import)": (
+        "INSERT INTO assessment (public_id, team_id, questionnaire_version, status, "
+        "open_to_team, started_at, finished_at, updated_at) VALUES ('imported', :team, 'v', "
+        "'finished', false, '2020-01-01', '2020-01-02', '2020-01-02')", True),
+    "the team becomes a HISP": ("UPDATE team SET is_hisp = true WHERE id = :team", True),
+    "the team becomes a demo team": ("UPDATE team SET is_demo = true WHERE id = :team", True),
+    "the team is deleted": ("UPDATE team SET deleted_at = '2031-01-01' WHERE id = :team", True),
+    "a draft is started": (CHANGES["an assessment started"].replace("new-one", "another"),
+                           False),
+    "a draft's answers change": (
+        "UPDATE assessment SET updated_at = '2031-01-01' WHERE public_id = 'new-one'", False),
+    "the team is renamed": ("UPDATE team SET service = 'Renewals' WHERE id = :team", False),
+    "an action changes": ("UPDATE action SET status = 'done' WHERE team_id = :team", False),
+}
+
+
+@pytest.mark.parametrize("change", PEER_CHANGES)
+def test_the_peer_stamp_moves_with_what_peer_spreads_read_and_nothing_else(app, two_teams,
+                                                                            change):
+    from assessment.store.stamps import peer_stamp
+
+    statement, moves = PEER_CHANGES[change]
+    with app.app_context():
+        db.session.execute(text(CHANGES["an assessment started"]), {"team": two_teams[1]})
+        db.session.commit()
+        before = peer_stamp()
+        db.session.execute(text(statement), {"team": two_teams[0]})
+        db.session.commit()
+        assert (peer_stamp() != before) == moves

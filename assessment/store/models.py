@@ -356,6 +356,21 @@ class ActionStatusChange(Model):
     changed_by: Mapped[User | None] = relationship()
 
 
+PEERS = "peers"  # ChangeCounter's name for other teams' scores
+
+
+class ChangeCounter(Model):
+    """Numbers the database moves (migration 0015's triggers), by name. 'peers': whenever any
+    team's latest finished scores may have changed (an assessment that is or was finished
+    added, changed or removed; a team that becomes or stops being a demo team or a HISP, or is
+    deleted or restored). Kept pages that show other teams' scores are checked against it."""
+
+    __tablename__ = "change_counter"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    revision: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
 class UsedFormKey(Model):
     """A one-time form key that a post has used, with where that post sent its user and what
     it told them: the same form posted again gets the same answer and changes nothing."""

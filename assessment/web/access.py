@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask, abort
 from flask_login import current_user
-from sqlalchemy import Select, and_, bindparam, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import contains_eager
 
 from assessment.extensions import db, login_manager
@@ -27,7 +25,7 @@ from assessment.store.models import (
     OrganizationTeam,
     Team,
 )
-from assessment.store.stamps import Stamp
+from assessment.store.stamps import AnySelect, Stamp
 
 RANK = ROLE_RANK
 
@@ -113,22 +111,20 @@ _TEAM_ROLE_AND_PEERS = stamps.with_peer_stamp(_TEAM_AND_ROLE)
 def assessment_for(public_id: str, needed: str) -> tuple[Assessment, str]:
     """The assessment behind the link and the user's role, if the role allows what is needed.
     One query loads the assessment, its team and the user's membership."""
-    assessment, role, _ = _assessment_row(_ASSESSMENT_AND_ROLE, public_id, needed, {})
+    assessment, role, _ = _assessment_row(_ASSESSMENT_AND_ROLE, public_id, needed)
     return assessment, role
 
 
 def assessment_and_peer_stamp(public_id: str, needed: str) -> tuple[Assessment, str, Stamp]:
     """assessment_for, with the peer stamp (store/stamps.py) read in the same query: the
     results page is kept under it."""
-    return _assessment_row(_ASSESSMENT_ROLE_AND_PEERS, public_id, needed,
-                           stamps.peer_parameters())
+    return _assessment_row(_ASSESSMENT_ROLE_AND_PEERS, public_id, needed)
 
 
-def _assessment_row(statement: Select[*tuple[Any, ...]], public_id: str, needed: str,
-                    parameters: dict[str, Any]) -> tuple[Assessment, str, Stamp]:
+def _assessment_row(statement: AnySelect, public_id: str,
+                    needed: str) -> tuple[Assessment, str, Stamp]:
     user_id = current_user.id if current_user.is_authenticated else None
-    row = db.session.execute(statement, {"public_id": public_id, "user_id": user_id,
-                                         **parameters}).one_or_none()
+    row = db.session.execute(statement, {"public_id": public_id, "user_id": user_id}).one_or_none()
     if row is None:
         abort(404)
     assessment, role, *stamp = row
@@ -137,21 +133,19 @@ def _assessment_row(statement: Select[*tuple[Any, ...]], public_id: str, needed:
 
 def team_or_404(team_id: int, needed: str) -> tuple[Team, str]:
     """The team and the user's role in it, if the role allows what is needed (one query)."""
-    team, role, _ = _team_row(_TEAM_AND_ROLE, team_id, needed, {})
+    team, role, _ = _team_row(_TEAM_AND_ROLE, team_id, needed)
     return team, role
 
 
 def team_and_peer_stamp(team_id: int, needed: str) -> tuple[Team, str, Stamp]:
     """team_or_404, with the peer stamp read in the same query: the history page is kept
     under it."""
-    return _team_row(_TEAM_ROLE_AND_PEERS, team_id, needed, stamps.peer_parameters())
+    return _team_row(_TEAM_ROLE_AND_PEERS, team_id, needed)
 
 
-def _team_row(statement: Select[*tuple[Any, ...]], team_id: int, needed: str,
-              parameters: dict[str, Any]) -> tuple[Team, str, Stamp]:
+def _team_row(statement: AnySelect, team_id: int, needed: str) -> tuple[Team, str, Stamp]:
     user_id = current_user.id if current_user.is_authenticated else None
-    row = db.session.execute(statement, {"team_id": team_id, "user_id": user_id,
-                                         **parameters}).one_or_none()
+    row = db.session.execute(statement, {"team_id": team_id, "user_id": user_id}).one_or_none()
     if row is None:
         if not current_user.is_authenticated:
             abort(login_manager.unauthorized())

@@ -1,4 +1,4 @@
-"""team.revision and organization.revision: numbers the database moves whenever what a team's pages or an organization's portfolio show changes
+"""team.revision, organization.revision and the peers' change counter: numbers the database moves whenever what a team's pages or an organization's portfolio show changes
 
 Revision ID: 0015
 Revises: 0014
@@ -16,8 +16,13 @@ PostgreSQL with 2,000 teams. Now triggers keep two numbers:
   that team's revision), a team joins or leaves it, or one of its bureaus (organizations whose
   parent it is) is added, removed or moves itself (so a bureau's teams count for its parent).
 
-So a team's pages read the team's row, and a portfolio the organization's row, which they load
-anyway.
+- change_counter's row 'peers' (made by the first change if missing) moves whenever an assessment that is or was finished is added,
+  changed or removed, or a team becomes or stops being a demo team or a HISP, or is deleted or
+  restored: whatever any team's latest finished scores, as the peer spreads read them, depend
+  on. Drafts, saved all the time, leave it alone.
+
+So a team's pages read the team's row and one more number, and a portfolio the organization's
+row, which they load anyway.
 
 Triggers, not application code, so that a bulk statement, an import or a fix made by hand in
 SQL is seen too. On PostgreSQL they are deferred constraint triggers: they run at commit,
@@ -79,6 +84,17 @@ BEGIN
     RETURN NULL;
 END $$;
 
+CREATE FUNCTION bump_change_counter(counter text) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO change_counter (name, revision) VALUES (counter, 1)
+    ON CONFLICT (name) DO UPDATE SET revision = change_counter.revision + 1
+$$;
+
+CREATE FUNCTION bump_peer_revision() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM bump_change_counter('peers');
+    RETURN NULL;
+END $$;
+
 CREATE FUNCTION bump_parent_organization() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP <> 'INSERT' AND OLD.parent_id IS NOT NULL THEN
@@ -101,7 +117,22 @@ POSTGRESQL_TRIGGERS = [  # (name, table, events, function); deferred to the comm
      'bump_parent_organization'),
 ]
 FUNCTIONS = ('bump_team_revision', 'team_row_revision', 'bump_organizations_of_team',
-             'bump_organization_of_link', 'bump_parent_organization')
+             'bump_organization_of_link', 'bump_parent_organization', 'bump_peer_revision',
+             'bump_change_counter(text)')
+
+# When a row's change reaches other teams' peer spreads.
+EVER_FINISHED = "({row}.finished_at IS NOT NULL OR {row}.status = 'finished')"
+PEER_TEAM_CHANGE = ("(NEW.is_demo IS DISTINCT FROM OLD.is_demo OR NEW.is_hisp IS DISTINCT FROM "
+                    "OLD.is_hisp OR NEW.deleted_at IS DISTINCT FROM OLD.deleted_at)")
+PEER_TRIGGERS = [  # (name, event, table, condition)
+    ('finished_insert_moves_peer_revision', 'INSERT', 'assessment',
+     EVER_FINISHED.format(row='NEW')),
+    ('finished_update_moves_peer_revision', 'UPDATE', 'assessment',
+     f"({EVER_FINISHED.format(row='OLD')} OR {EVER_FINISHED.format(row='NEW')})"),
+    ('finished_delete_moves_peer_revision', 'DELETE', 'assessment',
+     EVER_FINISHED.format(row='OLD')),
+    ('team_kind_moves_peer_revision', 'UPDATE', 'team', PEER_TEAM_CHANGE),
+]
 
 BUMP = "UPDATE {table} SET revision = revision + 1 WHERE id {where};"
 SQLITE_TRIGGERS = {  # name: (event, table, body)
@@ -133,6 +164,12 @@ SQLITE_TRIGGERS = {  # name: (event, table, body)
 
 
 def upgrade():
+    change_counter = op.create_table(
+        'change_counter',
+        sa.Column('name', sa.String(length=40), nullable=False),
+        sa.Column('revision', sa.BigInteger(), nullable=False, server_default='0'),
+        sa.PrimaryKeyConstraint('name', name=op.f('pk_change_counter')))
+    op.bulk_insert(change_counter, [{'name': 'peers', 'revision': 0}])
     for table in ('team', 'organization'):
         op.add_column(table, sa.Column('revision', sa.BigInteger(), nullable=False,
                                        server_default='0'))
@@ -148,9 +185,19 @@ def upgrade():
         op.execute("""
             CREATE TRIGGER team_row_moves_revision BEFORE UPDATE ON team
             FOR EACH ROW EXECUTE FUNCTION team_row_revision()""")
+        for name, event, table, condition in PEER_TRIGGERS:
+            op.execute(f"""
+                CREATE CONSTRAINT TRIGGER {name} AFTER {event} ON {table}
+                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN {condition}
+                EXECUTE FUNCTION bump_peer_revision()""")
         return
     for name, (event, table, body) in SQLITE_TRIGGERS.items():
         op.execute(f"CREATE TRIGGER {name} {event} ON {table} BEGIN {body} END")
+    for name, event, table, condition in PEER_TRIGGERS:
+        op.execute(f"""
+            CREATE TRIGGER {name} AFTER {event} ON {table} WHEN {condition}
+            BEGIN INSERT INTO change_counter (name, revision) VALUES ('peers', 1)
+                  ON CONFLICT (name) DO UPDATE SET revision = revision + 1; END""")
 
 
 def downgrade():
@@ -158,13 +205,16 @@ def downgrade():
         for name, table, _, _ in POSTGRESQL_TRIGGERS:
             op.execute(f"DROP TRIGGER {name} ON {table}")
         op.execute("DROP TRIGGER team_row_moves_revision ON team")
+        for name, _, table, _ in PEER_TRIGGERS:
+            op.execute(f"DROP TRIGGER {name} ON {table}")
         for function in FUNCTIONS:
-            op.execute(f"DROP FUNCTION {function}()")
+            op.execute(f"DROP FUNCTION {function}" + ("" if "(" in function else "()"))
     else:
-        for name in SQLITE_TRIGGERS:
+        for name in [*SQLITE_TRIGGERS, *(trigger[0] for trigger in PEER_TRIGGERS)]:
             op.execute(f"DROP TRIGGER {name}")
     op.drop_index('ix_team_hisp_ids', table_name='team')
     op.create_index('ix_team_is_hisp', 'team', ['is_hisp'], unique=False)
     for table in ('organization', 'team'):
         with op.batch_alter_table(table) as batch:
             batch.drop_column('revision')
+    op.drop_table('change_counter')
