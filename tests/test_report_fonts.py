@@ -20,7 +20,7 @@ class FakeHTML:
 
 
 def test_renders_in_one_thread_share_a_font_configuration(monkeypatch, tmp_path):
-    monkeypatch.setattr(report.weasyprint, "HTML", FakeHTML)
+    monkeypatch.setattr(report, "_PrintedHTML", FakeHTML)
     FakeHTML.configurations = []
     report.render_pdf("<p>one</p>", tmp_path)
     report.render_pdf("<p>two</p>", tmp_path)
@@ -29,7 +29,7 @@ def test_renders_in_one_thread_share_a_font_configuration(monkeypatch, tmp_path)
 
 
 def test_each_thread_gets_its_own_font_configuration(monkeypatch, tmp_path):
-    monkeypatch.setattr(report.weasyprint, "HTML", FakeHTML)
+    monkeypatch.setattr(report, "_PrintedHTML", FakeHTML)
     FakeHTML.configurations = []
     report.render_pdf("<p>main</p>", tmp_path)
     worker = threading.Thread(target=report.render_pdf, args=("<p>worker</p>", tmp_path))
