@@ -349,6 +349,15 @@ def test_the_plan_is_styled_without_the_default_rules_it_never_uses():
     assert report._PrintedHTML.default_stylesheet is not None
 
 
+def test_the_plan_html_drops_only_white_space_that_prints_nothing():
+    html = ('<section>\n  <p>\n    <strong>Notes:</strong> <a href="#x">one</a>\n  </p>\n'
+            '  <table><tr>\n<th>A</th>\n<td><span>x</span> <span>y</span></td></tr></table>\n'
+            '</section>')
+    assert report.without_space_by_blocks(html) == (
+        '<section><p><strong>Notes:</strong> <a href="#x">one</a></p>'
+        '<table><tr><th>A</th><td><span>x</span> <span>y</span></td></tr></table></section>')
+
+
 def test_the_plan_embeds_public_sans(weak_plan):
     reader = PdfReader(io.BytesIO(weak_plan.data))
     fonts = set()
