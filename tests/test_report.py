@@ -345,6 +345,7 @@ def test_the_plan_is_styled_without_the_default_rules_it_never_uses():
         assert rule.search(trimmed), rule.pattern
         trimmed = rule.sub(replacement, trimmed)
     assert "::footnote-call" not in trimmed and "element(note" not in trimmed
+    assert "@top-center" not in trimmed and "@bottom-right " in trimmed
     assert "/* Form fields */" not in trimmed and "li::marker" in trimmed
     assert report._PrintedHTML.default_stylesheet is not None
 
