@@ -334,6 +334,31 @@ def test_the_url_fetcher_serves_our_stylesheet_and_fonts():
         assert fetcher.fetch((STATIC / "css" / font).as_uri()).read()[:4] == b"\x00\x01\x00\x00"
 
 
+def test_the_plan_is_styled_without_the_default_rules_it_never_uses():
+    """The footnote, note and form rules of WeasyPrint's default stylesheet cost every element
+    of the plan some time. If a WeasyPrint upgrade words them differently, they come back
+    (the plan still renders, only slower): this test says so."""
+    from weasyprint.html import UA
+
+    trimmed = UA
+    for rule, replacement in report._UNUSED_DEFAULT_RULES:
+        assert rule.search(trimmed), rule.pattern
+        trimmed = rule.sub(replacement, trimmed)
+    assert "::footnote-call" not in trimmed and "element(note" not in trimmed
+    assert "@top-center" not in trimmed and "@bottom-right " in trimmed
+    assert "/* Form fields */" not in trimmed and "li::marker" in trimmed
+    assert report._PrintedHTML.default_stylesheet is not None
+
+
+def test_the_plan_html_drops_only_white_space_that_prints_nothing():
+    html = ('<section>\n  <p>\n    <strong>Notes:</strong> <a href="#x">one</a>\n  </p>\n'
+            '  <table><tr>\n<th>A</th>\n<td><span>x</span> <span>y</span></td></tr></table>\n'
+            '</section>')
+    assert report.without_space_by_blocks(html) == (
+        '<section><p><strong>Notes:</strong> <a href="#x">one</a></p>'
+        '<table><tr><th>A</th><td><span>x</span> <span>y</span></td></tr></table></section>')
+
+
 def test_the_plan_embeds_public_sans(weak_plan):
     reader = PdfReader(io.BytesIO(weak_plan.data))
     fonts = set()

@@ -77,8 +77,7 @@ def summary_pdf(organization_id: int) -> Response:
     from assessment.report import pdf as report  # WeasyPrint loads on first use
 
     html = render_template("portfolio/summary_pdf.html", organization=organization,
-                           portfolio=read_portfolio(organization), on=today(),
-                           stylesheet=report.STYLESHEET)
+                           portfolio=read_portfolio(organization), on=today())
     return download(organization, report.kept_pdf(html, _static_folder()),
                     "application/pdf", "portfolio-summary.pdf")
 
