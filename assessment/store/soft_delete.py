@@ -22,12 +22,16 @@ DELETE_KEPT_DAYS = 30
 INCLUDE_DELETED = "include_deleted"
 
 
+# Built once (an option is immutable): building it for every query cost more than adding it.
+_LIVE_ROWS_ONLY = with_loader_criteria(SoftDeleted, lambda cls: cls.deleted_at.is_(None),
+                                       include_aliases=True)
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _hide_deleted(state: ORMExecuteState) -> None:
     if (state.is_select and not state.is_column_load and not state.is_relationship_load
             and not state.execution_options.get(INCLUDE_DELETED, False)):
-        state.statement = state.statement.options(with_loader_criteria(
-            SoftDeleted, lambda cls: cls.deleted_at.is_(None), include_aliases=True))
+        state.statement = state.statement.options(_LIVE_ROWS_ONLY)
 
 
 def purge_before(now: dt.datetime) -> dt.datetime:
