@@ -71,22 +71,16 @@ class SoftDeleted:
 
 class Team(SoftDeleted, Model):
     __tablename__ = "team"
-    __table_args__ = (
-        # The peer stamp (store/stamps.py) sums the ids of live HISP teams on every results and
-        # history page: read from this index alone.
-        Index("ix_team_hisp_ids", "is_hisp", "deleted_at", "id"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency: Mapped[str] = mapped_column(String(200))
     office: Mapped[str] = mapped_column(String(200))
     service: Mapped[str] = mapped_column(String(200))
-    # Indexed, as is is_hisp: the peer stamp (store/stamps.py) reads both on every page.
     is_demo: Mapped[bool] = mapped_column(default=False, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # A designated High Impact Service Provider (OMB Circular A-11 Section 280), and which one:
     # a service from rules/hisp.PROFILES or one the team typed.
-    is_hisp: Mapped[bool] = mapped_column(default=False, server_default=false())
+    is_hisp: Mapped[bool] = mapped_column(default=False, server_default=false(), index=True)
     hisp_service: Mapped[str | None] = mapped_column(String(200), default=None)
     # Moved by the database (migration 0015's triggers) whenever this row, one of the team's
     # assessments or one of its actions changes: what the team's kept pages and the portfolios

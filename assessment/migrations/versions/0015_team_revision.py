@@ -29,9 +29,6 @@ SQL is seen too. On PostgreSQL they are deferred constraint triggers: they run a
 after every other row the transaction writes is locked, so two requests that write rows of the
 same team in different orders cannot deadlock on the team's or the organization's row. SQLite
 runs one writer at a time, so plain triggers do there.
-
-Also: the peer stamp's sum of the ids of live HISP teams is read from an index of (is_hisp,
-deleted_at, id) alone, instead of from 171 rows of 2,000 teams (0.11 -> 0.03 ms).
 """
 from alembic import op
 import sqlalchemy as sa
@@ -173,8 +170,6 @@ def upgrade():
     for table in ('team', 'organization'):
         op.add_column(table, sa.Column('revision', sa.BigInteger(), nullable=False,
                                        server_default='0'))
-    op.drop_index('ix_team_is_hisp', table_name='team')
-    op.create_index('ix_team_hisp_ids', 'team', ['is_hisp', 'deleted_at', 'id'], unique=False)
     if op.get_bind().dialect.name == 'postgresql':
         op.execute(POSTGRESQL_FUNCTIONS)
         for name, table, events, function in POSTGRESQL_TRIGGERS:
@@ -212,8 +207,6 @@ def downgrade():
     else:
         for name in [*SQLITE_TRIGGERS, *(trigger[0] for trigger in PEER_TRIGGERS)]:
             op.execute(f"DROP TRIGGER {name}")
-    op.drop_index('ix_team_hisp_ids', table_name='team')
-    op.create_index('ix_team_is_hisp', 'team', ['is_hisp'], unique=False)
     for table in ('organization', 'team'):
         with op.batch_alter_table(table) as batch:
             batch.drop_column('revision')
